@@ -1,0 +1,32 @@
+# dealwire: two commands do everything on a fresh machine.
+#   make demo   create .venv, install, run the pipeline on samples/articles, publish output/releases/<version>/
+#   make test   create .venv if needed, run the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Prefect: embedded temporary server, no telemetry, a patient start-up.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
+export PREFECT_HOME ?= $(CURDIR)/output/prefect-home
+
+.PHONY: demo test install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/dealwire run --source samples/articles --store output/store --output output/releases
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) output/store output/releases output/prefect-home

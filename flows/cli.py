@@ -1,0 +1,143 @@
+"""`dealwire`: the command line.
+
+    dealwire run --source samples/articles          ingest, extract, validate, publish a release
+    dealwire run --url https://… --feed https://…   the same from URLs or an RSS/Atom feed
+    dealwire extract FILE_OR_DIR… --output DIR       one-off: the tables as DIR/<table>.jsonl, no release
+    dealwire suites --write                          rewrite expectations/*.json from the schema
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
+from transforms.nlp import DEFAULT_MODEL
+
+DEFAULT_STORE = "output/store"
+DEFAULT_RELEASES = "output/releases"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dealwire",
+        description="Turn news articles into a dataset of deals, their parties, terms, status and quotes.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="ingest sources, extract, validate and publish a release",
+                         description="Run the whole pipeline as a Prefect flow: ingest → extract → validate → publish.")
+    run.add_argument("--source", action="append", default=[], metavar="PATH",
+                     help="a folder or file of .html/.txt/.jsonl articles (repeatable)")
+    run.add_argument("--url", action="append", default=[], metavar="URL", help="an article URL to fetch (repeatable)")
+    run.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS or Atom feed to follow (repeatable)")
+    run.add_argument("--store", default=DEFAULT_STORE, metavar="DIR_OR_URL",
+                     help=f"where raw snapshots, articles and extractions are kept (default: {DEFAULT_STORE})")
+    run.add_argument("--output", default=DEFAULT_RELEASES, metavar="DIR",
+                     help=f"the releases folder (default: {DEFAULT_RELEASES})")
+    run.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy model package (default: {DEFAULT_MODEL})")
+    run.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per task (default: 64)")
+    run.add_argument("--version", default=None, help="release version YYYY.MM.DD[.N] (default: today's next free one)")
+    run.add_argument("--no-publish", action="store_true", help="ingest and extract only; publish no release")
+
+    ext = sub.add_parser("extract", help="one-off: extract the tables from files, no store and no release",
+                         description="Extract the release tables from local files and write DIR/<table>.jsonl, "
+                                     "without Prefect, a store or a release.")
+    ext.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help=".html/.txt/.jsonl files or folders of them")
+    ext.add_argument("--output", metavar="DIR", help="write one DIR/<table>.jsonl per table")
+    ext.add_argument("--quotes-jsonl", metavar="FILE",
+                     help="also write the quotes in the form ../shared/bench/score_quotes.py reads")
+    ext.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy model package (default: {DEFAULT_MODEL})")
+    ext.add_argument("--batch-size", type=int, default=32, metavar="N", help="articles per nlp.pipe batch (default: 32)")
+
+    suites = sub.add_parser("suites", help="write or check expectations/*.json against the schema")
+    suites.add_argument("--write", action="store_true", help="rewrite the suites from transforms/schema.py")
+    return parser
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"dealwire: error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_run(args) -> int:
+    missing = [p for p in args.source if not Path(p).exists()]
+    if missing:
+        return _fail(f"source {missing[0]!r} does not exist")
+    if not (args.source or args.url or args.feed):
+        return _fail("nothing to read: give --source, --url or --feed")
+    if args.batch_size < 1:
+        return _fail("--batch-size must be at least 1")
+    if args.version:
+        from transforms.release import check_version
+        try:
+            check_version(args.version)
+        except ValueError as exc:
+            return _fail(str(exc))
+    from flows.publish import ValidationFailed
+    from flows.pipeline import pipeline
+
+    started = time.perf_counter()
+    try:
+        result = pipeline(sources=args.source, urls=args.url, feeds=args.feed, store=args.store,
+                          releases=args.output, model=args.model, batch_size=args.batch_size,
+                          version=args.version, publish=not args.no_publish)
+    except ValidationFailed as exc:
+        return _fail(f"{exc}\nno release was published; earlier releases are untouched", 1)
+    except FileExistsError as exc:
+        return _fail(str(exc), 1)
+    ing = result["ingest"]
+    print(f"ingest: {len(ing['article_ids'])} articles read ({ing['new']} new), {ing['failed']} failed, "
+          f"{ing['skipped']} skipped (see the fetch_log table)")
+    ext = result["extract"]
+    print(f"extract: {ext['extracted']} articles extracted, {ext['cached']} already done")
+    if "release" in result:
+        r = result["release"]
+        print(f"release {r['version']}: {r['path']}")
+        for name, n in r["counts"].items():
+            print(f"  {name:16} {n:7d} rows")
+    print(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from flows.oneoff import extract_paths
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        return _fail(f"{missing[0]!r} does not exist")
+    if not (args.output or args.quotes_jsonl):
+        return _fail("say where to write: --output DIR and/or --quotes-jsonl FILE")
+    return extract_paths(args.paths, output=args.output, quotes_jsonl=args.quotes_jsonl,
+                         model=args.model, batch_size=args.batch_size)
+
+
+def cmd_suites(args) -> int:
+    from transforms.expectations import suite_for
+    from transforms.schema import TABLES
+    from flows.validate import EXPECTATIONS_DIR
+
+    stale = []
+    for name in TABLES:
+        path = EXPECTATIONS_DIR / f"{name}.json"
+        text = json.dumps(suite_for(name), indent=2, ensure_ascii=False) + "\n"
+        if args.write:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+        elif not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    if stale:
+        return _fail(f"suites differ from the schema: {', '.join(stale)} (run `dealwire suites --write`)", 1)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"run": cmd_run, "extract": cmd_extract, "suites": cmd_suites}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""The store: every box of the data flow as files under one root (any fsspec URL).
+
+    <root>/raw/<sha256[:2]>/<sha256>                      immutable raw snapshots
+    <root>/articles/<article_id[:2]>/<article_id>.json    one article each
+    <root>/fetch_log/<run_id>.jsonl                        outcome of each input, per run
+    <root>/extractions/<version>/<article_id>-<text_sha256[:16]>.json
+
+Every write goes to a temporary name beside the target and is then renamed, so a
+crash never leaves a half-written file under a real name.
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+import fsspec
+
+from transforms.ids import sha256_bytes
+
+
+def _json_default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} as JSON")
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=_json_default)
+
+
+class Store:
+    def __init__(self, root: str):
+        self.root = str(root).rstrip("/")
+        self.fs, self.base = fsspec.core.url_to_fs(self.root)
+        self.fs.makedirs(self.base, exist_ok=True)
+
+    def __repr__(self) -> str:
+        return f"Store({self.root!r})"
+
+    # ---- low level -------------------------------------------------------
+    def path(self, *parts: str) -> str:
+        return "/".join([self.base, *parts])
+
+    def _write_atomic(self, path: str, data: bytes) -> None:
+        parent = path.rsplit("/", 1)[0]
+        self.fs.makedirs(parent, exist_ok=True)
+        tmp = f"{parent}/.tmp-{uuid.uuid4().hex}"
+        with self.fs.open(tmp, "wb") as fh:
+            fh.write(data)
+        self.fs.mv(tmp, path)
+
+    def _read(self, path: str) -> bytes:
+        with self.fs.open(path, "rb") as fh:
+            return fh.read()
+
+    def _json_files(self, folder: str, suffix: str) -> list[str]:
+        if not self.fs.exists(folder):
+            return []
+        return sorted(
+            p for p in self.fs.find(folder)
+            if p.endswith(suffix) and not p.rsplit("/", 1)[-1].startswith(".tmp-")
+        )
+
+    # ---- raw snapshots ----------------------------------------------------
+    def put_raw(self, data: bytes) -> str:
+        """Keep the bytes under their sha256; an existing snapshot is never rewritten."""
+        digest = sha256_bytes(data)
+        path = self.path("raw", digest[:2], digest)
+        if not self.fs.exists(path):
+            self._write_atomic(path, data)
+        return digest
+
+    def get_raw(self, digest: str) -> bytes:
+        return self._read(self.path("raw", digest[:2], digest))
+
+    # ---- articles ---------------------------------------------------------
+    def _article_path(self, article_id: str) -> str:
+        return self.path("articles", article_id[:2], f"{article_id}.json")
+
+    def put_article(self, article: dict) -> None:
+        self._write_atomic(self._article_path(article["article_id"]), dumps(article).encode("utf-8"))
+
+    def get_article(self, article_id: str) -> dict | None:
+        path = self._article_path(article_id)
+        if not self.fs.exists(path):
+            return None
+        return json.loads(self._read(path))
+
+    def article_ids(self) -> list[str]:
+        return [p.rsplit("/", 1)[-1][: -len(".json")] for p in self._json_files(self.path("articles"), ".json")]
+
+    def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[dict]:
+        for article_id in (self.article_ids() if ids is None else ids):
+            article = self.get_article(article_id)
+            if article is not None:
+                yield article
+
+    # ---- fetch log --------------------------------------------------------
+    def put_fetch_log(self, run_id: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        data = "".join(dumps(r) + "\n" for r in rows).encode("utf-8")
+        self._write_atomic(self.path("fetch_log", f"{run_id}.jsonl"), data)
+
+    def fetch_log(self) -> list[dict]:
+        rows = []
+        for path in self._json_files(self.path("fetch_log"), ".jsonl"):
+            rows.extend(json.loads(line) for line in self._read(path).decode("utf-8").splitlines() if line)
+        return rows
+
+    # ---- extractions ------------------------------------------------------
+    def _extraction_path(self, version: str, article_id: str, text_sha256: str) -> str:
+        return self.path("extractions", version, article_id[:2], f"{article_id}-{text_sha256[:16]}.json")
+
+    def has_extraction(self, version: str, article_id: str, text_sha256: str) -> bool:
+        return self.fs.exists(self._extraction_path(version, article_id, text_sha256))
+
+    def put_extraction(self, version: str, article_id: str, text_sha256: str, tables: dict) -> None:
+        path = self._extraction_path(version, article_id, text_sha256)
+        self._write_atomic(path, dumps(tables).encode("utf-8"))
+
+    def get_extraction(self, version: str, article_id: str, text_sha256: str) -> dict | None:
+        path = self._extraction_path(version, article_id, text_sha256)
+        if not self.fs.exists(path):
+            return None
+        return json.loads(self._read(path))
+
+
+def local_path(url_or_path: str) -> str:
+    """A plain filesystem path for a local store root (used for messages)."""
+    return os.path.abspath(url_or_path) if "://" not in url_or_path else url_or_path

@@ -1,0 +1,80 @@
+"""Shared fixtures: one Prefect test harness per session, a local HTTP server, the sample corpus."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+# Prefect reads its settings at import: give the tests their own home and a patient server start.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="dealwire-prefect-")
+os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "articles"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """The one Prefect test harness of the session; flow tests ask for it."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature from the base class
+        pass
+
+
+class LocalServer:
+    """A real http.server on 127.0.0.1 serving a folder; `url(path)` gives its address."""
+
+    def __init__(self, directory: Path, handler=_QuietHandler):
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str = "") -> str:
+        return f"{self.base}/{path.lstrip('/')}"
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def serve_dir():
+    """serve_dir(path) -> LocalServer; every server is shut down after the test."""
+    servers = []
+
+    def start(directory: Path, handler=_QuietHandler) -> LocalServer:
+        server = LocalServer(directory, handler)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The default English model, loaded once for the unit tests."""
+    from transforms.nlp import load_model
+
+    return load_model()

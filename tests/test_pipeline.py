@@ -1,0 +1,186 @@
+"""End to end: the sample corpus served over a local HTTP server and an RSS feed, the real
+pipeline flow under the session's Prefect harness, and the release read back."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from email.utils import format_datetime
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import SAMPLES, LocalServer
+from transforms.release import csv_frame
+from transforms.schema import TABLES
+
+pytestmark = pytest.mark.flow
+
+
+def _rss(items: list[tuple[str, str]]) -> str:
+    now = format_datetime(datetime(2026, 11, 1, tzinfo=timezone.utc))
+    entries = "".join(
+        f"<item><title>{title}</title><link>{url}</link><pubDate>{now}</pubDate></item>" for url, title in items
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Sample wire</title>'
+            f"<link>http://127.0.0.1/</link><description>Fictional sample feed</description>{entries}</channel></rss>")
+
+
+@pytest.fixture(scope="module")
+def run(prefect_harness, tmp_path_factory):
+    """Serve the HTML samples and a feed of them; read the .txt/.jsonl samples from a folder."""
+    from flows.pipeline import pipeline
+
+    tmp = tmp_path_factory.mktemp("e2e")
+    web, local = tmp / "web", tmp / "local"
+    web.mkdir()
+    local.mkdir()
+    html = sorted(SAMPLES.glob("*.html"))
+    for p in html:
+        shutil.copy(p, web / p.name)
+    for p in SAMPLES.iterdir():
+        if p.suffix in (".txt", ".jsonl") or p.name == "metadata.json":
+            shutil.copy(p, local / p.name)
+    server = LocalServer(web)
+    (web / "feed.xml").write_text(_rss([(server.url(p.name), p.stem) for p in html]), encoding="utf-8")
+    try:
+        result = pipeline(sources=[str(local)], feeds=[server.url("feed.xml")], store=str(tmp / "store"),
+                          releases=str(tmp / "releases"), batch_size=8)
+    finally:
+        server.close()
+    release = Path(result["release"]["path"])
+    return {"result": result, "release": release, "releases": tmp / "releases", "store": tmp / "store",
+            "n_samples": len(html) + len(list(local.glob("*.txt"))) + sum(
+                1 for p in local.glob("*.jsonl") for line in p.read_text(encoding="utf-8").splitlines() if line.strip())}
+
+
+def _tables(release: Path) -> dict[str, pd.DataFrame]:
+    return {name: pq.read_table(release / "data" / f"{name}.parquet").to_pandas() for name in TABLES}
+
+
+def test_every_sample_article_is_in_the_release(run):
+    articles = _tables(run["release"])["articles"]
+    assert len(articles) == run["n_samples"]
+    assert set(articles["extraction_status"]) == {"extracted"}
+    log = _tables(run["release"])["fetch_log"]
+    assert (log["outcome"] == "ok").sum() == run["n_samples"]
+    # the feed's pages were fetched over HTTP and keep their canonical URLs
+    assert articles["url"].str.startswith("https://").sum() == run["n_samples"]
+
+
+def test_parquet_and_csv_hold_the_same_tables(run):
+    release = run["release"]
+    for name in TABLES:
+        parquet = pq.read_table(release / "data" / f"{name}.parquet")
+        assert parquet.schema.names == TABLES[name].column_names
+        descriptions = {f.name: f.metadata[b"description"].decode() for f in parquet.schema}
+        assert descriptions == {c.name: c.description for c in TABLES[name].columns}
+        expected = csv_frame(name, parquet).astype(object).where(lambda f: f.notna(), "").astype(str)
+        from_csv = pd.read_csv(release / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert list(from_csv.columns) == TABLES[name].column_names
+        pd.testing.assert_frame_equal(from_csv, expected.reset_index(drop=True), check_dtype=False)
+    assert b"\r\n" in (release / "data" / "articles.csv").read_bytes()
+
+
+def test_datapackage_is_valid_and_checksums_match(run):
+    from frictionless import validate
+
+    release = run["release"]
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in package["resources"]] == list(TABLES)
+    report = validate(str(release / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    lines = (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 2 * len(TABLES) + 3
+    for line in lines:
+        digest, rel = line.split("  ", 1)
+        assert hashlib.sha256((release / rel).read_bytes()).hexdigest() == digest, rel
+    for resource in package["resources"]:
+        data = (release / resource["path"]).read_bytes()
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert resource["bytes"] == len(data)
+
+
+def test_foreign_keys_and_evidence_hold(run):
+    t = _tables(run["release"])
+    for table in TABLES.values():
+        frame = t[table.name]
+        for fk in table.foreign_keys:
+            values = set(frame[fk.column].dropna())
+            assert values <= set(t[fk.table][fk.parent_column]), f"{table.name}.{fk.column}"
+    texts = dict(zip(t["articles"]["article_id"], t["articles"]["text"]))
+    checked = 0
+    for table in TABLES.values():
+        if table.evidence_column:
+            for row in t[table.name].itertuples():
+                assert texts[row.article_id][row.start:row.end] == getattr(row, table.evidence_column)
+                checked += 1
+    assert checked > 100
+
+
+def test_known_quotes_and_deals(run):
+    t = _tables(run["release"])
+    quotes = t["quotes"].merge(t["actors"][["actor_id", "name"]], left_on="speaker_actor_id", right_on="actor_id", how="left")
+    said = {(q.text, q.name) for q in quotes.itertuples()}
+    assert ("We are not going to borrow at any price,", "Ruta Vell") in said
+    assert ("We have come back to the table because the alternative is worse for both countries,", "Ada Korvel") in said
+    assert set(quotes["kind"]) >= {"direct", "indirect", "mixed"}
+    assert not quotes[quotes["text"].isin(["iron corridor", "Blue Spine"])].shape[0]
+    assert len(t["deals"]) >= 3
+    assert t["deal_events"]["status"].nunique() >= 3
+    assert len(t["actors"][t["actors"]["actor_type"] == "anonymous"]) >= 1
+
+
+def test_index_and_data_card(run):
+    releases, version = run["releases"], run["release"].name
+    index = json.loads((releases / "index.json").read_text(encoding="utf-8"))
+    assert index["latest"] == version and [r["version"] for r in index["releases"]] == [version]
+    assert (releases / "latest").resolve() == run["release"].resolve()
+    card = (run["release"] / "README.md").read_text(encoding="utf-8")
+    assert f"dealwire release {version}" in card and "| `quotes` |" in card
+    summary = json.loads((run["release"] / "validation" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["success"] and set(summary["tables"]) == set(TABLES)
+    assert (run["release"] / "validation" / "data_docs" / "index.html").exists()
+
+
+def test_a_failing_expectation_blocks_the_release_and_keeps_the_previous(run):
+    """Corrupt one stored extraction: validation stops the release; nothing published is touched."""
+    from flows.pipeline import pipeline
+    from flows.validate import ValidationFailed
+
+    releases, store = run["releases"], run["store"]
+    index_before = (releases / "index.json").read_bytes()
+    sums_before = (run["release"] / "SHA256SUMS").read_bytes()
+    extraction = next(p for p in sorted((store / "extractions").rglob("*.json"))
+                      if json.loads(p.read_text(encoding="utf-8"))["quotes"])
+    original = extraction.read_bytes()
+    data = json.loads(original)
+    data["quotes"][0]["start"] += 1  # the evidence no longer matches the text
+    extraction.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        with pytest.raises(ValidationFailed) as failed:
+            pipeline(store=str(store), releases=str(releases))
+    finally:
+        extraction.write_bytes(original)
+    assert "_evidence_matches" in str(failed.value) and "quotes" in str(failed.value)
+    assert (releases / "index.json").read_bytes() == index_before
+    assert (run["release"] / "SHA256SUMS").read_bytes() == sums_before
+    assert sorted(p.name for p in releases.iterdir()) == sorted(["index.json", "latest", run["release"].name])
+
+
+def test_a_rerun_extracts_nothing_again_and_publishes_a_second_version(run):
+    from flows.pipeline import pipeline
+
+    result = pipeline(store=str(run["store"]), releases=str(run["releases"]))
+    assert result["extract"]["extracted"] == 0 and result["extract"]["cached"] == run["n_samples"]
+    second = Path(result["release"]["path"])
+    assert second.name == run["release"].name + ".1"
+    first, again = _tables(run["release"]), _tables(second)
+    for name in TABLES:
+        if name != "fetch_log":
+            pd.testing.assert_frame_equal(first[name], again[name])
+    index = json.loads((run["releases"] / "index.json").read_text(encoding="utf-8"))
+    assert index["latest"] == second.name

