@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy model package (default: {DEFAULT_MODEL})")
     run.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per task (default: 64)")
     run.add_argument("--version", default=None, help="release version YYYY.MM.DD[.N] (default: today's next free one)")
+    run.add_argument("--user-agent", default=None, help="User-Agent for HTTP requests (default: dealwire/<version> with a project URL)")
+    run.add_argument("--max-retries", type=int, default=3, metavar="N", help="retries per URL on connection errors, 429 and 5xx (default: 3)")
+    run.add_argument("--host-delay", type=float, default=1.0, metavar="SECONDS", help="minimum time between requests to one host (default: 1.0)")
     run.add_argument("--no-publish", action="store_true", help="ingest and extract only; publish no release")
 
     ext = sub.add_parser("extract", help="one-off: extract the tables from files, no store and no release",
@@ -83,7 +86,8 @@ def cmd_run(args) -> int:
     try:
         result = pipeline(sources=args.source, urls=args.url, feeds=args.feed, store=args.store,
                           releases=args.output, model=args.model, batch_size=args.batch_size,
-                          version=args.version, publish=not args.no_publish)
+                          version=args.version, publish=not args.no_publish, user_agent=args.user_agent,
+                          max_retries=args.max_retries, host_delay=args.host_delay)
     except ValidationFailed as exc:
         return _fail(f"{exc}\nno release was published; earlier releases are untouched", 1)
     except FileExistsError as exc:

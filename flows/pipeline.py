@@ -26,11 +26,15 @@ def pipeline(
     batch_size: int = 64,
     version: str | None = None,
     publish: bool = True,
+    user_agent: str | None = None,
+    max_retries: int = 3,
+    host_delay: float = 1.0,
 ) -> dict:
     """Read the sources into the store, extract what is new, and publish a validated release."""
     logger = get_run_logger()
     ingested = ingest(store=store, sources=list(sources or []), urls=list(urls or []), feeds=list(feeds or []),
-                      batch_size=batch_size)
+                      batch_size=batch_size, user_agent=user_agent, max_retries=max_retries,
+                      host_delay=host_delay)
     extracted = extract(store=store, model=model, batch_size=batch_size)
     result = {"ingest": ingested, "extract": extracted}
     if publish:

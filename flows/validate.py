@@ -53,7 +53,7 @@ def suite_parameters(frames: dict[str, pd.DataFrame], now: datetime | None = Non
     for table in TABLES.values():
         for fk in table.foreign_keys:
             parent = frames.get(fk.table)
-            key = f"{fk.table}.{fk.parent_column}"
+            key = f"{fk.table}__{fk.parent_column}"
             params[key] = [] if parent is None else parent[fk.parent_column].dropna().unique().tolist()
     return params
 

@@ -28,7 +28,7 @@ def test_every_enum_key_and_foreign_key_has_its_expectation(name):
         if not c.nullable:
             assert ("expect_column_values_to_not_be_null", json.dumps({"column": c.name})) in kinds, c.name
     for fk in table.foreign_keys:
-        kw = {"column": fk.column, "value_set": {"$PARAMETER": f"{fk.table}.{fk.parent_column}"}}
+        kw = {"column": fk.column, "value_set": {"$PARAMETER": f"{fk.table}__{fk.parent_column}"}}
         assert ("expect_column_values_to_be_in_set", json.dumps(kw, sort_keys=True)) in kinds, fk
         assert fk.table in TABLES and fk.parent_column in TABLES[fk.table].column_names
     types = [e["type"] for e in suite["expectations"]]

@@ -5,7 +5,7 @@ suites --write`` rewrites them from here). A test checks that every key, enum,
 foreign key and evidence check of the schema has its expectation in those files.
 
 Suite parameters, filled in by the validation step:
-  ``<table>.<column>``             the parent keys of a foreign key
+  ``<table>__<column>``            the parent keys of a foreign key
   ``min_datetime``/``max_datetime`` bounds of a plausible timestamp
   ``min_date``/``max_date``         bounds of a plausible event date
 """
@@ -45,7 +45,7 @@ def suite_for(table: Table | str) -> dict:
     for fk in table.foreign_keys:
         exps.append(_e("expect_column_values_to_be_in_set",
                        f"Foreign key: every {fk.column} is a {fk.table}.{fk.parent_column}.",
-                       column=fk.column, value_set={"$PARAMETER": f"{fk.table}.{fk.parent_column}"}))
+                       column=fk.column, value_set={"$PARAMETER": f"{fk.table}__{fk.parent_column}"}))
     for c in table.columns:
         if c.type == "datetime":
             lo, hi = DATETIME_COLUMNS_BOUNDS

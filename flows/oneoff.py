@@ -1,0 +1,109 @@
+"""`dealwire extract`: the release tables from local files, without Prefect, a store or a release.
+
+The same readers, extractors and resolution as the pipeline; the tables are written as
+``DIR/<table>.jsonl`` (one JSON object per row, columns in schema order), and optionally
+the quotes in the form ``../shared/bench/score_quotes.py`` reads.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from flows.ingest import list_inputs, log_row, read_file
+from flows.store import dumps
+from transforms.extract import extract_articles
+from transforms.nlp import load_model
+from transforms.resolve import resolve
+from transforms.schema import TABLES
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def read_articles(paths: list[str]) -> tuple[list[dict], list[dict], dict[str, str]]:
+    """Articles, fetch_log rows, and article_id → the file it came from."""
+    items, log = list_inputs([str(p) for p in paths])
+    for row in log:
+        _progress(f"warning: {row['reason']}")
+    articles, origin, sidecars = {}, {}, {}
+    for item in items:
+        for read in read_file(item, sidecars):
+            article = read.article
+            if article is None or article["article_id"] in articles:
+                reason = read.reason if article is None else f"{read.input}: same text as {origin[article['article_id']]}"
+                log.append(log_row(read, outcome=read.outcome if article is None else "skipped", reason=reason))
+                _progress(f"warning: {reason}")
+                continue
+            if read.reason:
+                _progress(f"note: {read.reason}")
+            articles[article["article_id"]] = article
+            origin[article["article_id"]] = read.input
+            log.append(log_row(read, article_id=article["article_id"]))
+    return list(articles.values()), log, origin
+
+
+def _write_jsonl(path: Path, rows: list[dict], columns: list[str] | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(dumps({c: row.get(c) for c in columns} if columns else row) + "\n")
+    os.replace(tmp, path)
+
+
+def bench_quotes(rows: dict[str, list[dict]], origin: dict[str, str]) -> list[dict]:
+    """Quotes as score_quotes.py reads them: file, span, speaker name and speaker mention span."""
+    names = {a["actor_id"]: a["name"] for a in rows["actors"]}
+    mentions = {m["mention_id"]: m for m in rows["actor_mentions"]}
+    out = []
+    for q in rows["quotes"]:
+        mention = mentions.get(q["speaker_mention_id"])
+        out.append({
+            "file": Path(origin[q["article_id"]]).name,
+            "start": q["start"], "end": q["end"], "kind": q["kind"],
+            "speaker": names.get(q["speaker_actor_id"]),
+            "speaker_start": mention["start"] if mention else None,
+            "speaker_end": mention["end"] if mention else None,
+        })
+    return out
+
+
+def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None, model: str, batch_size: int) -> int:
+    started = time.perf_counter()
+    # Load inputs
+    articles, log, origin = read_articles(paths)
+    pending = [a for a in articles if a["extraction_status"] == "pending"]
+    if not pending:
+        _progress("dealwire: nothing to extract (no readable English article)")
+    nlp = load_model(model)
+    # Process
+    extractions, words, t0 = {}, 0, time.perf_counter()
+    for n, (article, extraction) in enumerate(extract_articles(nlp, pending, batch_size), 1):
+        extractions[article["article_id"]] = extraction
+        words += article["word_count"]
+        if n % batch_size == 0 or n == len(pending):
+            rate = n / max(time.perf_counter() - t0, 1e-9)
+            _progress(f"extract: {n}/{len(pending)} articles ({rate:.1f} articles/s)")
+    seconds = time.perf_counter() - t0
+    rows = resolve(articles, extractions)
+    rows["fetch_log"] = log
+    # Save outputs
+    if output:
+        for name, table in TABLES.items():
+            _write_jsonl(Path(output) / f"{name}.jsonl", rows[name], table.column_names)
+    if quotes_jsonl:
+        _write_jsonl(Path(quotes_jsonl), bench_quotes(rows, origin))
+    counts = ", ".join(f"{name} {len(rows[name])}" for name in TABLES)
+    print(f"extracted {len(extractions)} articles ({words} words) in {seconds:.1f} s "
+          f"({len(extractions) / max(seconds, 1e-9):.1f} articles/s, {words / max(seconds, 1e-9):.0f} words/s)")
+    print(f"rows: {counts}")
+    if output:
+        print(f"tables written to {output}/<table>.jsonl")
+    if quotes_jsonl:
+        print(f"quotes for the benchmark written to {quotes_jsonl}")
+    print(f"done in {time.perf_counter() - started:.1f} s")
+    return 0

@@ -1,0 +1,269 @@
+"""Unit tests of the ingest transforms: html.py, feeds.py, articles.py (no Prefect, no network).
+
+Every name, place and text below is made up for these tests.
+"""
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from transforms import ids
+from transforms.articles import (
+    EmptyInputError, article_from_text, decode_text_file, detect_language, first_line,
+    join_authors, normalize_published_at, word_count,
+)
+from transforms.feeds import parse_feed
+from transforms.html import extract_html
+from transforms.schema import ARTICLES, EXTRACTION_STATUSES
+
+SAMPLES = {
+    "en": "The council of Dravenport said on Monday that it would sign the contract with the shipping firm, "
+          "which has been waiting for approval since the spring, and that the terms are not final.",
+    "fr": "Le conseil de Dravenport a annoncé lundi qu'il signera le contrat avec la société de transport, "
+          "qui attend une approbation depuis le printemps, et que les conditions ne sont pas définitives.",
+    "es": "El consejo de Dravenport anunció el lunes que firmará el contrato con la empresa de transporte, "
+          "que espera la aprobación desde la primavera, y que las condiciones no son definitivas todavía.",
+    "pt": "O conselho de Dravenport anunciou na segunda-feira que vai assinar o contrato com a empresa de "
+          "transporte, que aguarda a aprovação desde a primavera, e que as condições não são definitivas.",
+    "de": "Der Rat von Dravenport hat am Montag angekündigt, dass er den Vertrag mit der Reederei unterzeichnen "
+          "wird, die seit dem Frühjahr auf eine Genehmigung wartet, und dass die Bedingungen noch nicht endgültig sind.",
+    "it": "Il consiglio di Dravenport ha annunciato lunedì che firmerà il contratto con la società di trasporti, "
+          "che attende l'approvazione dalla primavera, e che le condizioni non sono ancora definitive.",
+    "nl": "De raad van Dravenport heeft maandag aangekondigd dat hij het contract met de rederij zal ondertekenen, "
+          "die sinds het voorjaar op een goedkeuring wacht, en dat de voorwaarden nog niet definitief zijn.",
+}
+
+PAGE = """<!DOCTYPE html>
+<html lang="en-GB"><head>
+<meta charset="utf-8">
+<title>Quay deal signed | Lundvik Post</title>
+<link rel="canonical" href="/2024/quay-deal">
+<meta property="og:site_name" content="Lundvik Post">
+<meta property="og:title" content="Quay deal signed">
+<meta name="author" content="Ana Quillfeather and Bram Oduya">
+<meta property="article:published_time" content="2024-06-01T22:15:00-04:00">
+</head><body>
+<nav><a href="/">Home</a> <a href="/ports">Ports</a> <a href="/about">About us</a></nav>
+<article>
+<h1>Quay deal signed</h1>
+<p>The port authority of Lundvik signed a twenty-year concession with Nordhaven Terminals on Friday,
+the harbour master said.</p>
+<p>"We have waited a long time for this," said Mira Tollberg, who chairs the authority.</p>
+<ul><li>Two new cranes</li><li>A rail spur to the quay</li></ul>
+</article>
+<footer>All rights reserved, Lundvik Post.</footer>
+</body></html>"""
+
+
+# ---- html.py -----------------------------------------------------------------------
+
+
+def test_extract_html_text_and_metadata():
+    page = extract_html(PAGE.encode("utf-8"), "https://post.example/ports/quay?ref=feed")
+    assert page["text"].split("\n\n") == [
+        "Quay deal signed",
+        "The port authority of Lundvik signed a twenty-year concession with Nordhaven Terminals on Friday, "
+        "the harbour master said.",
+        '"We have waited a long time for this," said Mira Tollberg, who chairs the authority.',
+        "- Two new cranes\n- A rail spur to the quay",
+    ]
+    assert page["title"] == "Quay deal signed"
+    assert page["authors"] == "Ana Quillfeather; Bram Oduya"
+    assert page["publisher"] == "Lundvik Post"
+    assert page["published_at"] == "2024-06-02T02:15:00+00:00"
+    assert page["language"] == "en"
+    assert page["canonical_url"] == "https://post.example/2024/quay-deal"
+    assert "Home" not in page["text"] and "rights reserved" not in page["text"]
+
+
+def test_extract_html_accepts_str_and_no_url():
+    page = extract_html(PAGE)
+    assert page["text"].startswith("Quay deal signed\n\n")
+    assert page["canonical_url"] is None  # a relative canonical with nothing to resolve it against
+
+
+def test_extract_html_without_metadata():
+    html = ("<html><body><div><p>" + SAMPLES["en"] + "</p><p>" + SAMPLES["en"].upper() + "</p></div></body></html>")
+    page = extract_html(html, "https://plain.example/x")
+    assert page["text"] == SAMPLES["en"] + "\n\n" + SAMPLES["en"].upper()
+    assert page["authors"] is None and page["published_at"] is None and page["language"] is None
+    assert page["canonical_url"] is None
+
+
+@pytest.mark.parametrize("html", [
+    b"<html><head><title>Nothing</title></head><body></body></html>",
+    b"<html><body><nav><a href='/a'>Home</a> <a href='/b'>Ports</a></nav></body></html>",
+])
+def test_extract_html_without_main_text(html):
+    with pytest.raises(ValueError, match=r"^https://empty\.example/: no main text found"):
+        extract_html(html, "https://empty.example/")
+
+
+def test_extract_html_not_html():
+    with pytest.raises(ValueError, match="https://empty.example/: not parsable as HTML"):
+        extract_html(b"", "https://empty.example/")
+
+
+# ---- feeds.py ------------------------------------------------------------------------
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Lundvik Post: ports</title><link>https://post.example/</link>
+<item><title>Quay  deal signed</title><link>/2024/quay-deal</link>
+  <pubDate>Sat, 01 Jun 2024 22:15:00 -0400</pubDate></item>
+<item><title>Ferry tender opens</title><link>https://post.example/2024/ferry</link></item>
+<item><title>Repeat</title><link>https://post.example/2024/ferry</link></item>
+<item><title>No link at all</title></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Harbour wire</title><id>urn:x</id><updated>2024-01-02T03:04:05Z</updated>
+<entry><title>Dredging contract</title><id>urn:1</id><link href="https://wire.example/dredging"/>
+<updated>2024-01-02T03:04:05Z</updated></entry></feed>"""
+
+
+def test_parse_rss():
+    assert parse_feed(RSS, "https://post.example/feeds/ports.xml") == [
+        {"url": "https://post.example/2024/quay-deal", "title": "Quay deal signed",
+         "published_at": "2024-06-02T02:15:00+00:00"},
+        {"url": "https://post.example/2024/ferry", "title": "Ferry tender opens", "published_at": None},
+    ]
+
+
+def test_parse_atom():
+    assert parse_feed(ATOM, "https://wire.example/atom") == [
+        {"url": "https://wire.example/dredging", "title": "Dredging contract",
+         "published_at": "2024-01-02T03:04:05+00:00"},
+    ]
+
+
+def test_parse_empty_feed():
+    assert parse_feed(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>',
+                      "https://q.example/rss") == []
+
+
+@pytest.mark.parametrize("data", [b"", b"<html><body><p>A page, not a feed</p></body></html>", b"\x00\x01 <rss"])
+def test_parse_not_a_feed(data):
+    with pytest.raises(ValueError, match=r"^https://q\.example/rss: not a parsable RSS/Atom feed \(.+\)$"):
+        parse_feed(data, "https://q.example/rss")
+
+
+# ---- articles.py: dates, files, language ------------------------------------------------
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-06-01T22:15:00-04:00", "2024-06-02T02:15:00+00:00"),
+    ("2024-06-01T10:00:00Z", "2024-06-01T10:00:00+00:00"),
+    ("2024-06-01 10:00:00", "2024-06-01T10:00:00+00:00"),
+    ("2024-06-01", "2024-06-01T00:00:00+00:00"),
+    ("Sat, 01 Jun 2024 22:15:00 -0400", "2024-06-02T02:15:00+00:00"),
+    ("Sat, 01 Jun 2024 22:15:00 GMT", "2024-06-01T22:15:00+00:00"),
+    (date(2024, 6, 1), "2024-06-01T00:00:00+00:00"),
+    (datetime(2024, 6, 1, 8, 30), "2024-06-01T08:30:00+00:00"),
+    (datetime(2024, 6, 1, 8, 30, tzinfo=timezone(timedelta(hours=2))), "2024-06-01T06:30:00+00:00"),
+    (time.strptime("2024-06-01 08:30:00", "%Y-%m-%d %H:%M:%S"), "2024-06-01T08:30:00+00:00"),
+    (None, None),
+    ("  ", None),
+])
+def test_normalize_published_at(value, expected):
+    assert normalize_published_at(value) == expected
+
+
+@pytest.mark.parametrize("value", ["last Tuesday", "2024-13-45", 12345])
+def test_normalize_published_at_rejects_non_dates(value):
+    with pytest.raises(ValueError):
+        normalize_published_at(value)
+
+
+def test_decode_text_file_keeps_the_text_exactly():
+    text = "  Harbour news\r\n\r\nThe quay opens.\t\n\n"
+    assert decode_text_file(text.encode("utf-8"), "a.txt") == text
+    assert decode_text_file(b"\xef\xbb\xbf" + "Café\n".encode("utf-8"), "b.txt") == "Café\n"
+
+
+def test_decode_text_file_invalid_utf8():
+    with pytest.raises(ValueError) as info:
+        decode_text_file(b"Quay \xff deal", "notes/c.txt")
+    assert str(info.value) == "notes/c.txt: not valid UTF-8 (byte 0xff at offset 5)"
+    with pytest.raises(ValueError, match=r"byte 0xe9 at offset 6\)"):
+        decode_text_file(b"\xef\xbb\xbfCaf\xe9 ok", "d.txt")  # offset counts the BOM: it is in the file
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\t\r\n", b"\xef\xbb\xbf\n"])
+def test_decode_text_file_empty(data):
+    with pytest.raises(EmptyInputError) as info:
+        decode_text_file(data, "e.txt")
+    assert str(info.value) == "e.txt: empty file"
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize("lang", sorted(SAMPLES))
+def test_detect_language(lang):
+    assert detect_language(SAMPLES[lang]) == lang
+
+
+def test_detect_language_too_short_or_unknown():
+    assert detect_language("Quay deal signed on Friday.") is None
+    assert detect_language("") is None
+    assert detect_language("Lundvik Nordhaven Tollberg Quillfeather Oduya " * 5) is None
+
+
+def test_small_helpers():
+    assert word_count("Nordhaven's twenty-year deal: 40 cranes — done.") == 6
+    assert first_line("\n  \n  Quay deal \nmore") == "Quay deal"
+    assert join_authors(["Ana Quillfeather", " ", "Bram Oduya", "Ana Quillfeather"]) == "Ana Quillfeather; Bram Oduya"
+    assert join_authors("Ana Quillfeather") == "Ana Quillfeather"
+    assert join_authors([]) is None and join_authors(None) is None
+
+
+# ---- articles.py: rows ---------------------------------------------------------------------
+
+RETRIEVED = datetime(2024, 6, 3, 12, 0, tzinfo=timezone.utc)
+
+
+def test_article_from_text_english():
+    text = "Quay deal signed\n\n" + SAMPLES["en"]
+    row = article_from_text(
+        text, url="https://post.example/2024/quay-deal", source="urls", title=" Quay  deal signed ",
+        publisher="Lundvik Post", authors=["Ana Quillfeather", "Bram Oduya"],
+        published_at="Sat, 01 Jun 2024 22:15:00 -0400", retrieved_at=RETRIEVED, raw_sha256="ab" * 32,
+    )
+    assert list(row) == ARTICLES.column_names
+    assert row["text"] == text
+    assert row["text_sha256"] == ids.sha256_text(text)
+    assert row["article_id"] == ids.article_id("https://post.example/2024/quay-deal", row["text_sha256"])
+    assert row["title"] == "Quay deal signed"
+    assert row["authors"] == "Ana Quillfeather; Bram Oduya"
+    assert row["published_at"] == "2024-06-02T02:15:00+00:00"
+    assert row["retrieved_at"] == "2024-06-03T12:00:00+00:00"
+    assert row["language"] == "en"
+    assert row["word_count"] == 3 + word_count(SAMPLES["en"])
+    assert (row["extraction_status"], row["extraction_note"], row["duplicate_of"]) == ("pending", None, None)
+    assert row["raw_sha256"] == "ab" * 32
+
+
+def test_article_from_text_french_is_skipped():
+    row = article_from_text(SAMPLES["fr"], url="file:///corpus/fr.txt", source="corpus", retrieved_at=RETRIEVED)
+    assert row["language"] == "fr"
+    assert row["extraction_status"] == "skipped_language"
+    assert row["extraction_note"] == "language 'fr' is not English"
+    assert row["article_id"] == ids.article_id(None, ids.sha256_text(SAMPLES["fr"]))  # no http URL: text hash
+
+
+def test_article_from_text_blank_and_short():
+    blank = article_from_text(" \n", url="file:///corpus/b.txt", source="corpus", retrieved_at=RETRIEVED)
+    assert (blank["extraction_status"], blank["language"], blank["word_count"]) == ("skipped_empty", None, 0)
+    short = article_from_text("Quay deal signed.", url="https://p.example/s", source="urls", retrieved_at=RETRIEVED)
+    assert (short["language"], short["extraction_status"]) == (None, "pending")
+    hinted = article_from_text("Quai signé.", url="https://p.example/s", source="urls", retrieved_at=RETRIEVED,
+                               language_hint="fr")
+    assert (hinted["language"], hinted["extraction_status"]) == ("fr", "skipped_language")
+    assert {blank["extraction_status"], short["extraction_status"]} <= set(EXTRACTION_STATUSES)
+
+
+def test_article_from_text_needs_url_and_time():
+    with pytest.raises(ValueError):
+        article_from_text("text", url="", source="s", retrieved_at=RETRIEVED)
+    with pytest.raises(ValueError):
+        article_from_text("text", url="https://p.example/", source="s", retrieved_at=None)
