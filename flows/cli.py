@@ -65,6 +65,16 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+def _check_model(name: str) -> str | None:
+    from transforms.nlp import ModelNotInstalled, check_model
+
+    try:
+        check_model(name)
+    except ModelNotInstalled as exc:
+        return str(exc)
+    return None
+
+
 def cmd_run(args) -> int:
     missing = [p for p in args.source if not Path(p).exists()]
     if missing:
@@ -73,6 +83,8 @@ def cmd_run(args) -> int:
         return _fail("nothing to read: give --source, --url or --feed")
     if args.batch_size < 1:
         return _fail("--batch-size must be at least 1")
+    if problem := _check_model(args.model):
+        return _fail(problem)
     if args.version:
         from transforms.release import check_version
         try:
@@ -114,6 +126,8 @@ def cmd_extract(args) -> int:
         return _fail(f"{missing[0]!r} does not exist")
     if not (args.output or args.quotes_jsonl):
         return _fail("say where to write: --output DIR and/or --quotes-jsonl FILE")
+    if problem := _check_model(args.model):
+        return _fail(problem)
     return extract_paths(args.paths, output=args.output, quotes_jsonl=args.quotes_jsonl,
                          model=args.model, batch_size=args.batch_size)
 

