@@ -88,7 +88,7 @@ def validate_frames(frames: dict[str, pd.DataFrame], report_dir: Path | None = N
         context.add_data_docs_site("release", {
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(Path(report_dir) / "data_docs")},
+                              "base_directory": str((Path(report_dir) / "data_docs").resolve())},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
     source = context.data_sources.add_pandas("release")

@@ -247,3 +247,11 @@ def test_gender_from_title_and_pronouns(nlp):
 @pytest.mark.parametrize("text", ["", "   \n\n  ", "“”", "2024"])
 def test_degenerate_texts(nlp, text):
     assert mentions_of(nlp, text) == []
+
+
+def test_an_entity_never_runs_across_a_paragraph_break(nlp):
+    text = "Talks with Orvane Development Bank\n\nSarnovia has begun formal negotiations with the bank."
+    doc = nlp(text)
+    mentions = actors.find_mentions(doc, "a1")
+    assert mentions and all("\n" not in m["text"] for m in mentions)
+    assert "Orvane Development Bank" in {m["text"] for m in mentions}

@@ -465,13 +465,28 @@ def _is_junk(doc, i: int, j: int) -> bool:
     return not content
 
 
+def _line_parts(doc):
+    """(entity, start, end) for each part of an entity on one line: the small model can run an
+    entity across a line or paragraph break ("Ostrel Energy\\n\\nTaluna")."""
+    for ent in doc.ents:
+        start = ent.start
+        for k in range(ent.start, ent.end):
+            if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
+                end = k if "\n" in doc[k].text else k + 1
+                if end > start:
+                    yield ent, start, end
+                start = k + 1
+        if start < ent.end:
+            yield ent, start, ent.end
+
+
 def entity_candidates(doc) -> list[_Cand]:
     """Trimmed, title-stripped PERSON/ORG/GPE/NORP entities, not yet typed."""
     out = []
-    for ent in doc.ents:
+    for ent, start, end in _line_parts(doc):
         if ent.label_ not in NER_LABELS:
             continue
-        i, j = trim_span(doc, ent.start, ent.end)
+        i, j = trim_span(doc, start, end)
         if i >= j:
             continue
         title, affiliation, label = None, None, ent.label_
