@@ -8,7 +8,8 @@ mentions        mention_id, article_id, start, end, text, title, actor_type,
                 actor_key, name, country_code
 quotes          quote_id, article_id, start, end, text, kind, cue, speaker_text,
                 speaker_mention_id
-deal_mentions   deal_mention_id, article_id, start, end, text, deal_type, sector,
+deal_mentions   deal_mention_id, deal_ref (the deal_mention_id of the deal's first mention
+                in the article), article_id, start, end, text, deal_type, sector,
                 resources (list of normalised names), parties (list of {mention_id, role})
 deal_attributes attribute_id, article_id, deal_mention_id, attribute, value,
                 normalized, unit, polarity, start, end

@@ -208,7 +208,8 @@ def _deal_names(deals: list[dict], actors_by_id: dict[str, dict]) -> None:
     for deal in deals:
         names = [actors_by_id[a]["name"] for a in deal.pop("_party_actors") if actors_by_id[a]["actor_type"] in ("country", "organization")]
         resources = deal.pop("_resources")
-        parts = [" / ".join(sorted(names)[:3]) or None, ", ".join(resources[:2]) or None, deal["deal_type"].replace("_", " ")]
+        parts = [" / ".join(sorted(names)[:3]) or None, ", ".join(r.replace("_", " ") for r in resources[:2]) or None,
+                 deal["deal_type"].replace("_", " ")]
         deal["name"] = " ".join(p for p in parts if p)
 
 
