@@ -4,6 +4,8 @@ Every name, place and text below is made up for this test.
 """
 from __future__ import annotations
 
+import socket
+
 import json
 from pathlib import Path
 
@@ -107,11 +109,20 @@ def site(tmp_path: Path, serve_dir):
     (folder / "feed.xml").write_text(
         f"<?xml version='1.0'?><rss version='2.0'><channel><title>Harbour wire</title>{items}</channel></rss>",
         encoding="utf-8")
+    (folder / "figures.json").write_text('{"tonnes": 12}', encoding="utf-8")
     (folder / "broken-feed.xml").write_text("<html><body><p>This feed has moved.</p></body></html>", encoding="utf-8")
     return server
 
 
 FAST = {"max_retries": 1, "backoff": 0.01, "host_delay": 0.0, "batch_size": 4}
+
+
+def closed_port_url() -> str:
+    """A loopback address nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/gone.html"
 
 
 def by_input(rows: list[dict]) -> dict[str, dict]:
@@ -120,7 +131,7 @@ def by_input(rows: list[dict]) -> dict[str, dict]:
 
 def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
     root = str(tmp_path / "store")
-    urls = [site.url("story1.html"), site.url("missing.html")]
+    urls = [site.url("story1.html"), site.url("missing.html"), site.url("figures.json"), closed_port_url()]
     feeds = [site.url("feed.xml"), site.url("broken-feed.xml")]
     result = ingest(store=root, sources=[str(corpus)], urls=urls, feeds=feeds, run_id="run-1", **FAST)
 
@@ -138,7 +149,10 @@ def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
         c("wire.jsonl") + ":1": "ok", c("wire.jsonl") + ":2": "ok", c("wire.jsonl") + ":4": "error",
         feeds[0]: "ok", feeds[1]: "error",
         urls[0]: "ok", urls[1]: "error", site.url("story3.html"): "ok", site.url("story4.html"): "ok",
+        urls[2]: "skipped", urls[3]: "error",
     }
+    assert rows[urls[2]]["reason"] == f"{urls[2]}: not HTML (content-type application/json)"
+    assert rows[urls[3]]["reason"].startswith(f"{urls[3]}: ") and "connect" in rows[urls[3]]["reason"]
     assert rows[c("empty.txt")]["reason"] == f"{c('empty.txt')}: empty file"
     assert rows[c("broken.txt")]["reason"] == f"{c('broken.txt')}: not valid UTF-8 (byte 0xff at offset 10)"
     assert rows[c("avis.txt")]["reason"] == f"{c('avis.txt')}: language 'fr' is not English (stored, not extracted)"
@@ -153,7 +167,7 @@ def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
     # The summary.
     ok_ids = {row["article_id"] for row in log if row["article_id"]}
     assert len(ok_ids) == 9
-    assert result == {"run_id": "run-1", "article_ids": sorted(ok_ids), "new": 9, "failed": 4, "skipped": 3,
+    assert result == {"run_id": "run-1", "article_ids": sorted(ok_ids), "new": 9, "failed": 5, "skipped": 4,
                       "unchanged": 0}
     assert sorted(store.article_ids()) == sorted(ok_ids)
 
@@ -205,7 +219,7 @@ def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
     before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "store" / "articles").rglob("*.json")}
     again = ingest(store=root, sources=[str(corpus)], urls=urls, feeds=feeds, run_id="run-2", **FAST)
     assert again["article_ids"] == result["article_ids"]
-    assert (again["new"], again["unchanged"], again["failed"], again["skipped"]) == (0, 8, 4, 3)
+    assert (again["new"], again["unchanged"], again["failed"], again["skipped"]) == (0, 8, 5, 4)
     after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "store" / "articles").rglob("*.json")}
     assert after == before
     assert len(store.fetch_log()) == 2 * len(log)
