@@ -255,3 +255,18 @@ def test_an_entity_never_runs_across_a_paragraph_break(nlp):
     mentions = actors.find_mentions(doc, "a1")
     assert mentions and all("\n" not in m["text"] for m in mentions)
     assert "Orvane Development Bank" in {m["text"] for m in mentions}
+
+
+def test_name_with_a_person_role_in_apposition_is_a_person(nlp):
+    rows = mentions_of(nlp, "Nadia Fenwright, a spokeswoman for Ostrel Energy, said the company would sell the gas.")
+    m = one(rows, "Nadia Fenwright")
+    assert m["actor_type"] == "person" and m["title"] == "spokeswoman"
+
+
+def test_source_descriptions_are_typed_and_documents_kept_apart(nlp):
+    rows = mentions_of(nlp, "The network said the tape was real. Several cast members said the host had lied. "
+                            "The report says the mine lost money. The move suggests a change.")
+    assert one(rows, "network")["actor_type"] == "organization"
+    assert one(rows, "Several cast members")["actor_type"] == "group"
+    assert one(rows, "report")["actor_type"] == "anonymous"
+    assert not [r for r in rows if r["text"] == "move"]

@@ -305,3 +305,94 @@ def test_article_without_quotes(nlp):
 def test_degenerate_texts_do_not_crash(nlp, text):
     rows, _ = run(nlp, text)
     assert all(r["end"] <= len(text) for r in rows)
+
+
+# --- speakers: phenomena of real news (issue #3) ----------------------------------------------
+
+
+def test_participle_cue_after_a_quote_keeps_the_speaker_of_the_first_part(nlp):
+    text = ("“The talks are over for now,” Ilvar said, suggesting a few questions, including, "
+            "“Why would Marhaven sign a deal it does not need?”")
+    rows, by_id = run(nlp, text)
+    assert [r["kind"] for r in rows] == ["direct", "direct"]
+    assert [speaker(r, by_id) for r in rows] == ["Ilvar", "Ilvar"]
+
+
+def test_parenthesis_between_name_and_cue(nlp):
+    rows, by_id = run(nlp, "“She would be a fine minister, not good but great,” Rep. Tomas E. Ilvar (D-Veld.) said on Monday.")
+    q = only(rows)
+    assert q["cue"] == "said" and speaker(q, by_id) == "Tomas E. Ilvar"
+
+
+def test_actor_named_in_a_relative_clause_does_not_break_the_continuation(nlp):
+    text = ("“Our work is on the ballot,” Mr. Ilvar said at the gala in Marhaven, where Ms. Korvel also spoke. "
+            "“Tolerance is on the ballot.”")
+    rows, by_id = run(nlp, text)
+    assert [speaker(r, by_id) for r in rows] == ["Ilvar", "Ilvar"]
+
+
+def test_another_speaker_in_between_stops_the_continuation(nlp):
+    text = "“We will sign,” Ada Korvel said. Lena Droz disagreed sharply. “The price is too low and the terms are unclear.”"
+    rows, by_id = run(nlp, text)
+    assert speaker(rows[0], by_id) == "Ada Korvel"
+    assert rows[-1]["speaker_mention_id"] is None
+
+
+def test_unnamed_described_speaker_is_an_anonymous_source(nlp):
+    text = ("The Veldonian businessman says of the plan, “If they get the chance, they will sell the mine.” "
+            "The announcer said, “It is three in the morning and the mine is still open.”")
+    rows, by_id = run(nlp, text)
+    assert len(rows) == 2
+    for r, name in zip(rows, ("Veldonian businessman", "announcer")):
+        m = by_id[r["speaker_mention_id"]]
+        assert m["actor_type"] == "anonymous" and name in m["name"]
+        assert r["speaker_text"] == m["text"]
+
+
+def test_possessive_description_and_plural_description(nlp):
+    text = ("Marhaven’s tax commissioner says an internal review shows nobody leaked the filings. "
+            "Two opposition speechwriters argued that the plan exposed a clear weakness.")
+    rows, by_id = run(nlp, text)
+    first, second = (by_id[r["speaker_mention_id"]] for r in rows)
+    assert first["actor_type"] == "anonymous" and first["text"] == "tax commissioner"
+    assert second["actor_type"] == "group" and second["text"].endswith("speechwriters")
+
+
+def test_document_and_indefinite_sources(nlp):
+    text = ("The ore price will double by May, according to the report. "
+            "Then someone asked how the ministry could pay for the corridor.")
+    rows, by_id = run(nlp, text)
+    assert [by_id[r["speaker_mention_id"]]["text"] for r in rows] == ["report", "someone"]
+    assert all(by_id[r["speaker_mention_id"]]["actor_type"] == "anonymous" for r in rows)
+
+
+def test_abstract_subject_is_not_made_a_speaker(nlp):
+    rows, _ = run(nlp, "The move suggests that the ministry will pay for the corridor.")
+    assert all(r["speaker_mention_id"] is None for r in rows)
+
+
+def test_quoted_fragment_in_an_object_is_a_mixed_quote_over_the_argument(nlp):
+    rows, by_id = run(nlp, "Former President Tomas Ilvar criticized the Marhaven Mining Act as a “crazy system” on Monday.")
+    q = only(rows)
+    assert q["kind"] == "mixed" and q["cue"] == "criticized" and speaker(q, by_id) == "Tomas Ilvar"
+    assert q["text"].startswith("the Marhaven Mining Act as a “crazy system”")
+
+
+def test_fragment_inside_a_longer_object_takes_the_whole_argument(nlp):
+    rows, by_id = run(nlp, "Ada Korvel is stressing the need to protect the mines from “constant attack” by raiders.")
+    q = only(rows)
+    assert q["kind"] == "mixed" and speaker(q, by_id) == "Ada Korvel"
+    assert q["text"].startswith("the need to protect") and "“constant attack”" in q["text"]
+
+
+def test_short_second_part_after_its_cue_is_kept(nlp):
+    rows, by_id = run(nlp, "Ada Korvel waved at the crowd. “Here it is, friends,” she said. “Right here.”")
+    assert [r["text"] for r in rows] == ["Here it is, friends,", "Right here."]
+    assert [speaker(r, by_id) for r in rows] == ["Ada Korvel", "Ada Korvel"]
+
+
+def test_pronoun_prefers_the_subject_of_the_main_clause(nlp):
+    text = ("Lena Droz, speaking at the airport, said that Marhaven had been patient. "
+            "“We did not come here to write a treaty,” she said.")
+    rows, by_id = run(nlp, text)
+    assert speaker(rows[-1], by_id) == "Lena Droz"

@@ -16,7 +16,13 @@ small function that can be tested on its own:
 4. in text order: anonymous sources ("a senior Veldonian official involved in the talks",
    "officials", "a diplomat familiar with the negotiations"), generic groups ("analysts"),
    and definite descriptions ("the official", "the minister") resolved to the most recent
-   compatible actor of this article.
+   compatible actor of this article;
+5. unnamed sources that speak (``source_descriptions``): the subject of a verb of saying or the
+   object of "according to" that is a common noun for people ("the announcer said": anonymous;
+   "two speechwriters argued": group), a body ("the network said": organisation), a document
+   ("the report says": anonymous source), or an indefinite pronoun ("someone asked").
+A two- or three-word name the NER called an organisation is a person when a person's role
+stands in apposition ("Nadia Fenwright, a spokeswoman for ...").
 
 Pronouns are not mentions: ``resolve_pronoun`` gives the quote code the nearest compatible
 antecedent mention.
@@ -595,6 +601,19 @@ def type_candidates(doc, cands: list[_Cand]) -> None:
                 c.actor_type, c.key, c.name = GROUP, n, text
             continue
         c.actor_type = PERSON if c.label == "PERSON" else ORG
+        if c.actor_type == ORG and _person_by_apposition(doc, c):
+            c.actor_type, c.label = PERSON, "PERSON"
+
+
+def _person_by_apposition(doc, c: _Cand) -> bool:
+    """A two- or three-word name the NER called an organisation, with a person's role after it
+    ("Nadia Fenwright, a spokeswoman for Ostrel Energy")."""
+    names = doc[c.i:c.j]
+    if not 2 <= len(names) <= 3 or not all(t.is_title and t.is_alpha and t.pos_ == "PROPN" for t in names) \
+            or names[-1].lower_ in ORG_NAME_WORDS:
+        return False
+    title, _ = title_after(doc, c.i, c.j)
+    return bool(title) and title.split()[-1].lower() in (ROLE_WORDS | set(ANON_HEADS)) - set(_GENERIC_HEADS)
 
 
 @functools.lru_cache(maxsize=512)
@@ -923,6 +942,121 @@ def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by
     return out
 
 
+# Verbs whose subject (or "according to" object) is a source ("the announcer said").
+CUE_LEMMAS = SAY_LEMMAS | frozenset("""
+state stress acknowledge admit suggest predict promise vow declare report tweet respond assert contend maintain
+emphasize emphasise reiterate caution complain concede recall remark observe urge chant sing shout yell scream
+testify agree counter quip joke lament comment conclude retort exclaim mention allege post continue describe call
+""".split())
+# Nouns for people and bodies of people that the suffix rule below misses.
+_HUMAN_NOUNS = frozenset("""
+police people family friend mother father wife husband son daughter sister brother child children parent kid staff
+crew public audience crowd neighbor neighbour colleague source official aide authorities community couple cousin
+uncle aunt boss chief head doctor nurse surgeon physician attorney counsel expert scholar academic student veteran
+victim survivor guard soldier troops cop sheriff mayor governor senator candidate nominee host anchor moderator
+guest fan folks man woman person individual citizen resident activist advocate critic analyst group coalition
+delegate nominee republican democrat judge jury panel committee board team spokesperson representative relative
+detective executive protester protestor demonstrator cast member
+""".split())
+# Nouns with a person suffix that name no person.
+_NOT_HUMAN = frozenset("""
+letter paper newspaper number order matter water center centre chapter computer answer border cancer power tower
+summer winter quarter register filter weather river finger corner poster trailer barrier container counter folder
+monster character theater theatre caliber fiber sweater disorder thriller flier banner charter booster dinner hunger
+anger danger laser ledger liter powder rubber silver timber transfer wonder event percent content extent talent
+intent component plant grant restaurant implant cent accent client-server moment element statement argument
+documentary commentary ad video clip tweet post poll survey report study
+""".split())
+_HUMAN_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "men", "woman", "women", "ee", "eer", "ier", "ess")
+# Documents that speak for their unnamed authors ("the report says", "according to the poll").
+_DOCUMENT_HEADS = frozenset("""
+report poll survey study statement letter article ad advertisement clip video complaint lawsuit analysis memo
+memorandum ruling decision data book website site piece email document filing record release post message
+transcript indictment brief motion petition finding research estimate projection story editorial column account
+slide chart footage spot commercial order opinion affidavit audit review investigation assessment paper
+""".split())
+# Indefinite pronouns that stand for unnamed people ("someone asked", "many say").
+_INDEFINITE_SOURCES = {"someone": False, "somebody": False, "one": False, "each": False, "some": True, "many": True,
+                       "several": True, "others": True, "both": True, "most": True}
+# Heads of descriptions that name an organisation ("the network said").
+_ORG_DESCRIPTION_HEADS = ORG_HEADS | frozenset("""
+network newspaper station magazine outlet office bureau administration legislature assembly senate house
+""".split())
+
+
+def _human_noun(tok) -> bool:
+    lemma = tok.lemma_.lower()
+    low = tok.lower_
+    if lemma in _HUMAN_NOUNS or low in _HUMAN_NOUNS or lemma in ANON_HEADS or low in GROUP_HEADS or lemma in ROLE_WORDS:
+        return True
+    if lemma in _NOT_HUMAN or low in _NOT_HUMAN or lemma.endswith("ment") or not lemma.isalpha() or len(lemma) < 4:
+        return False
+    return lemma.endswith(_HUMAN_SUFFIXES)
+
+
+def _source_heads(doc):
+    """Noun heads that are the source of a verb of saying: subjects, and objects of "according to"."""
+    for tok in doc:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            for child in doc[tok.i + 1].children:
+                if child.dep_ == "pobj":
+                    yield child
+            continue
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in CUE_LEMMAS:
+            continue
+        for child in tok.children:
+            if child.dep_ == "nsubj":
+                yield child
+                for conj in child.children:       # "Developers and supporters say"
+                    if conj.dep_ == "conj":
+                        yield conj
+
+
+def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by_token) -> list[_Cand]:
+    """Unnamed sources the other passes miss, where the text makes them speak.
+
+    The subject of a verb of saying ("the announcer said", "Connecticut's tax commissioner says",
+    "two Democratic speechwriters argued") or the object of "according to", when it is a common
+    noun for a person or a body of people: an anonymous source (singular), a group (plural),
+    or an organisation ("the network said"). Documents ("the report says") are not actors.
+    """
+    out = []
+    for head in _source_heads(doc):
+        if taken[head.i] or head.lower_ in PRONOUNS:
+            continue
+        low = head.lemma_.lower()
+        if head.lower_ in _INDEFINITE_SOURCES and head.pos_ in ("PRON", "NUM", "ADJ", "DET", "NOUN"):
+            plural = _INDEFINITE_SOURCES[head.lower_]
+            out.append(_Cand(head.i, head.i + 1, GROUP if plural else ANON, label="anon",
+                             key=f"{article_id}:{head.lower_}:{head.i}", name=head.text, head=head.lower_, plural=plural))
+            taken[head.i] = True
+            continue
+        if head.pos_ != "NOUN":
+            continue
+        is_org = low in _ORG_DESCRIPTION_HEADS
+        if not is_org and low not in _DOCUMENT_HEADS and low != "percent" and not _human_noun(head):
+            continue
+        start = descriptor_span(doc, head)
+        while start < head.i and by_token.get(start) is not None and by_token[start].actor_type in (PERSON, ORG):
+            start += 1
+        if any(taken[m] and by_token.get(m) is None for m in range(start, head.i)):
+            start = head.i
+        descriptor = _span_text(doc, start, head.i + 1)
+        plural = head.tag_ in ("NNS", "NNPS")
+        if low == "percent":
+            plural = True          # "63 percent said": a share of those polled
+        actor_type = ORG if is_org else (GROUP if plural and low not in _DOCUMENT_HEADS else ANON)
+        c = _Cand(start, head.i + 1, actor_type, label="anon", key=f"{article_id}:{norm(descriptor)}",
+                  name=descriptor, head=low, plural=plural)
+        for m in range(start, head.i):        # "the Veldonian businessman": the demonym's country
+            if by_token.get(m) is not None and by_token[m].actor_type == COUNTRY and by_token[m].country_code:
+                c.country_code = by_token[m].country_code
+        out.append(c)
+        for m in range(start, head.i + 1):
+            taken[m] = True
+    return out
+
+
 def _resolve_org_description(doc, tok, orgs: list[_Cand], countries: list[_Cand]) -> _Cand | None:
     """ "the company" -> the most recent organisation (one named with the word first);
     "the government" -> the only country named in the preceding stretch of text."""
@@ -992,6 +1126,7 @@ def find_mentions(doc, article_id: str) -> list[dict]:
             for k in range(c.i, c.j):
                 by_token.setdefault(k, c)
     cands.extend(descriptions(doc, article_id, cands, taken, by_token))
+    cands.extend(source_descriptions(doc, article_id, cands, taken, by_token))
     return to_rows(doc, cands, article_id)
 
 

@@ -10,8 +10,11 @@
    past its paragraph.
 2. each quoted span is judged (``judge_quote``): a short (<= 3 words), not sentence-like span,
    or a title ("The Morning Hour"), is a scare quote, nickname or title unless a verb of
-   saying or calling governs it (then it is "mixed") or a cue follows it (“No,” she said); a
-   quote inside a sentence's syntax ("said the plan was “a trap for farmers”") is "mixed".
+   saying, calling or stance ("criticized", "hailed", "promised") governs it (then it is
+   "mixed" and spans the verb's argument: "criticized the act as a “crazy system”"), a cue
+   follows it (“No,” she said), or it is the short second part of a quote whose cue sits
+   just before it (“Here it is,” she said. “Right here.”); a quote inside a sentence's
+   syntax ("said the plan was “a trap for farmers”") is "mixed".
 3. ``indirect_candidates``: reported speech without marks from the dependency parse (the
    ccomp of a verb of saying; "according to X"), with token fallbacks for "..., X said." and
    "X said (that) ..." when the parse has no ccomp.
@@ -20,9 +23,14 @@
    becomes one "mixed" row spanning the clause and the quote.
 5. speakers: the subject of the cue verb ("X said", "said X", "X, the minister, said"), the
    antecedent of a pronoun subject, the anonymous mention of "the official", a name after a
-   dash (“...” ― Jane Doe); a quote with no cue takes the speaker of the previous part of its chain, of the previous quote of its
-   paragraph (when no other actor is named in between), or, standing alone in its paragraph,
-   of the quote that ends the previous paragraph. Otherwise the speaker stays empty.
+   dash (“...” ― Jane Doe), an unnamed source the actor pass made of the subject ("the
+   announcer said", "according to the report"); a parenthesis between name and cue is
+   skipped ("Ilvar (D-Veld.) said"). A quote with no cue, or whose cue has no subject of its
+   own (“...,” she said, adding “...”), takes the speaker of the previous part of its chain,
+   of the previous quote of its paragraph (unless another actor is the subject of a main
+   clause in between), or, standing alone in its paragraph, of the quote that ends the
+   previous paragraph. A cue whose subject names nobody keeps the speaker empty.
+   Pronouns prefer the subjects of main clauses as antecedents.
 
 Spans: a direct row is the text inside the marks (whitespace inside « » trimmed). Interrupted
 quotes (“A,” she said, “B.”) give one row per part, each with the speaker; so do the parts of
@@ -52,6 +60,13 @@ estimate forecast agree describe call speak post
 """.split())
 # Verbs that take a quoted word or phrase as a name for something (mixed quotes).
 CALL_LEMMAS = frozenset({"call", "describe", "dub", "label", "term", "brand", "characterize", "characterise", "refer"})
+# Verbs that take a stance on words they repeat: a quoted phrase in their object is the
+# subject's words, or words the subject holds up ("criticized the law as a “crazy system”").
+STANCE_LEMMAS = frozenset("""
+criticize criticise blast slam dismiss praise laud hail condemn denounce mock attack defend tout encourage cite
+admire reference invoke quote echo repeat question wonder liken compare pound ridicule deride decry proclaim chant
+sing shout yell scream pledge promise vow tweet write post accuse blame credit thank applaud champion reject
+""".split())
 # Verbs of saying that take a clause as content (indirect speech).
 _INDIRECT_LEMMAS = SPEECH_LEMMAS - {"describe", "call", "speak", "post", "continue", "agree", "urge", "demand",
                                    "propose", "recommend", "charge", "accuse", "threaten", "pledge", "joke"}
@@ -242,7 +257,7 @@ class _Ctx:
             if self.skip.contains(m["start"]):
                 continue
             for tok in self.tokens(m["start"], m["end"]):
-                if tok.dep_ in ("nsubj", "nsubjpass"):
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ in ("ROOT", "conj"):
                     out.add(m["mention_id"])
                     break
         return out
@@ -303,14 +318,7 @@ def speaker_of_verb(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
         to = doc[verb.i + 1]
         objs = [c for c in to.children if c.dep_ == "pobj"]
         return _np_speaker(ctx, objs[0]) if objs else _speaker_after(ctx, to)
-    subj = _subjects(verb)
-    head, steps = verb, 0
-    while not subj and head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head and steps < 3:
-        if head.dep_ == "advcl" and head.tag_ != "VBG":
-            break
-        head = head.head          # "Korvel met reporters and said ...", "..., adding that"
-        subj = _subjects(head)
-        steps += 1
+    subj = _verb_subjects(ctx, verb)
     for s in subj:
         found = _np_speaker(ctx, s)
         if found[1] is not None:
@@ -318,6 +326,22 @@ def speaker_of_verb(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
     if subj:
         return None, None
     return _speaker_after(ctx, verb)
+
+
+def _verb_subjects(ctx: _Ctx, verb) -> list:
+    """Subjects of a cue verb, or of the verb it hangs from ("Korvel met reporters and said ...",
+    "..., adding that"); never of a verb inside a quotation (“...,” she said, suggesting “...”)."""
+    subj = _subjects(verb)
+    head, steps = verb, 0
+    while not subj and head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head and steps < 3:
+        if head.dep_ == "advcl" and head.tag_ != "VBG":
+            break
+        head = head.head
+        if ctx.in_quote[head.i]:
+            break
+        subj = _subjects(head)
+        steps += 1
+    return subj
 
 
 def _subjects(verb) -> list:
@@ -400,14 +424,27 @@ def _cue_after(ctx: _Ctx, q: QuoteSpan):
         return None
     if "\n" in text[q.outer_end: first.idx]:
         return None
-    for m in range(k, min(k + _AFTER_WINDOW, len(doc))):
+    depth, m, steps = 0, k, 0
+    while m < len(doc) and steps < _AFTER_WINDOW:
         tok = doc[m]
-        if ctx.in_quote[m] or "\n" in tok.text or (tok.text in (".", ";") and m > k) or tok.dep_ == "cc":
+        m += 1
+        if ctx.in_quote[tok.i] or "\n" in tok.text:
+            return None
+        if tok.text == "(":
+            depth += 1
+            continue
+        if depth:              # a parenthesis ("Ilvar (D-Md.) said") is skipped
+            depth -= tok.text == ")"
+            if m - k > 3 * _AFTER_WINDOW:
+                return None
+            continue
+        steps += 1
+        if (tok.text in (".", ";") and tok.i > k) or tok.dep_ == "cc":
             return None
         if is_speech_verb(tok):
             if inner_end == ".":   # “... .” Korvel said.  — only a bare "X said." after a full stop
                 rest = [t for t in doc[tok.i + 1: min(tok.i + 4, len(doc))] if not t.is_punct]
-                if any(c.dep_ == "ccomp" for c in tok.children) or len(rest) > 2 or not clause_end and m - k > 3:
+                if any(c.dep_ == "ccomp" for c in tok.children) or len(rest) > 2 or not clause_end and steps > 4:
                     return None
             return tok
         if tok.tag_ in _FINITE_TAGS and tok.dep_ not in ("aux", "auxpass"):
@@ -446,7 +483,7 @@ def _linked_verb(ctx: _Ctx, toks, q: QuoteSpan):
             if q.outer_start <= head.idx < q.outer_end:
                 continue
             lemma = head.lemma_.lower()
-            if head.pos_ in ("VERB", "AUX") and (lemma in CALL_LEMMAS or lemma in SPEECH_LEMMAS):
+            if head.pos_ in ("VERB", "AUX") and (lemma in CALL_LEMMAS or lemma in SPEECH_LEMMAS or lemma in STANCE_LEMMAS):
                 return head
             if head.pos_ in ("VERB", "AUX") and head.tag_ in _FINITE_TAGS:
                 break
@@ -506,7 +543,13 @@ def judge_quote(ctx: _Ctx, q: QuoteSpan) -> _Item | None:
     else:
         verb = _cue_before(ctx, q)
         position = "before" if verb is not None else None
-    if not full and position in (None, "before"):
+    if not full and position is None:
+        cont = _continued_cue(ctx, q)
+        if cont is not None:
+            verb, position = cont, "before"
+    if not full and position == "before" and _continues_quote(ctx, q, verb):
+        pass                 # “Here it is,” she said. “Right here.”: the second part of one quote
+    elif not full and position in (None, "before"):
         return None          # a scare quote, nickname or title
     start, end, kind = q.start, q.end, "direct"
     if position == "link" and verb.lemma_.lower() in CALL_LEMMAS:
@@ -515,9 +558,73 @@ def judge_quote(ctx: _Ctx, q: QuoteSpan) -> _Item | None:
         if obj is not None and obj.idx < q.outer_start and q.outer_start - obj.idx < 80 \
                 and "\n" not in text[obj.idx:q.outer_start] and not ctx.in_quote[obj.i]:
             start, end = obj.idx, q.outer_end
-    elif position == "link" or (_integrated(text, q) and (inner[:1].islower() or not full)):
+    elif position == "link":
         kind = "mixed"
-    return _Item(start, end, kind, verb, span=q, outer=(min(start, q.outer_start), q.outer_end))
+        arg = _argument_span(ctx, verb, q)
+        if arg is not None:
+            start, end = arg
+    elif _integrated(text, q) and (inner[:1].islower() or not full):
+        kind = "mixed"
+    return _Item(start, end, kind, verb, span=q, outer=(min(start, q.outer_start), max(end, q.outer_end)))
+
+
+_NOT_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "punct", "aux", "auxpass", "neg", "advmod", "npadvmod"})
+
+
+def _argument_span(ctx: _Ctx, verb, q: QuoteSpan) -> tuple[int, int] | None:
+    """The verb's argument that holds a quoted fragment, as (start, end) characters.
+
+    "is stressing the need to act under “constant attack” from abroad" -> "the need ... from abroad";
+    "said she wanted to speak “directly to voters”" -> "she wanted to speak “directly to voters”".
+    Only an argument after the verb, inside its sentence and paragraph; None when the quote sits
+    in the subject or the argument is not found.
+    """
+    doc = ctx.doc
+    toks = ctx.tokens(q.start, q.end)
+    if not len(toks):
+        return None
+    tok, steps = toks[0], 0
+    while tok.head.i != verb.i and tok.head.i != tok.i and steps < 10:
+        tok = tok.head
+        steps += 1
+    if tok.head.i != verb.i or tok.dep_ in _NOT_ARGUMENT_DEPS or tok.i < verb.i:
+        return None
+    sent = verb.sent
+    first = tok.left_edge.i
+    for child in verb.rights:      # the object before the argument: "criticized the act as “...”"
+        if child.i < tok.i and child.dep_ in ("dobj", "dative", "iobj") and child.right_edge.i < tok.i:
+            first = min(first, child.left_edge.i)
+            break
+    i, j = max(first, verb.i + 1, sent.start), min(tok.right_edge.i + 1, sent.end)
+    i, j = _para_start_token(ctx, i, verb.i), _para_end_token(ctx, verb.i, j)
+    i, j = _trim_tokens(doc, i, j)
+    if i >= j:
+        return None
+    start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+    if start > q.outer_start or end - start > 600:
+        return None
+    return start, max(end, q.outer_end)
+
+
+def _continued_cue(ctx: _Ctx, q: QuoteSpan):
+    """The cue verb between the previous quote of the paragraph and this one, if they are that close."""
+    k = bisect.bisect_left(ctx.quote_outer, (q.outer_start, q.outer_end)) - 1
+    if k < 0 or q.outer_start - ctx.quote_outer[k][1] > 60 or "\n" in ctx.text[ctx.quote_outer[k][1]:q.outer_start]:
+        return None
+    for tok in ctx.tokens(ctx.quote_outer[k][1], q.outer_start):
+        if is_speech_verb(tok):
+            return tok
+    return None
+
+
+def _continues_quote(ctx: _Ctx, q: QuoteSpan, verb) -> bool:
+    """The quote follows another quote of its paragraph with only that quote's cue in between."""
+    k = bisect.bisect_left(ctx.quote_outer, (q.outer_start, q.outer_end)) - 1
+    if k < 0:
+        return False
+    p_start, p_end = ctx.quote_outer[k]
+    gap = ctx.text[p_end:q.outer_start]
+    return p_end <= verb.idx < q.outer_start and len(gap) <= 60 and "\n" not in gap
 
 
 def _integrated(text: str, q: QuoteSpan) -> bool:
@@ -710,8 +817,10 @@ def attribute(ctx: _Ctx, items: list[_Item]) -> None:
         if it.span is not None and it.mention is not None:
             chain_speaker.setdefault(it.span.chain, it)
     for n, it in enumerate(items):
-        if it.has_cue or it.mention is not None:
+        if it.mention is not None:
             continue
+        if it.has_cue and (it.verb is None or _is_according(it.verb) or _verb_subjects(ctx, it.verb)):
+            continue           # a cue with its own subject that names nobody: no guess
         source = None
         if it.span is not None and it.span.chain in chain_speaker:
             source = chain_speaker[it.span.chain]
@@ -744,11 +853,26 @@ def _dash_attribution(ctx: _Ctx, it: _Item) -> None:
 
 
 def _other_actor_between(ctx: _Ctx, prev: _Item, it: _Item) -> bool:
+    """Another actor is the subject of a clause between two quotes of a paragraph ("Droz disagreed").
+
+    Actors named elsewhere in between ("said Korvel, speaking of Droz's plan") do not count.
+    """
     a, b = prev.outer[1], it.outer[0]
-    for m in ctx.mentions_between(a, b):
-        if m["end"] <= b and m["actor_key"] != prev.mention["actor_key"] and m["actor_type"] in ("person", "anonymous"):
-            if not ctx.skip.contains(m["start"]):
-                return True
+    for tok in ctx.tokens(a, b):
+        if tok.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote[tok.i] or tok.head.dep_ not in ("ROOT", "conj"):
+            continue           # only the subjects of main clauses ("..., where Droz also spoke" is not one)
+        m = ctx.mention_at(tok)
+        if m is None and tok.lower_ in PRONOUNS:
+            m = resolve_pronoun(ctx.mentions, tok.idx, tok.lower_, exclude=ctx.skip, genders=ctx.genders,
+                                prefer=ctx.prefer)
+            if m is None:
+                continue
+        if m is None:
+            if tok.pos_ in ("NOUN", "PROPN"):
+                return True    # someone unnamed ("The woman replied")
+            continue
+        if m["actor_key"] != prev.mention["actor_key"] and m["actor_type"] in _SPEAKER_TYPES:
+            return True
     return False
 
 
