@@ -3,12 +3,14 @@
     dealwire run --source samples/articles          ingest, extract, validate, publish a release
     dealwire run --url https://… --feed https://…   the same from URLs or an RSS/Atom feed
     dealwire extract FILE_OR_DIR… --output DIR       one-off: the tables as DIR/<table>.jsonl, no release
+    dealwire download --base-url URL [--tables …]    fetch a published release's tables, sha256 verified
     dealwire suites --write                          rewrite expectations/*.json from the schema
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,15 +37,31 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS or Atom feed to follow (repeatable)")
     run.add_argument("--store", default=DEFAULT_STORE, metavar="DIR_OR_URL",
                      help=f"where raw snapshots, articles and extractions are kept (default: {DEFAULT_STORE})")
-    run.add_argument("--output", default=DEFAULT_RELEASES, metavar="DIR",
-                     help=f"the releases folder (default: {DEFAULT_RELEASES})")
+    run.add_argument("--output", default=DEFAULT_RELEASES, metavar="DIR_OR_URL",
+                     help=f"the releases folder, or any fsspec URL such as s3://bucket/prefix (default: {DEFAULT_RELEASES})")
     run.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy model package (default: {DEFAULT_MODEL})")
     run.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per task (default: 64)")
     run.add_argument("--version", default=None, help="release version YYYY.MM.DD[.N] (default: today's next free one)")
     run.add_argument("--user-agent", default=None, help="User-Agent for HTTP requests (default: dealwire/<version> with a project URL)")
     run.add_argument("--max-retries", type=int, default=3, metavar="N", help="retries per URL on connection errors, 429 and 5xx (default: 3)")
     run.add_argument("--host-delay", type=float, default=1.0, metavar="SECONDS", help="minimum time between requests to one host (default: 1.0)")
+    run.add_argument("--redistributable", action="store_true",
+                     help="the sources given with --url and --feed allow their text to be republished "
+                          "(default: not, and their text is left out of the public release; folders say it "
+                          "in their own source.json)")
     run.add_argument("--no-publish", action="store_true", help="ingest and extract only; publish no release")
+
+    dl = sub.add_parser("download", help="download a published release's tables, every file sha256-verified",
+                        description="Download tables of a published release over HTTP(S) or from a local folder, "
+                                    "resume interrupted transfers, and verify every file against datapackage.json.")
+    dl.add_argument("--base-url", default=os.environ.get("DEALWIRE_BASE_URL", DEFAULT_RELEASES), metavar="URL",
+                    help="the releases folder holding index.json: https://… or a local path "
+                         f"(default: $DEALWIRE_BASE_URL, else {DEFAULT_RELEASES})")
+    dl.add_argument("--version", default="latest", help="latest (default) or a version YYYY.MM.DD[.N]")
+    dl.add_argument("--tables", default=None, metavar="T1,T2", help="comma-separated tables (default: all)")
+    dl.add_argument("--format", default="parquet", choices=["parquet", "csv"], help="file format (default: parquet)")
+    dl.add_argument("--dest", default="dealwire-data", metavar="DIR",
+                    help="where to put the files: DIR/<version>/data/ (default: dealwire-data)")
 
     ext = sub.add_parser("extract", help="one-off: extract the tables from files, no store and no release",
                          description="Extract the release tables from local files and write DIR/<table>.jsonl, "
@@ -91,7 +109,7 @@ def cmd_run(args) -> int:
             check_version(args.version)
         except ValueError as exc:
             return _fail(str(exc))
-    from flows.publish import ValidationFailed
+    from flows.publish import PublishError, ValidationFailed
     from flows.pipeline import pipeline
 
     started = time.perf_counter()
@@ -99,11 +117,13 @@ def cmd_run(args) -> int:
         result = pipeline(sources=args.source, urls=args.url, feeds=args.feed, store=args.store,
                           releases=args.output, model=args.model, batch_size=args.batch_size,
                           version=args.version, publish=not args.no_publish, user_agent=args.user_agent,
-                          max_retries=args.max_retries, host_delay=args.host_delay)
+                          max_retries=args.max_retries, host_delay=args.host_delay,
+                          redistributable=args.redistributable)
     except ValidationFailed as exc:
-        return _fail(f"{exc}\nno release was published; earlier releases are untouched", 1)
-    except FileExistsError as exc:
-        return _fail(str(exc), 1)
+        kept = f"; its validation report is kept at {exc.report}" if exc.report else ""
+        return _fail(f"{exc}\nno release was published{kept}; earlier releases and index.json are untouched", 1)
+    except (FileExistsError, PublishError) as exc:
+        return _fail(f"{exc}\nno release was published; earlier releases and index.json are untouched", 1)
     ing = result["ingest"]
     print(f"ingest: {len(ing['article_ids'])} articles read ({ing['new']} new), {ing['failed']} failed, "
           f"{ing['skipped']} skipped (see the fetch_log table)")
@@ -114,6 +134,9 @@ def cmd_run(args) -> int:
         print(f"release {r['version']}: {r['path']}")
         for name, n in r["counts"].items():
             print(f"  {name:16} {n:7d} rows")
+        c = r.get("changes") or {}
+        print(f"changes since {r.get('previous_version') or 'nothing (first release)'}: {c.get('added', 0)} rows added, "
+              f"{c.get('removed', 0)} removed, {c.get('changed', 0)} changed (changes.json)")
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -130,6 +153,12 @@ def cmd_extract(args) -> int:
         return _fail(problem)
     return extract_paths(args.paths, output=args.output, quotes_jsonl=args.quotes_jsonl,
                          model=args.model, batch_size=args.batch_size)
+
+
+def cmd_download(args) -> int:
+    from flows.download import cmd_download as run_download
+
+    return run_download(args)
 
 
 def cmd_suites(args) -> int:
@@ -153,7 +182,7 @@ def cmd_suites(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"run": cmd_run, "extract": cmd_extract, "suites": cmd_suites}[args.command]
+    handler = {"run": cmd_run, "extract": cmd_extract, "download": cmd_download, "suites": cmd_suites}[args.command]
     return handler(args)
 
 

@@ -10,6 +10,11 @@ Folder inputs: ``.html``/``.htm`` pages, ``.txt`` texts (taken exactly as writte
 ``.jsonl`` files (one article per line: url, title, published_at, publisher, authors, and
 ``text`` or ``html``). A folder's ``metadata.json`` gives metadata for its files, keyed by
 file name (url, title, published_at, publisher, authors); it is not an article itself.
+
+Rights: a folder given as a source may hold a ``source.json``, ``{"redistributable": true,
+"name": "…", "licence": "CC-BY-4.0"}``, saying whether its texts may be republished. Without
+one, or for URLs and feeds unless ``redistributable=True`` is given, articles are marked not
+redistributable: the store keeps their full text, the public release publishes an empty text.
 """
 from __future__ import annotations
 
@@ -34,6 +39,7 @@ from transforms.schema import FETCH_LOG
 
 URL_LIST_SOURCE = "urls"  # the fetch_log/articles source of URLs given directly
 SIDECAR = "metadata.json"
+SOURCE_FILE = "source.json"  # a folder source's rights: {"redistributable": bool, "name", "licence"}
 FILE_KINDS = {".html": "html", ".htm": "html", ".txt": "txt", ".jsonl": "jsonl"}
 METADATA_KEYS = ("url", "title", "published_at", "publisher", "authors")
 # Fields later stages own: kept from the stored article when the text has not changed.
@@ -126,10 +132,36 @@ def load_sidecar(folder: Path) -> tuple[dict, str | None]:
     return {k: v for k, v in data.items() if isinstance(v, dict)}, None
 
 
+def load_source_rights(folder: Path) -> tuple[dict, str | None]:
+    """A folder source's rights from its source.json, and a warning if it is unusable.
+
+    Not redistributable unless the file says ``"redistributable": true``.
+    """
+    rights = {"redistributable": False, "licence": None}
+    path = folder / SOURCE_FILE
+    if not path.is_file():
+        return rights, None
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return rights, f"{path}: ignored, not valid JSON ({exc}); the source is taken as not redistributable"
+    if not isinstance(data, dict) or not isinstance(data.get("redistributable", False), bool):
+        return rights, (f"{path}: ignored, not an object with a true/false \"redistributable\"; "
+                        "the source is taken as not redistributable")
+    licence = data.get("licence")
+    return {"redistributable": data.get("redistributable", False),
+            "licence": licence if isinstance(licence, str) and licence.strip() else None}, None
+
+
+def item_rights(item: dict) -> dict:
+    return {"redistributable": bool(item.get("redistributable", False)), "licence": item.get("licence")}
+
+
 def make_article(text: str, meta: dict, *, url: str, source: str, retrieved_at: str, raw: bytes,
-                 page: dict | None = None) -> dict:
+                 page: dict | None = None, rights: dict | None = None) -> dict:
     """An article row: explicit metadata first, then what the page itself says."""
     page = page or {}
+    rights = rights or {}
     return article_from_text(
         text,
         url=url,
@@ -141,6 +173,8 @@ def make_article(text: str, meta: dict, *, url: str, source: str, retrieved_at: 
         retrieved_at=retrieved_at,
         raw_sha256=sha256_bytes(raw),
         language_hint=page.get("language"),
+        redistributable=bool(rights.get("redistributable", False)),
+        licence=rights.get("licence"),
     )
 
 
@@ -159,7 +193,7 @@ def article_read(name: str, source: str, article: dict, raw: bytes, retrieved_at
 # ---- reading files -------------------------------------------------------------------
 
 
-def read_text_file(path: Path, source: str, meta: dict, warnings: list[str]) -> Read:
+def read_text_file(path: Path, source: str, meta: dict, warnings: list[str], rights: dict | None = None) -> Read:
     name, retrieved_at = str(path), utc_now()
     data = path.read_bytes()
     try:
@@ -170,11 +204,11 @@ def read_text_file(path: Path, source: str, meta: dict, warnings: list[str]) -> 
         return failed(name, source, exc, retrieved_at=retrieved_at)
     meta = {"title": first_line(text), **meta}
     url = meta.get("url") or path.resolve().as_uri()
-    article = make_article(text, meta, url=url, source=source, retrieved_at=retrieved_at, raw=data)
+    article = make_article(text, meta, url=url, source=source, retrieved_at=retrieved_at, raw=data, rights=rights)
     return article_read(name, source, article, data, retrieved_at, warnings)
 
 
-def read_html_file(path: Path, source: str, meta: dict, warnings: list[str]) -> Read:
+def read_html_file(path: Path, source: str, meta: dict, warnings: list[str], rights: dict | None = None) -> Read:
     name, retrieved_at = str(path), utc_now()
     data = path.read_bytes()
     if not data.strip():
@@ -185,12 +219,12 @@ def read_html_file(path: Path, source: str, meta: dict, warnings: list[str]) -> 
         return failed(name, source, exc, retrieved_at=retrieved_at)
     url = meta.get("url") or page["canonical_url"] or path.resolve().as_uri()
     article = make_article(page["text"], meta, url=url, source=source, retrieved_at=retrieved_at,
-                           raw=data, page=page)
+                           raw=data, page=page, rights=rights)
     return article_read(name, source, article, data, retrieved_at, warnings)
 
 
 def read_jsonl_line(line: str, number: int, path: Path, source: str, raw: bytes,
-                    retrieved_at: str) -> Read:
+                    retrieved_at: str, rights: dict | None = None) -> Read:
     name = f"{path}:{number}"
     try:
         record = json.loads(line)
@@ -214,11 +248,12 @@ def read_jsonl_line(line: str, number: int, path: Path, source: str, raw: bytes,
         return failed(name, source, "has neither 'text' nor 'html'", retrieved_at=retrieved_at)
     if not text.strip():
         return failed(name, source, "empty text", skipped=True, retrieved_at=retrieved_at)
-    article = make_article(text, meta, url=url, source=source, retrieved_at=retrieved_at, raw=raw, page=page)
+    article = make_article(text, meta, url=url, source=source, retrieved_at=retrieved_at, raw=raw, page=page,
+                           rights=rights)
     return article_read(name, source, article, raw, retrieved_at, warnings)
 
 
-def read_jsonl_file(path: Path, source: str) -> list[Read]:
+def read_jsonl_file(path: Path, source: str, rights: dict | None = None) -> list[Read]:
     """One Read per non-blank line, named '<path>:<line number>'."""
     name, retrieved_at = str(path), utc_now()
     data = path.read_bytes()
@@ -229,7 +264,7 @@ def read_jsonl_file(path: Path, source: str) -> list[Read]:
     except ValueError as exc:
         return [failed(name, source, exc, retrieved_at=retrieved_at)]
     return [
-        read_jsonl_line(line, number, path, source, data, retrieved_at)
+        read_jsonl_line(line, number, path, source, data, retrieved_at, rights)
         for number, line in enumerate(content.splitlines(), start=1)
         if line.strip()
     ]
@@ -239,9 +274,10 @@ def read_file(item: dict, sidecars: dict[Path, tuple[dict, str | None]]) -> list
     """Reads for one file input (several for a .jsonl); never raises for a bad file."""
     path, source = Path(item["path"]), item["source"]
     kind = FILE_KINDS[path.suffix.lower()]
+    rights = item_rights(item)
     try:
         if kind == "jsonl":
-            return read_jsonl_file(path, source)
+            return read_jsonl_file(path, source, rights)
         if path.parent not in sidecars:
             sidecars[path.parent] = load_sidecar(path.parent)
         entries, sidecar_warning = sidecars[path.parent]
@@ -249,7 +285,7 @@ def read_file(item: dict, sidecars: dict[Path, tuple[dict, str | None]]) -> list
         if sidecar_warning:
             warnings.insert(0, sidecar_warning)
         reader = read_text_file if kind == "txt" else read_html_file
-        return [reader(path, source, meta, warnings)]
+        return [reader(path, source, meta, warnings, rights)]
     except OSError as exc:
         return [failed(str(path), source, f"cannot read ({exc.strerror or exc})")]
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
@@ -276,7 +312,8 @@ def read_url(fetcher: Fetcher, item: dict) -> Read:
         meta = {"title": page["title"] or feed_meta.get("title"),
                 "published_at": page["published_at"] or feed_meta.get("published_at")}
         article = make_article(page["text"], meta, url=page["canonical_url"] or result.final_url,
-                               source=source, retrieved_at=retrieved_at, raw=result.body, page=page)
+                               source=source, retrieved_at=retrieved_at, raw=result.body, page=page,
+                               rights=item_rights(item))
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
         return failed(url, source, exc, http_status=result.status, retrieved_at=retrieved_at)
     return article_read(url, source, article, result.body, retrieved_at, warnings, http_status=result.status)
@@ -335,10 +372,16 @@ def add_read(result: dict, store: Store, read: Read, seen: dict[str, str], logge
 
 def list_inputs(sources: list[str]) -> tuple[list[dict], list[dict]]:
     """File inputs of the sources (folders walked recursively, hidden files left out), and
-    fetch_log rows for sources that do not exist and files of unsupported types."""
+    fetch_log rows for sources that do not exist, files of unsupported types and an unusable
+    source.json. Each input carries its source's rights (the source folder's source.json; for a
+    single file, the source.json beside it)."""
     items, rows, known = [], [], set()
     for source in sources:
         root = Path(source)
+        rights, warning = load_source_rights(root if root.is_dir() else root.parent)
+        if warning:
+            rows.append(log_row(failed(str((root if root.is_dir() else root.parent) / SOURCE_FILE), source,
+                                       warning, skipped=True)))
         if root.is_dir():
             paths = sorted(p for p in root.rglob("*") if p.is_file()
                            and not any(part.startswith(".") for part in p.relative_to(root).parts))
@@ -348,11 +391,11 @@ def list_inputs(sources: list[str]) -> tuple[list[dict], list[dict]]:
             paths = []
             rows.append(log_row(failed(source, source, "no such file or directory")))
         for path in paths:
-            if (path.name == SIDECAR and root.is_dir()) or path.resolve() in known:
+            if (path.name in (SIDECAR, SOURCE_FILE) and root.is_dir()) or path.resolve() in known:
                 continue
             known.add(path.resolve())
             if path.suffix.lower() in FILE_KINDS:
-                items.append({"kind": "file", "path": str(path), "source": source})
+                items.append({"kind": "file", "path": str(path), "source": source, **rights})
             else:
                 reason = f"unsupported file type {path.suffix or '(none)'!r}"
                 rows.append(log_row(failed(str(path), source, reason, skipped=True)))
@@ -476,8 +519,12 @@ def ingest(
     backoff: float = 1.0,
     run_id: str | None = None,
     host_delay: float = 1.0,
+    redistributable: bool = False,
 ) -> dict:
     """Read folders, URLs and feeds into the store; write this run's fetch log.
+
+    Articles from URLs and feeds are marked redistributable only when ``redistributable``
+    is true; a folder's own source.json says it for the folder.
 
     Returns {"run_id", "article_ids" (sorted, every article read this run), "new" (articles
     not in the store before, or whose text changed), "failed", "skipped", "unchanged"
@@ -502,6 +549,7 @@ def ingest(
             rows += read["rows"]
             feed_items += read["items"]
         todo_urls, repeat_rows = url_inputs(list(urls or []), feed_items)
+        todo_urls = [{**item, "redistributable": bool(redistributable), "licence": None} for item in todo_urls]
         rows += repeat_rows
         total = len(listed["items"]) + len(todo_urls)
         logger.info(f"ingest: {total} inputs, run {run_id}")

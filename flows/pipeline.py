@@ -29,12 +29,17 @@ def pipeline(
     user_agent: str | None = None,
     max_retries: int = 3,
     host_delay: float = 1.0,
+    redistributable: bool = False,
 ) -> dict:
-    """Read the sources into the store, extract what is new, and publish a validated release."""
+    """Read the sources into the store, extract what is new, and publish a validated release.
+
+    ``releases`` is a folder or any fsspec URL (``s3://bucket/prefix``). ``redistributable`` marks
+    the articles of URLs and feeds as republishable (folders say it in their source.json).
+    """
     logger = get_run_logger()
     ingested = ingest(store=store, sources=list(sources or []), urls=list(urls or []), feeds=list(feeds or []),
                       batch_size=batch_size, user_agent=user_agent, max_retries=max_retries,
-                      host_delay=host_delay)
+                      host_delay=host_delay, redistributable=redistributable)
     extracted = extract(store=store, model=model, batch_size=batch_size)
     result = {"ingest": ingested, "extract": extracted}
     if publish:

@@ -1,41 +1,248 @@
-"""Build, validate and publish a release from the store.
+"""Build, validate and publish a release: to a local folder, or to any fsspec URL (``s3://bucket/prefix``).
 
-    stage_release   store → resolved tables → <releases>/.tmp-<version>-<uuid>/data/*.parquet
-    validate_stage  the staged Parquet → Great Expectations → <stage>/validation/
-    publish_stage   CSV, datapackage.json, data card, SHA256SUMS → rename to <releases>/<version>,
-                    then replace index.json atomically and point `latest` at it
+    stage_release   store → resolved, typed tables → a private local work folder (full text; never published)
+    validate_stage  the full tables → Great Expectations → <work>/release/validation/ and validation.json.
+                    A failing release is not published; its report is kept at
+                    <releases>/failed/<version>-<UTC time>/ (validation/ and validation.json)
+    publish_stage   the public files, built in <work>/release/: Parquet and CSV (text of sources that are not
+                    redistributable left empty; CSV cells safe in spreadsheets), changes.json against the
+                    previous release, charts, datapackage.json, the data card, SHA256SUMS; then
+                    upload to <releases>/.tmp-<version>-<id>/ → sizes checked → renamed (local folder) or
+                    copied (object stores, which have no rename) to <releases>/<version>/ → index.json
+                    replaced last → ``latest`` symlink (local folders)
 
-A failure at any step removes the staging folder and leaves earlier releases and
-index.json untouched; an existing version is never overwritten.
+Readers find releases through index.json, which is written last: a failure at any step leaves the
+earlier releases and index.json as they were, and removes what it had uploaded. An existing version is
+never overwritten. Evidence is validated against the full text before any text is withheld.
+
+The plain functions (``stage_tables``, ``check_stage``, ``publish_staged``, ``publish_tables``) do the
+work; the Prefect tasks wrap them for the pipeline.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
+import logging
 import os
 import shutil
+import tempfile
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+import fsspec
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
+from fsspec.implementations.local import LocalFileSystem
 from prefect import get_run_logger, task
 
 from flows.store import Store
 from flows.validate import ValidationFailed, validate_frames
 from transforms import release as rel
+from transforms.changes import diff_release
+from transforms.charts import release_charts
 from transforms.extract import EXTRACTOR_VERSION
+from transforms.nlp import DEFAULT_MODEL
 from transforms.resolve import resolve
-from transforms.schema import TABLES
+from transforms.schema import SCHEMA_VERSION, TABLES
 from transforms.tables import to_arrow
 
+LOG = logging.getLogger("dealwire.publish")
+STALE_TMP_SECONDS = 24 * 3600  # a .tmp- folder this old is what a killed run left behind
 
-def existing_versions(releases: Path) -> list[str]:
-    if not releases.exists():
-        return []
-    return sorted((p.name for p in releases.iterdir() if p.is_dir() and rel.VERSION_RE.match(p.name)), key=rel.version_key)
+
+class PublishError(RuntimeError):
+    """A release cannot be published safely; nothing published was changed."""
+
+
+# ---- the place releases live ------------------------------------------------------------------
+
+
+class Target:
+    """The releases folder: a local path or any fsspec URL, with the few operations publishing needs."""
+
+    def __init__(self, url: str | Path):
+        self.url = str(url).rstrip("/") or "/"
+        try:
+            self.fs, self.base = fsspec.core.url_to_fs(self.url)
+        except ImportError as exc:  # s3fs, gcsfs… not installed
+            raise PublishError(f"{self.url}: {exc} (for S3: pip install 'dealwire[s3]')") from None
+        self.base = self.base.rstrip("/")
+        self.local = isinstance(self.fs, LocalFileSystem)
+
+    def path(self, *parts: str) -> str:
+        return "/".join([self.base, *[p.strip("/") for p in parts if p]])
+
+    def show(self, *parts: str) -> str:
+        """Where a path is, for messages: a local path or the URL."""
+        if self.local:
+            return str(Path(self.path(*parts)))
+        return "/".join([self.url, *[p.strip("/") for p in parts if p]])
+
+    def ensure(self) -> None:
+        """A local folder is made; an object store's bucket must exist already."""
+        if self.local:
+            os.makedirs(self.base, exist_ok=True)
+            return
+        bucket = self.base.split("/", 1)[0]
+        try:
+            found = self.fs.exists(bucket)
+        except Exception as exc:  # noqa: BLE001 - credentials, network: say where
+            raise PublishError(f"{self.url}: cannot reach the bucket {bucket!r} ({type(exc).__name__}: {exc})") from exc
+        if not found:
+            raise PublishError(f"{self.url}: the bucket {bucket!r} does not exist (or these credentials cannot see it)")
+
+    def exists(self, rel_path: str) -> bool:
+        return self.fs.exists(self.path(rel_path))
+
+    def listing(self) -> list[dict]:
+        try:
+            return self.fs.ls(self.base, detail=True)
+        except FileNotFoundError:
+            return []
+
+    def read_index(self) -> dict:
+        """index.json, or an empty one; a damaged index.json stops the publication."""
+        path = self.path("index.json")
+        if not self.fs.exists(path):
+            return {"releases": []}
+        try:
+            with self.fs.open(path, "rb") as fh:
+                index = json.loads(fh.read().decode("utf-8"))
+            if not isinstance(index, dict) or not isinstance(index.get("releases", []), list):
+                raise ValueError("not an object with a list of releases")
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise PublishError(f"{self.show('index.json')}: cannot be read ({exc}); refusing to publish over it. "
+                               "Repair or remove it (each release folder has its datapackage.json).") from None
+        return index
+
+    def versions(self) -> list[str]:
+        """Every version published or present: index.json entries and version-named folders."""
+        names = {info["name"].rstrip("/").rsplit("/", 1)[-1] for info in self.listing()
+                 if info.get("type") == "directory"}
+        names |= {r.get("version") for r in self.read_index().get("releases", []) if isinstance(r, dict)}
+        return sorted((n for n in names if isinstance(n, str) and rel.VERSION_RE.match(n)), key=rel.version_key)
+
+    def upload_dir(self, local_dir: Path, rel_path: str) -> list[str]:
+        """Copy every file under local_dir to rel_path/; the relative paths uploaded."""
+        files = sorted(p.relative_to(local_dir).as_posix() for p in Path(local_dir).rglob("*") if p.is_file())
+        if self.local:
+            for f in files:
+                dest = self.path(rel_path, f)
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                shutil.copyfile(Path(local_dir) / f, dest)
+        else:  # one call: object stores upload the files concurrently
+            self.fs.put([str(Path(local_dir) / f) for f in files], [self.path(rel_path, f) for f in files])
+        return files
+
+    def check_sizes(self, rel_path: str, local_dir: Path, files: list[str]) -> None:
+        """Every file arrived whole: one listing of the uploaded folder, sizes compared."""
+        self.fs.invalidate_cache()
+        root = self.path(rel_path)
+        found = {self.fs._strip_protocol(p)[len(self.fs._strip_protocol(root)) + 1:]: info.get("size")
+                 for p, info in self.fs.find(root, detail=True).items()}
+        for f in files:
+            want = (Path(local_dir) / f).stat().st_size
+            if found.get(f) != want:
+                raise PublishError(f"{self.show(rel_path, f)}: uploaded {found.get(f)} bytes, expected {want}")
+
+    def promote(self, tmp_rel: str, final_rel: str, files: list[str]) -> None:
+        """<tmp> → <final>: one rename on a local folder; a copy then a delete on object stores."""
+        if self.local:
+            os.rename(self.path(tmp_rel), self.path(final_rel))  # fails if final exists (never overwritten)
+            return
+        self.fs.invalidate_cache()
+        if self.fs.exists(self.path(final_rel)):
+            raise FileExistsError(f"{self.show(final_rel)}: release exists already and is never overwritten")
+        try:
+            self.fs.copy([self.path(tmp_rel, f) for f in files], [self.path(final_rel, f) for f in files])
+        except BaseException:
+            self.remove(final_rel)  # it did not exist before: a partial copy is ours to take back
+            raise
+        self.remove(tmp_rel)
+
+    def remove(self, rel_path: str) -> None:
+        try:
+            if self.fs.exists(self.path(rel_path)):
+                self.fs.rm(self.path(rel_path), recursive=True)
+        except (FileNotFoundError, OSError) as exc:  # best effort: it is not listed anywhere
+            LOG.warning("could not remove %s: %s", self.show(rel_path), exc)
+        self.fs.invalidate_cache()
+
+    def write_index(self, index: dict) -> None:
+        """Replace index.json in one step: rename on a local folder, one PUT on an object store."""
+        data = (json.dumps(index, indent=2) + "\n").encode("utf-8")
+        if self.local:
+            tmp = self.path(f".tmp-index-{uuid.uuid4().hex}.json")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path("index.json"))
+        else:
+            self.fs.pipe_file(self.path("index.json"), data)
+            self.fs.invalidate_cache()
+
+    def point_latest(self, version: str) -> None:
+        """A ``latest`` symlink beside the releases (local folders only; index.json says it everywhere)."""
+        if not self.local:
+            return
+        link, tmp = self.path("latest"), self.path(f".tmp-latest-{uuid.uuid4().hex[:8]}")
+        try:
+            os.symlink(version, tmp)
+            os.replace(tmp, link)
+        except OSError:  # no symlinks here, or a folder named latest: index.json says which is latest
+            Path(tmp).unlink(missing_ok=True)
+
+    def read_table(self, rel_path: str) -> pa.Table:
+        with self.fs.open(self.path(rel_path), "rb") as fh:
+            return pq.read_table(fh)
+
+    def read_json(self, rel_path: str) -> dict | None:
+        if not self.fs.exists(self.path(rel_path)):
+            return None
+        with self.fs.open(self.path(rel_path), "rb") as fh:
+            return json.loads(fh.read().decode("utf-8"))
+
+    def sweep_stale(self, max_age: float = STALE_TMP_SECONDS) -> list[str]:
+        """Remove .tmp- folders a killed run left behind (older than max_age; never listed in index.json)."""
+        removed, now = [], time.time()
+        for info in self.listing():
+            name = info["name"].rstrip("/").rsplit("/", 1)[-1]
+            if not name.startswith(".tmp-"):
+                continue
+            if self.local and os.path.islink(self.path(name)):
+                if now - os.lstat(self.path(name)).st_mtime > max_age:
+                    os.unlink(self.path(name))
+                    removed.append(name)
+            elif _age(self.fs, info, now) > max_age:
+                self.remove(name)
+                removed.append(name)
+        return removed
+
+
+def _age(fs, info: dict, now: float) -> float:
+    """Seconds since anything under a listed entry last changed (0 when unknown)."""
+    stamps = []
+    entries = [info]
+    if info.get("type") == "directory":
+        try:
+            entries += list(fs.find(info["name"], detail=True).values())
+        except (FileNotFoundError, OSError):
+            pass
+    for e in entries:
+        t = e.get("mtime") or e.get("LastModified") or e.get("last_modified")
+        if isinstance(t, datetime):
+            t = t.timestamp()
+        if isinstance(t, (int, float)):
+            stamps.append(float(t))
+    return now - max(stamps) if stamps else 0.0
+
+
+# ---- small helpers ------------------------------------------------------------------------------
 
 
 def _sha256_file(path: Path) -> str:
@@ -46,15 +253,28 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def _utc_stamp(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ")
+
+
+# ---- stage -----------------------------------------------------------------------------------------
 
 
 def load_release_rows(store: Store) -> dict[str, list[dict]]:
     """Every table's rows from what the store holds now."""
     articles = list(store.iter_articles())
+    for a in articles:  # stored before sources had rights: not redistributable unless said
+        a["redistributable"] = bool(a.get("redistributable") or False)
+        a.setdefault("licence", None)
     extractions = {}
     for a in articles:
         if a.get("extraction_status") in ("pending", "extracted"):
@@ -66,113 +286,214 @@ def load_release_rows(store: Store) -> dict[str, list[dict]]:
     return rows
 
 
-@task(name="stage-release")
-def stage_release(store_root: str, releases_dir: str, version: str | None = None) -> dict:
-    """Resolve the store into typed tables and write them as Parquet into a staging folder."""
-    logger = get_run_logger()
-    releases = Path(releases_dir)
-    releases.mkdir(parents=True, exist_ok=True)
-    versions = existing_versions(releases)
+def stage_tables(tables: dict[str, pa.Table], releases: str, version: str | None = None,
+                 log: logging.Logger | logging.LoggerAdapter = LOG) -> dict:
+    """Check the target and the version, then write the full tables into a private local work folder."""
+    target = Target(releases)
+    target.ensure()
+    versions = target.versions()  # also refuses a damaged index.json
     version = rel.check_version(version) if version else rel.next_version(versions, datetime.now(timezone.utc).date())
     if version in versions:
-        raise FileExistsError(f"{releases / version}: release {version} exists already and is never overwritten")
+        raise FileExistsError(f"{target.show(version)}: release {version} exists already and is never overwritten")
+    missing = [name for name in TABLES if name not in tables]
+    if missing:
+        raise ValueError(f"no table {', '.join(missing)} to publish")
+    work = Path(tempfile.mkdtemp(prefix=f"dealwire-release-{version}-"))
+    try:
+        (work / "full").mkdir()
+        for name in TABLES:
+            pq.write_table(tables[name], work / "full" / f"{name}.parquet", compression="zstd")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    counts = {name: tables[name].num_rows for name in TABLES}
+    log.info("release %s staged in %s: %s", version, work, ", ".join(f"{n} {c}" for n, c in counts.items()))
+    return {"version": version, "work": str(work), "releases": target.url, "counts": counts}
+
+
+def read_full(staged: dict) -> dict[str, pd.DataFrame]:
+    work = Path(staged["work"])
+    return {name: pq.read_table(work / "full" / f"{name}.parquet").to_pandas() for name in TABLES}
+
+
+# ---- validate ---------------------------------------------------------------------------------------
+
+
+def check_stage(staged: dict, log: logging.Logger | logging.LoggerAdapter = LOG) -> dict:
+    """Run the suites on the full tables (before any text is withheld). On failure keep the report at
+    <releases>/failed/<version>-<UTC time>/, remove the work folder and raise ValidationFailed."""
+    work = Path(staged["work"])
+    report = work / "release"
+    try:
+        summary = validate_frames(read_full(staged), report_dir=report / "validation")
+        _write_json(report / "validation.json", rel.validation_report(summary, staged["version"]))
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if summary["success"]:
+        log.info("release %s valid: %d tables, %d expectations", staged["version"], len(summary["tables"]),
+                 sum(t["evaluated"] for t in summary["tables"].values()))
+        return summary
+    target = Target(staged["releases"])
+    kept = f"failed/{staged['version']}-{_utc_stamp(datetime.now(timezone.utc))}"
+    where = None
+    try:
+        target.ensure()
+        target.upload_dir(report, kept)
+        where = target.show(kept, "validation")
+    except Exception as exc:  # noqa: BLE001 - the validation failure is what must be reported
+        log.error("could not keep the validation report at %s: %s", target.show(kept), exc)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    error = ValidationFailed(summary, report=where)
+    log.error("%s", error)
+    raise error
+
+
+# ---- publish -----------------------------------------------------------------------------------------
+
+
+def previous_release(target: Target, version: str) -> tuple[str | None, dict[str, pd.DataFrame] | None, str | None]:
+    """(version, public tables, schema version) of the release listed in index.json just before ``version``."""
+    listed = [r["version"] for r in target.read_index().get("releases", [])
+              if isinstance(r, dict) and isinstance(r.get("version"), str) and rel.VERSION_RE.match(r["version"])]
+    older = sorted((v for v in listed if rel.version_key(v) < rel.version_key(version)), key=rel.version_key)
+    if not older:
+        return None, None, None
+    prev = older[-1]
+    try:
+        package = target.read_json(f"{prev}/datapackage.json") or {}
+        tables = {}
+        for name in TABLES:
+            if target.exists(f"{prev}/data/{name}.parquet"):
+                tables[name] = target.read_table(f"{prev}/data/{name}.parquet").to_pandas()
+    except Exception as exc:  # noqa: BLE001 - any damage: say which release and stop
+        raise PublishError(f"cannot read the previous release {target.show(prev)} to list the changes: "
+                           f"{type(exc).__name__}: {exc}") from exc
+    return prev, tables, package.get("schema_version")
+
+
+def build_public_files(staged: dict, validation: dict, model: str, target: Target) -> dict:
+    """Every public file of the release in <work>/release/; returns what the index and the log need."""
+    work = Path(staged["work"])
+    out = work / "release"
+    version = staged["version"]
+    created = datetime.now(timezone.utc)
+    extractor = {"version": EXTRACTOR_VERSION, "model": model}
+    # Load inputs
+    full = {name: pq.read_table(work / "full" / f"{name}.parquet") for name in TABLES}
+    prev_version, prev_tables, prev_schema = previous_release(target, version)
+    # Process + save outputs (all inside the work folder)
+    public = {name: rel.public_table(name, table) for name, table in full.items()}
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    for name, table in public.items():
+        pq.write_table(table, out / "data" / f"{name}.parquet", compression="zstd")
+        write_csv(rel.csv_frame(name, table), out / "data" / f"{name}.csv")
+    frames = {name: table.to_pandas() for name, table in public.items()}
+    changes = diff_release(version, frames, prev_tables, prev_version, SCHEMA_VERSION, prev_schema)
+    _write_json(out / "changes.json", changes)
+    charts = {}
+    for file_name, (alt, svg) in release_charts(frames["articles"], frames["deals"]).items():
+        (out / "charts").mkdir(exist_ok=True)
+        (out / "charts" / file_name).write_text(svg, encoding="utf-8")
+        charts[f"charts/{file_name}"] = alt
+    files = {}
+    for name in TABLES:
+        for ext in ("parquet", "csv"):
+            p = out / "data" / f"{name}.{ext}"
+            files[f"data/{name}.{ext}"] = {"bytes": p.stat().st_size, "sha256": _sha256_file(p)}
+    sources = rel.sources_summary(frames["articles"])
+    _write_json(out / "datapackage.json", rel.datapackage(version, files, created, extractor, sources))
+    card = rel.data_card(version, staged["counts"], frames["articles"], validation, extractor, created,
+                         changes=changes, charts=charts)
+    (out / "README.md").write_text(card, encoding="utf-8")
+    sums = [f"{_sha256_file(p)}  {p.relative_to(out).as_posix()}"
+            for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"]
+    (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+    return {"created": created, "changes": changes, "withheld": sum(s["articles_without_text"] for s in sources)}
+
+
+def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
+                   log: logging.Logger | logging.LoggerAdapter = LOG) -> dict:
+    """Build the public files locally, upload them beside the target, move them into place, then
+    replace index.json. Any failure removes what was uploaded and leaves published files untouched."""
+    work = Path(staged["work"])
+    version = staged["version"]
+    target = Target(staged["releases"])
+    tmp_rel = f".tmp-{version}-{uuid.uuid4().hex[:8]}"
+    promoted = False
+    try:
+        built = build_public_files(staged, validation, model, target)
+        for name in target.sweep_stale():
+            log.warning("removed %s, left behind by an interrupted run", target.show(name))
+        if target.exists(version):
+            raise FileExistsError(f"{target.show(version)}: release {version} exists already and is never overwritten")
+        files = target.upload_dir(work / "release", tmp_rel)
+        target.check_sizes(tmp_rel, work / "release", files)
+        target.promote(tmp_rel, version, files)
+        promoted = True
+        index = target.read_index()
+        entries = [r for r in index.get("releases", []) if isinstance(r, dict) and r.get("version") != version]
+        entries.append({"version": version, "created": built["created"].isoformat(), "path": f"{version}/",
+                        "datapackage": f"{version}/datapackage.json", "changes": f"{version}/changes.json",
+                        "schema_version": SCHEMA_VERSION, "counts": staged["counts"]})
+        entries.sort(key=lambda r: rel.version_key(r["version"]))
+        target.write_index({"latest": entries[-1]["version"], "releases": entries})
+    except BaseException:
+        target.remove(tmp_rel)
+        if promoted:  # in place but never listed: take it back so the version can be published again
+            target.remove(version)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    target.point_latest(entries[-1]["version"])
+    totals = built["changes"]["totals"]
+    log.info("published release %s at %s (%d added, %d removed, %d changed rows since %s; %d articles without text)",
+             version, target.show(version), totals["added"], totals["removed"], totals["changed"],
+             built["changes"]["previous_version"] or "nothing", built["withheld"])
+    return {"version": version, "path": target.show(version), "counts": staged["counts"],
+            "changes": totals, "previous_version": built["changes"]["previous_version"]}
+
+
+def publish_tables(tables: dict[str, pa.Table], releases: str, version: str | None = None,
+                   model: str = DEFAULT_MODEL, log: logging.Logger | logging.LoggerAdapter = LOG) -> dict:
+    """Stage, validate and publish typed tables in one call (no Prefect)."""
+    staged = stage_tables(tables, releases, version, log)
+    try:
+        validation = check_stage(staged, log)
+    except BaseException:
+        shutil.rmtree(staged["work"], ignore_errors=True)
+        raise
+    return publish_staged(staged, validation, model, log)
+
+
+# ---- Prefect tasks -------------------------------------------------------------------------------------
+
+
+@task(name="stage-release")
+def stage_release(store_root: str, releases_dir: str, version: str | None = None) -> dict:
+    """Resolve the store into typed tables and write them into a private local work folder."""
+    logger = get_run_logger()
+    target = Target(releases_dir)
+    target.ensure()
+    versions = target.versions()
+    if version and rel.check_version(version) in versions:  # before the work of resolving the store
+        raise FileExistsError(f"{target.show(version)}: release {version} exists already and is never overwritten")
     # Load inputs
     rows = load_release_rows(Store(store_root))
     # Process
     tables = {name: to_arrow(name, rows[name]) for name in TABLES}
     # Save outputs
-    stage = releases / f".tmp-{version}-{uuid.uuid4().hex[:8]}"
-    (stage / "data").mkdir(parents=True)
-    for name, table in tables.items():
-        pq.write_table(table, stage / "data" / f"{name}.parquet", compression="zstd")
-    logger.info("release %s staged: %s", version, ", ".join(f"{n} {t.num_rows}" for n, t in tables.items()))
-    return {"version": version, "stage": str(stage), "counts": {n: t.num_rows for n, t in tables.items()}}
-
-
-def read_stage(stage: Path) -> dict[str, pd.DataFrame]:
-    return {name: pq.read_table(stage / "data" / f"{name}.parquet").to_pandas() for name in TABLES}
+    return stage_tables(tables, releases_dir, version, logger)
 
 
 @task(name="validate-release")
 def validate_stage(staged: dict) -> dict:
-    """Run the suites on the staged tables; on failure remove the stage and raise."""
-    logger = get_run_logger()
-    stage = Path(staged["stage"])
-    try:
-        summary = validate_frames(read_stage(stage), report_dir=stage / "validation")
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    if not summary["success"]:
-        shutil.rmtree(stage, ignore_errors=True)
-        error = ValidationFailed(summary)
-        logger.error("%s", error)
-        raise error
-    logger.info("release %s valid: %d tables, %d expectations", staged["version"], len(summary["tables"]),
-                sum(t["evaluated"] for t in summary["tables"].values()))
-    return summary
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    """Run the suites on the full tables; on failure keep the report and raise ValidationFailed."""
+    return check_stage(staged, get_run_logger())
 
 
 @task(name="publish-release")
 def publish_stage(staged: dict, validation: dict, model: str) -> dict:
-    """Write the CSV twins and the metadata, then move the release into place."""
-    logger = get_run_logger()
-    stage = Path(staged["stage"])
-    releases = stage.parent
-    version = staged["version"]
-    target = releases / version
-    created = datetime.now(timezone.utc)
-    extractor = {"version": EXTRACTOR_VERSION, "model": model}
-    try:
-        # Load inputs
-        arrow = {name: pq.read_table(stage / "data" / f"{name}.parquet") for name in TABLES}
-        # Process + save outputs (all inside the stage)
-        for name, table in arrow.items():
-            write_csv(rel.csv_frame(name, table), stage / "data" / f"{name}.csv")
-        files = {}
-        for name in TABLES:
-            for ext in ("parquet", "csv"):
-                p = stage / "data" / f"{name}.{ext}"
-                files[f"data/{name}.{ext}"] = {"bytes": p.stat().st_size, "sha256": _sha256_file(p)}
-        package = rel.datapackage(version, files, created, extractor)
-        (stage / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False), encoding="utf-8")
-        articles = arrow["articles"].to_pandas()
-        card = rel.data_card(version, staged["counts"], articles, validation, extractor, created)
-        (stage / "README.md").write_text(card, encoding="utf-8")
-        sums = []
-        for p in sorted(stage.rglob("*")):
-            if p.is_file():
-                sums.append(f"{_sha256_file(p)}  {p.relative_to(stage).as_posix()}")
-        (stage / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
-        if target.exists():
-            raise FileExistsError(f"{target}: release {version} exists already and is never overwritten")
-        os.rename(stage, target)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    update_index(releases, version, staged["counts"], created)
-    logger.info("published release %s at %s", version, target)
-    return {"version": version, "path": str(target), "counts": staged["counts"]}
-
-
-def update_index(releases: Path, version: str, counts: dict, created: datetime) -> None:
-    """Add the release to index.json (replaced atomically) and point `latest` at the newest."""
-    index_path = releases / "index.json"
-    index = json.loads(index_path.read_text(encoding="utf-8")) if index_path.exists() else {"releases": []}
-    entries = [r for r in index.get("releases", []) if r.get("version") != version]
-    entries.append({"version": version, "created": created.isoformat(), "path": f"{version}/",
-                    "datapackage": f"{version}/datapackage.json", "counts": counts})
-    entries.sort(key=lambda r: rel.version_key(r["version"]))
-    latest = entries[-1]["version"]
-    _write_text_atomic(index_path, json.dumps({"latest": latest, "releases": entries}, indent=2))
-    link = releases / "latest"
-    tmp_link = releases / f".tmp-latest-{uuid.uuid4().hex[:8]}"
-    try:
-        os.symlink(latest, tmp_link)
-        os.replace(tmp_link, link)
-    except OSError:  # no symlinks on this filesystem: index.json says which is latest
-        tmp_link.unlink(missing_ok=True)
+    """Write the public files and move the release into place; index.json last."""
+    return publish_staged(staged, validation, model, get_run_logger())

@@ -21,15 +21,23 @@ EXAMPLE_ROWS = 3
 
 
 class ValidationFailed(RuntimeError):
-    def __init__(self, summary: dict):
+    """The release failed its suites. ``report`` is where its validation report was kept, if it was."""
+
+    def __init__(self, summary: dict, report: str | None = None):
         self.summary = summary
+        self.report = report
         lines = ["release validation failed:"]
         for table, result in summary["tables"].items():
             for f in result["failures"]:
                 lines.append(f"  {table}: {f['expectation']} {f['kwargs']} — {f['unexpected_count']} unexpected")
                 for row in f["examples"]:
                     lines.append(f"      e.g. {row}")
+        if report:
+            lines.append(f"the validation report is kept at {report} (summary.json, data_docs/index.html)")
         super().__init__("\n".join(lines))
+
+    def __reduce__(self):
+        return (type(self), (self.summary, self.report))
 
 
 def load_suite(table: str, expectations_dir: Path = EXPECTATIONS_DIR) -> dict:

@@ -78,3 +78,16 @@ def nlp():
     from transforms.nlp import load_model
 
     return load_model()
+
+
+@pytest.fixture(scope="session")
+def small_releases(tmp_path_factory):
+    """Two releases of the hand-written tables in tests/small_release.py, published into a local
+    folder without Prefect: 2026.03.04 (first) and 2026.03.13 (one article more, a deal changed)."""
+    from flows.publish import publish_tables
+    from small_release import rows_v1, rows_v2, tables
+
+    root = tmp_path_factory.mktemp("small") / "releases"
+    first = publish_tables(tables(rows_v1()), str(root), "2026.03.04")
+    second = publish_tables(tables(rows_v2()), str(root), "2026.03.13")
+    return {"root": root, "v1": Path(first["path"]), "v2": Path(second["path"]), "results": [first, second]}

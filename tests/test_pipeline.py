@@ -1,5 +1,8 @@
 """End to end: the sample corpus served over a local HTTP server and an RSS feed, the real
-pipeline flow under the session's Prefect harness, and the release read back."""
+pipeline flow under the session's Prefect harness, and the release read back.
+
+The .txt/.jsonl samples are read from a folder with the corpus's source.json (redistributable);
+the HTML samples come through the feed, which says nothing: their text is withheld in the release."""
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import SAMPLES, LocalServer
-from transforms.release import csv_frame
+from transforms.release import CSV_UNSAFE_PREFIXES, csv_frame
 from transforms.schema import TABLES
 
 pytestmark = pytest.mark.flow
@@ -42,7 +45,7 @@ def run(prefect_harness, tmp_path_factory):
     for p in html:
         shutil.copy(p, web / p.name)
     for p in SAMPLES.iterdir():
-        if p.suffix in (".txt", ".jsonl") or p.name == "metadata.json":
+        if p.suffix in (".txt", ".jsonl") or p.name in ("metadata.json", "source.json"):
             shutil.copy(p, local / p.name)
     server = LocalServer(web)
     (web / "feed.xml").write_text(_rss([(server.url(p.name), p.stem) for p in html]), encoding="utf-8")
@@ -53,6 +56,7 @@ def run(prefect_harness, tmp_path_factory):
         server.close()
     release = Path(result["release"]["path"])
     return {"result": result, "release": release, "releases": tmp / "releases", "store": tmp / "store",
+            "feed": server.url("feed.xml"), "local": str(local), "n_feed": len(html),
             "n_samples": len(html) + len(list(local.glob("*.txt"))) + sum(
                 1 for p in local.glob("*.jsonl") for line in p.read_text(encoding="utf-8").splitlines() if line.strip())}
 
@@ -82,6 +86,16 @@ def test_parquet_and_csv_hold_the_same_tables(run):
         from_csv = pd.read_csv(release / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
         assert list(from_csv.columns) == TABLES[name].column_names
         pd.testing.assert_frame_equal(from_csv, expected.reset_index(drop=True), check_dtype=False)
+        # spreadsheet safety: in CSV a text cell never starts with = + - @ tab or CR; Parquet keeps the value
+        raw = parquet.to_pandas()
+        for c in TABLES[name].columns:
+            if c.type != "string":
+                continue
+            for exact, cell in zip(raw[c.name], from_csv[c.name]):
+                if isinstance(exact, str) and exact.startswith(CSV_UNSAFE_PREFIXES):
+                    assert cell == "'" + exact
+                else:
+                    assert not cell.startswith(CSV_UNSAFE_PREFIXES), (name, c.name, cell)
     assert b"\r\n" in (release / "data" / "articles.csv").read_bytes()
 
 
@@ -105,13 +119,16 @@ def test_datapackage_is_valid_and_checksums_match(run):
 
 
 def test_foreign_keys_and_evidence_hold(run):
+    """Evidence is checked against the store's full text: the release withholds some of it."""
+    from flows.store import Store
+
     t = _tables(run["release"])
     for table in TABLES.values():
         frame = t[table.name]
         for fk in table.foreign_keys:
             values = set(frame[fk.column].dropna())
             assert values <= set(t[fk.table][fk.parent_column]), f"{table.name}.{fk.column}"
-    texts = dict(zip(t["articles"]["article_id"], t["articles"]["text"]))
+    texts = {a["article_id"]: a["text"] for a in Store(str(run["store"])).iter_articles()}
     checked = 0
     for table in TABLES.values():
         if table.evidence_column:
@@ -121,12 +138,54 @@ def test_foreign_keys_and_evidence_hold(run):
     assert checked > 100
 
 
+def test_text_of_the_feed_is_withheld_and_the_folder_s_is_published(run):
+    """The feed did not say it may be republished: its articles keep url, hash and offsets, not text."""
+    from flows.store import Store
+
+    articles = _tables(run["release"])["articles"].set_index("article_id")
+    stored = {a["article_id"]: a for a in Store(str(run["store"])).iter_articles()}
+    from_feed = articles[articles["source"] == run["feed"]]
+    from_folder = articles[articles["source"] == run["local"]]
+    assert len(from_feed) == run["n_feed"] and len(from_folder) == run["n_samples"] - run["n_feed"]
+    assert (from_feed["text"] == "").all() and not from_feed["redistributable"].any()
+    assert from_folder["redistributable"].all() and set(from_folder["licence"]) == {"CC-BY-4.0"}
+    for article_id, row in articles.iterrows():
+        full = stored[article_id]["text"]  # the store keeps every full text
+        assert full and hashlib.sha256(full.encode()).hexdigest() == row["text_sha256"]
+        if row["redistributable"]:
+            assert row["text"] == full
+    quotes = _tables(run["release"])["quotes"]
+    assert quotes["article_id"].isin(from_feed.index).sum() > 10  # evidence rows keep their evidence
+    csv = pd.read_csv(run["release"] / "data" / "articles.csv", dtype=str, keep_default_na=False)
+    assert (csv[csv["source"] == run["feed"]]["text"] == "").all()
+    card = (run["release"] / "README.md").read_text(encoding="utf-8")
+    assert f"Not redistributable (text withheld): {run['feed']} ({run['n_feed']} articles)" in card
+
+
 def test_known_quotes_and_deals(run):
     t = _tables(run["release"])
-    quotes = t["quotes"].merge(t["actors"][["actor_id", "name"]], left_on="speaker_actor_id", right_on="actor_id", how="left")
+    quotes = t["quotes"].merge(t["actors"][["actor_id", "name", "actor_type"]], left_on="speaker_actor_id",
+                               right_on="actor_id", how="left")
     said = {(q.text, q.name) for q in quotes.itertuples()}
     assert ("We are not going to borrow at any price,", "Ruta Vell") in said
     assert ("We have come back to the table because the alternative is worse for both countries,", "Ada Korvel") in said
+    # known facts of samples/README.md: pronoun speakers, doubled apostrophes, interrupted quotes
+    assert ("We did not come here to write a military treaty,", "Lena Droz") in said                  # she said
+    assert ("The pipeline was always a means, not an end,", "Nadia Fenwright") in said               # '' + she said
+    assert ("The text is finished and the lawyers have gone home,", "Mikel Arsen") in said           # ''...'' Arsen said
+    assert ("The door is not closed,", "Ada Korvel") in said                                          # interrupted, part 1
+    assert ("but it is not going to open by itself.", "Ada Korvel") in said                           # part 2
+    assert ("We have given more than we planned to give,", "Lena Droz") in said
+    assert ("and we have received more than our critics think.", "Lena Droz") in said
+    # an anonymous speaker: "the official said"
+    anon = quotes[quotes["text"] == "They wanted the money first and the promises later,"]
+    assert len(anon) == 1 and anon["actor_type"].iloc[0] == "anonymous"
+    # a mixed quote and an indirect one
+    mixed = quotes[(quotes["kind"] == "mixed") & quotes["text"].str.contains("short-sighted", regex=False)]
+    assert list(mixed["name"]) == ["Petra Venn"]
+    indirect = quotes[(quotes["kind"] == "indirect") & quotes["text"].str.startswith(
+        "Veldonia was still insisting on written security commitments")]
+    assert list(indirect["name"]) == ["Ada Korvel"]
     assert set(quotes["kind"]) >= {"direct", "indirect", "mixed"}
     assert not quotes[quotes["text"].isin(["iron corridor", "Blue Spine"])].shape[0]
     assert len(t["deals"]) >= 3
@@ -144,6 +203,14 @@ def test_index_and_data_card(run):
     summary = json.loads((run["release"] / "validation" / "summary.json").read_text(encoding="utf-8"))
     assert summary["success"] and set(summary["tables"]) == set(TABLES)
     assert (run["release"] / "validation" / "data_docs" / "index.html").exists()
+    report = json.loads((run["release"] / "validation.json").read_text(encoding="utf-8"))
+    assert report["success"] and report["failures"] == 0 and report["suites"] == len(TABLES)
+    changes = json.loads((run["release"] / "changes.json").read_text(encoding="utf-8"))
+    assert changes["previous_version"] is None
+    assert changes["tables"]["articles"]["added"] == run["n_samples"]
+    for chart in ("articles_per_week.svg", "deals_by_status.svg"):
+        assert (run["release"] / "charts" / chart).read_text(encoding="utf-8").startswith("<svg")
+        assert f"(charts/{chart})" in card
 
 
 def test_a_failing_expectation_blocks_the_release_and_keeps_the_previous(run):
@@ -168,7 +235,10 @@ def test_a_failing_expectation_blocks_the_release_and_keeps_the_previous(run):
     assert "_evidence_matches" in str(failed.value) and "quotes" in str(failed.value)
     assert (releases / "index.json").read_bytes() == index_before
     assert (run["release"] / "SHA256SUMS").read_bytes() == sums_before
-    assert sorted(p.name for p in releases.iterdir()) == sorted(["index.json", "latest", run["release"].name])
+    assert sorted(p.name for p in releases.iterdir()) == sorted(["failed", "index.json", "latest", run["release"].name])
+    (kept,) = (releases / "failed").iterdir()  # the failing release's report is kept, not published
+    assert f"kept at {kept / 'validation'}" in str(failed.value)
+    assert not json.loads((kept / "validation" / "summary.json").read_text(encoding="utf-8"))["success"]
 
 
 def test_a_rerun_extracts_nothing_again_and_publishes_a_second_version(run):
@@ -184,3 +254,6 @@ def test_a_rerun_extracts_nothing_again_and_publishes_a_second_version(run):
             pd.testing.assert_frame_equal(first[name], again[name])
     index = json.loads((run["releases"] / "index.json").read_text(encoding="utf-8"))
     assert index["latest"] == second.name
+    changes = json.loads((second / "changes.json").read_text(encoding="utf-8"))
+    assert changes["previous_version"] == run["release"].name
+    assert changes["totals"] == {"added": 0, "removed": 0, "changed": 0}

@@ -193,8 +193,13 @@ def article_from_text(
     retrieved_at,
     raw_sha256: str | None = None,
     language_hint: str | None = None,
+    redistributable: bool = False,
+    licence: str | None = None,
 ) -> dict:
     """One ARTICLES row. ``text`` is kept exactly as given: every offset points into it.
+
+    ``redistributable`` says whether the source allows its text to be republished (not
+    unless it says so); ``licence`` is the source's licence, when stated.
 
     The language is detected from the text; ``language_hint`` (say, the page's declared
     language) is used only when the text is too short to tell. Dates may be anything
@@ -224,5 +229,7 @@ def article_from_text(
         "duplicate_of": None,
         "extraction_status": status,
         "extraction_note": note,
+        "redistributable": bool(redistributable),
+        "licence": _clean(licence),
     }
     return {column: row[column] for column in ARTICLES.column_names}

@@ -1,6 +1,8 @@
-"""What a release says about itself: version strings, datapackage.json, the data card.
+"""What a release says about itself: version strings, the public form of the tables (text of
+non-redistributable sources left out, spreadsheet-safe CSV), datapackage.json, validation.json
+and the data card.
 
-Pure: tables and figures in, JSON and Markdown out. ``flows.publish`` writes them.
+Pure: tables and figures in, tables, JSON and Markdown out. ``flows.publish`` writes them.
 """
 from __future__ import annotations
 
@@ -9,13 +11,18 @@ from datetime import date, datetime
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from transforms.changes import changes_markdown
 from transforms.schema import SCHEMA_VERSION, TABLES
 
 VERSION_RE = re.compile(r"^\d{4}\.\d{2}\.\d{2}(\.\d{1,4})?$")
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
 CSV_DATETIME = "%Y-%m-%dT%H:%M:%SZ"
+# A CSV cell starting with one of these is read as a formula by spreadsheets: prefixed with "'".
+CSV_UNSAFE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CITATION_TITLE = "dealwire: deals between states, companies and other actors, as reported in the news"
 
 
 def check_version(version: str) -> str:
@@ -40,15 +47,85 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
+def csv_safe(value):
+    """A string cell that a spreadsheet would run as a formula, neutralised with a leading "'"
+    (only in CSV: Parquet keeps the exact value). Anything else is returned as it is."""
+    if isinstance(value, str) and value.startswith(CSV_UNSAFE_PREFIXES):
+        return "'" + value
+    return value
+
+
 def csv_frame(table: str, data: pa.Table) -> pd.DataFrame:
-    """The frame written as CSV: ISO 8601 UTC timestamps, whole integers, dates as YYYY-MM-DD."""
+    """The frame written as CSV: ISO 8601 UTC timestamps, whole integers, dates as YYYY-MM-DD,
+    and string cells that start with = + - @ tab or carriage return prefixed with "'"."""
     frame = data.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     for c in TABLES[table].columns:
         if c.type == "datetime":
             frame[c.name] = frame[c.name].map(lambda v: None if pd.isna(v) else v.strftime(CSV_DATETIME))
         elif c.type == "date":
             frame[c.name] = frame[c.name].map(lambda v: None if v is None or pd.isna(v) else v.isoformat())
+        elif c.type == "string":
+            frame[c.name] = frame[c.name].astype(object).map(csv_safe)
     return frame
+
+
+def public_table(table: str, data: pa.Table) -> pa.Table:
+    """The table as published: articles of sources that are not redistributable lose their text
+    (text_sha256, url and every offset stay; evidence rows keep their own short evidence)."""
+    withheld = [c.name for c in TABLES[table].columns if c.withheld] if table in TABLES else []
+    if not withheld or "redistributable" not in data.column_names:
+        return data
+    keep = pc.fill_null(data.column("redistributable"), False)
+    for name in withheld:
+        i = data.schema.get_field_index(name)
+        data = data.set_column(i, data.schema.field(name), pc.if_else(keep, data.column(name), pa.scalar("", pa.string())))
+    return data
+
+
+def sources_summary(articles: pd.DataFrame) -> list[dict]:
+    """One entry per source of the articles: count, redistributable, licence (sorted by source)."""
+    if not len(articles):
+        return []
+    out = []
+    for source, group in articles.groupby("source", sort=True, dropna=False):
+        flags = group["redistributable"].fillna(False).astype(bool) if "redistributable" in group else pd.Series([False] * len(group))
+        licences = sorted({str(v) for v in group["licence"].dropna()}) if "licence" in group else []
+        out.append({
+            "source": str(source),
+            "articles": int(len(group)),
+            "redistributable": bool(flags.all()),
+            "articles_without_text": int((~flags).sum()),
+            "licence": ", ".join(licences) or None,
+        })
+    return out
+
+
+def validation_report(summary: dict, version: str | None = None) -> dict:
+    """validation.json: suites, expectations, successes and failures, overall and per table."""
+    tables = {}
+    for name, t in summary.get("tables", {}).items():
+        tables[name] = {
+            "suite": name,
+            "success": bool(t["success"]),
+            "rows": t.get("rows"),
+            "expectations": t["evaluated"],
+            "successes": t["successful"],
+            "failures": t["evaluated"] - t["successful"],
+            "failed": [{"expectation": f["expectation"], "column": (f.get("kwargs") or {}).get("column"),
+                        "unexpected_count": f.get("unexpected_count"), "examples": f.get("examples", [])}
+                       for f in t.get("failures", [])],
+        }
+    return {
+        "version": version,
+        "success": bool(summary.get("success")),
+        "validated_at": summary.get("validated_at"),
+        "suites": len(tables),
+        "expectations": sum(t["expectations"] for t in tables.values()),
+        "successes": sum(t["successes"] for t in tables.values()),
+        "failures": sum(t["failures"] for t in tables.values()),
+        "tables": tables,
+        "details": "validation/summary.json, validation/results.json, validation/data_docs/index.html",
+    }
 
 
 def table_schema(table: str) -> dict:
@@ -59,7 +136,7 @@ def table_schema(table: str) -> dict:
         if c.type == "datetime":
             field["format"] = CSV_DATETIME
         constraints = {}
-        if not c.nullable:
+        if not c.nullable and not c.withheld:  # a withheld text is an empty cell in the public CSV
             constraints["required"] = True
         if c.enum:
             constraints["enum"] = list(c.enum)
@@ -75,10 +152,11 @@ def table_schema(table: str) -> dict:
     return schema
 
 
-def datapackage(version: str, files: dict[str, dict], created: datetime, extractor: dict) -> dict:
+def datapackage(version: str, files: dict[str, dict], created: datetime, extractor: dict,
+                sources: list[dict] | None = None) -> dict:
     """Frictionless Data Package: CSV resources with schemas; Parquet twins listed beside each.
 
-    ``files`` maps a relative path to {"bytes", "sha256"}.
+    ``files`` maps a relative path to {"bytes", "sha256"}; ``sources`` is ``sources_summary``.
     """
     resources = []
     for name, t in TABLES.items():
@@ -98,12 +176,14 @@ def datapackage(version: str, files: dict[str, dict], created: datetime, extract
         })
     return {
         "name": "dealwire",
-        "title": "dealwire: deals between states, companies and other actors, as reported in the news",
+        "title": CITATION_TITLE,
         "version": version,
         "schema_version": SCHEMA_VERSION,
         "created": created.isoformat(),
         "licenses": [LICENSE],
-        "sources": [{"title": "News articles; see the articles table for each URL"}],
+        "sources": [{"title": "News articles; see the articles table for each URL"}]
+        + [{"title": s["source"], "redistributable": s["redistributable"], "articles": s["articles"],
+            **({"licence": s["licence"]} if s["licence"] else {})} for s in (sources or [])],
         "extractor": extractor,
         "resources": resources,
     }
@@ -118,10 +198,41 @@ def _coverage(articles: pd.DataFrame) -> dict:
     }
 
 
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def citation(version: str, created: datetime) -> dict:
+    """How to cite a release: a sentence and a BibTeX entry."""
+    key = "dealwire_" + version.replace(".", "_")
+    text = (f"dealwire contributors ({created.year}). {CITATION_TITLE} (release {version}) [Data set]. "
+            f"Licensed {LICENSE['name']}.")
+    bibtex = "\n".join([
+        f"@misc{{{key},",
+        "  author = {{dealwire contributors}},",
+        f"  title = {{{{{CITATION_TITLE}}}}},",
+        f"  year = {{{created.year}}},",
+        f"  version = {{{version}}},",
+        "  howpublished = {Data set, release " + version + "},",
+        f"  note = {{Licensed {LICENSE['name']}}}",
+        "}",
+    ])
+    return {"text": text, "bibtex": bibtex}
+
+
 def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, validation: dict,
-              extractor: dict, created: datetime) -> str:
+              extractor: dict, created: datetime, changes: dict | None = None,
+              charts: dict[str, str] | None = None) -> str:
+    """The release's README.md. ``articles`` is the articles table (redistributable and licence
+    columns tell the rights), ``changes`` the content of changes.json, ``charts`` maps a chart's
+    path in the release to its alt text."""
     cov = _coverage(articles)
     statuses = articles["extraction_status"].value_counts().to_dict()
+    sources = sources_summary(articles)
+    withheld = [s for s in sources if s["articles_without_text"]]
+    previous = (changes or {}).get("previous_version")
+    cite = citation(version, created)
     lines = [
         f"# dealwire release {version}",
         "",
@@ -132,10 +243,21 @@ def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, vali
         "",
         f"- Created: {created.strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Schema version: {SCHEMA_VERSION}",
+        f"- Previous release: {previous or 'none (this is the first)'}",
         f"- Coverage: articles published {cov['first']} to {cov['last']}",
         f"- Publishers: {', '.join(cov['publishers']) or 'unknown'}",
         f"- Articles by extraction status: {', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}",
+        f"- Articles whose text is withheld (source not redistributable): "
+        f"{sum(s['articles_without_text'] for s in sources)} of {len(articles)}",
+        f"- Licence: {LICENSE['name']}; cite as: {cite['text']}",
         "",
+    ]
+    if charts:
+        for path, alt in charts.items():
+            lines += [f"![{alt}]({path})", ""]
+    if changes:
+        lines += changes_markdown(changes)
+    lines += [
         "## Tables",
         "",
         "| table | rows | description |",
@@ -147,10 +269,42 @@ def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, vali
         "",
         "Each table is in `data/` as Parquet (zstd; column descriptions in the schema metadata) and as CSV "
         "(UTF-8, RFC 4180, timestamps as ISO 8601 UTC). `datapackage.json` describes every column, "
-        "key and value set; `SHA256SUMS` lists every file's checksum (`sha256sum -c SHA256SUMS`).",
+        "key and value set; `SHA256SUMS` lists every file's checksum (`sha256sum -c SHA256SUMS`). "
+        "`changes.json` lists the rows added, removed and changed since the previous release; "
+        "`validation.json` sums up the checks the release passed.",
         "",
         "    import pandas as pd",
         "    quotes = pd.read_parquet('data/quotes.parquet')",
+        "",
+        "    duckdb -c \"SELECT kind, count(*) FROM 'data/quotes.parquet' GROUP BY kind\"",
+        "",
+        "**CSV and spreadsheets.** In the CSV files only, a text cell that starts with `=`, `+`, `-`, `@`, a tab "
+        "or a carriage return is prefixed with a single quote (`'`) so that spreadsheet programs show it "
+        "instead of running it as a formula. The Parquet files keep every value exactly; use them (or strip "
+        "that one leading `'`) when the exact text matters, for example to check `text[start:end]`.",
+        "",
+        "## Sources and rights",
+        "",
+        "The store behind this release keeps every article's full text. A source is republished only when "
+        "it says it may be (a folder's `source.json`, or the pipeline's `--redistributable` option for URLs "
+        "and feeds); otherwise its articles are in `articles` with an empty `text`, while `url`, "
+        "`text_sha256` and every offset are kept and each evidence row (quotes, mentions, terms, events) "
+        "keeps its own short evidence. Every evidence span was checked against the full text before the "
+        "text was withheld.",
+        "",
+    ]
+    if sources:
+        lines += ["| source | articles | redistributable | licence |", "| --- | ---: | --- | --- |"]
+        for src in sources:
+            lines.append(f"| {_md(src['source'])} | {src['articles']} | {'yes' if src['redistributable'] else 'no'} "
+                         f"| {_md(src['licence'] or 'not stated')} |")
+        lines.append("")
+    if withheld:
+        lines.append("Not redistributable (text withheld): " + ", ".join(
+            f"{src['source']} ({src['articles_without_text']} articles)" for src in withheld) + ".")
+    else:
+        lines.append("Every source of this release is redistributable: no text is withheld.")
+    lines += [
         "",
         "## Method",
         "",
@@ -160,7 +314,7 @@ def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, vali
         f"`{extractor.get('version')}`) find actor mentions, quotes, deal mentions, terms and status events. "
         "Actors are resolved across articles by type and normalised name; deals by sector, parties and "
         "resources. Every table passed its Great Expectations suite before publication "
-        "(`validation/summary.json`, Data Docs in `validation/data_docs/index.html`).",
+        "(`validation.json`, `validation/summary.json`, Data Docs in `validation/data_docs/index.html`).",
         "",
         "## Validation",
         "",
@@ -178,6 +332,8 @@ def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, vali
         "- Non-English articles are kept in `articles` with their language and are not extracted.",
         "- Deals are linked across articles by sector, parties and resources: two deals between the same "
         "parties on the same resource can merge.",
+        "- Articles of sources that are not redistributable have an empty `text` here: their evidence spans "
+        "can be checked only against the original article (`url`, `text_sha256`).",
         "",
         "## Columns",
         "",
@@ -192,8 +348,14 @@ def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, vali
     lines += [
         "## Licence and citation",
         "",
-        f"Data: {LICENSE['title']} ({LICENSE['path']}). Cite as: dealwire contributors, "
-        f"*dealwire release {version}* ({created.year}).",
+        f"Data: {LICENSE['title']} ({LICENSE['path']}). The texts of the articles remain under their sources' "
+        "terms (see Sources and rights).",
+        "",
+        f"Cite as: {cite['text']}",
+        "",
+        "```bibtex",
+        cite["bibtex"],
+        "```",
         "",
     ]
     return "\n".join(lines)

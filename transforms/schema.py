@@ -6,12 +6,23 @@ that checks every enum has its value-set expectation in ``expectations/``.
 
 Types are Frictionless Table Schema types: ``string``, ``integer``, ``number``,
 ``boolean``, ``datetime`` (UTC) and ``date``.
+
+``SCHEMA_VERSION`` is Semantic Versioning of the published tables, written into every
+release's ``datapackage.json`` (``schema_version``) and data card. Bump it with the change:
+
+- major (2.0.0): a column or table is renamed, retyped or removed, a key changes, or a
+  column's meaning changes; readers of the old schema break.
+- minor (1.1.0): a table or column is added (new columns go at the end of their table), or
+  an enum gains a value; readers that select columns by name keep working.
+- patch (1.0.1): descriptions, documentation or expectations only; the data's shape is the same.
+
+History: 1.0.0 first release; 1.1.0 adds ``articles.redistributable`` and ``articles.licence``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,8 @@ class Column:
     description: str
     nullable: bool = False
     enum: tuple[str, ...] | None = None
+    # Emptied in the public release when the source is not redistributable (the store keeps it).
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,13 +110,17 @@ ARTICLES = Table(
         Column("published_at", "datetime", "Publication time in UTC, when known.", nullable=True),
         Column("retrieved_at", "datetime", "When the article was fetched or read, UTC."),
         Column("language", "string", "ISO 639-1 language code of the text, when detected.", nullable=True),
-        Column("text", "string", "Main text of the article; every offset in the dataset points into it. Empty when the source is not redistributable."),
+        Column("text", "string", "Main text of the article; every offset in the dataset points into it. Empty in the public release when the source is not redistributable.", withheld=True),
         Column("text_sha256", "string", "SHA-256 of the UTF-8 text."),
         Column("raw_sha256", "string", "SHA-256 of the raw input snapshot kept in the store.", nullable=True),
         Column("word_count", "integer", "Number of words in the text."),
         Column("duplicate_of", "string", "article_id of the article this one duplicates.", nullable=True),
         Column("extraction_status", "string", "Whether the article was extracted, or why it was skipped.", enum=EXTRACTION_STATUSES),
         Column("extraction_note", "string", "Reason an article was skipped.", nullable=True),
+        Column("redistributable", "boolean", "Whether the source allows its text to be republished (a folder's "
+               "source.json, or the --redistributable option for URLs and feeds; false when not stated). When "
+               "false, text is empty in the public release; text_sha256, url and every offset are kept."),
+        Column("licence", "string", "Licence of the source's text, as its source.json states it.", nullable=True),
     ),
     primary_key=("article_id",),
     min_rows=1,

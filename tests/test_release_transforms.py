@@ -1,0 +1,135 @@
+"""The pure parts of a release: changes by primary key, spreadsheet-safe CSV, withheld text, charts,
+validation.json and the data card. No files, no Prefect."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from small_release import CLOSED_SOURCE, TEXT_B, rows_v1, rows_v2, tables
+from transforms import release as rel
+from transforms.changes import changes_markdown, diff_release, diff_table
+from transforms.charts import articles_per_week, bar_chart_svg, deals_by_status, release_charts
+from transforms.schema import SCHEMA_VERSION, TABLES
+from transforms.tables import to_arrow
+
+
+def _frames(rows):
+    return {name: rel.public_table(name, t).to_pandas() for name, t in tables(rows).items()}
+
+
+def test_first_release_adds_everything():
+    changes = diff_release("2026.03.04", _frames(rows_v1()), None)
+    assert changes["previous_version"] is None
+    assert changes["tables"]["articles"] | {"keys": None} == changes["tables"]["articles"] | {
+        "added": 2, "removed": 0, "changed": 0, "keys": None}
+    assert changes["totals"]["added"] == sum(len(r) for r in rows_v1().values())
+    assert "first release" in "\n".join(changes_markdown(changes))
+
+
+def test_changes_by_primary_key():
+    changes = diff_release("2026.03.13", _frames(rows_v2()), _frames(rows_v1()), "2026.03.04", "1.1.0", "1.1.0")
+    t = changes["tables"]
+    assert (t["articles"]["added"], t["articles"]["removed"], t["articles"]["changed"]) == (1, 0, 0)
+    assert t["articles"]["keys"]["added"] == ["art0000000000c"]
+    assert (t["deals"]["added"], t["deals"]["changed"], t["deals"]["unchanged"]) == (0, 1, 1)
+    assert t["deals"]["keys"]["changed"] == ["deal_cobalt"]
+    assert t["deals"]["changed_columns"] == {"article_count": 1, "last_reported_at": 1, "status": 1, "status_date": 1}
+    assert t["deal_attributes"]["removed"] == 1 and t["deal_attributes"]["keys"]["removed"] == ["att_a_cobalt"]
+    assert t["deal_events"]["added"] == 1
+    # missing values on both sides are equal (a float column with NaN, a nullable string)
+    assert t["fetch_log"] | {"keys": None} == t["fetch_log"] | {"added": 1, "changed": 0, "removed": 0, "keys": None}
+    assert changes["totals"] == {"added": 3, "removed": 1, "changed": 1}
+    card = "\n".join(changes_markdown(changes))
+    assert "## Changes since 2026.03.04" in card and "| `deals` | 2 | 0 | 0 | 1 |" in card
+
+
+def test_compound_keys_and_schema_changes():
+    old = pd.DataFrame({"deal_id": ["d1", "d1"], "actor_id": ["a1", "a2"], "role": ["party", "party"],
+                        "article_count": [1, 1]})
+    new = pd.DataFrame({"deal_id": ["d1", "d1"], "actor_id": ["a1", "a3"], "role": ["party", "party"],
+                        "article_count": [2, 1], "extra": ["x", "y"]})
+    d = diff_table("deal_parties", old, new)
+    assert d["keys"] == {"added": [["d1", "a3", "party"]], "removed": [["d1", "a2", "party"]],
+                         "changed": [["d1", "a1", "party"]]}
+    assert d["columns_added"] == ["extra"] and d["changed_columns"] == {"article_count": 1}
+    capped = diff_table("deal_parties", None, new, max_keys=1)
+    assert capped["added"] == 2 and len(capped["keys"]["added"]) == 1 and capped["keys_truncated"]
+
+
+def test_csv_cells_that_spreadsheets_would_run_are_neutralised():
+    for raw in ("=SUM(A1:A9)", "+44 20", "-5% for Astrane", "@mention", "\tindent", "\rreturn"):
+        assert rel.csv_safe(raw) == "'" + raw
+    for fine in ("Velmora", "", "5-4 vote", "'quoted", None, 12, -3):
+        assert rel.csv_safe(fine) == fine
+    articles = tables(rows_v1())["articles"]
+    frame = rel.csv_frame("articles", articles)
+    assert frame.loc[1, "title"] == "'-5% for Astrane Mining after the Velmora contract"
+    assert frame.loc[1, "text"].startswith("'-5% for Astrane")  # CSV only: the Parquet value is untouched
+    assert articles.column("title").to_pylist()[1] == "-5% for Astrane Mining after the Velmora contract"
+    events = rel.csv_frame("deal_events", to_arrow("deal_events", [{**rows_v1()["deal_events"][0], "start": -1}]))
+    assert events.loc[0, "start"] == -1  # numbers are never prefixed
+
+
+def test_text_of_sources_not_redistributable_is_withheld():
+    full = tables(rows_v1())["articles"]
+    public = rel.public_table("articles", full)
+    assert public.schema == full.schema  # descriptions kept
+    rows = {r["article_id"]: r for r in public.to_pylist()}
+    closed = rows["art0000000000b"]
+    assert closed["text"] == "" and closed["text_sha256"] == full.to_pylist()[1]["text_sha256"]
+    assert closed["url"] and rows["art0000000000a"]["text"].startswith("Velmora signs")
+    quotes = tables(rows_v1())["quotes"]
+    assert rel.public_table("quotes", quotes) is quotes  # evidence rows keep their own short evidence
+    sources = rel.sources_summary(public.to_pandas())
+    assert [(s["source"], s["redistributable"], s["articles_without_text"], s["licence"]) for s in sources] == [
+        ("corpus/velmora-wire", True, 0, "CC-BY-4.0"), (CLOSED_SOURCE, False, 1, None)]
+
+
+def test_charts_are_svg_with_every_week_and_status():
+    frames = _frames(rows_v2())
+    weeks = articles_per_week(frames["articles"])
+    assert weeks == [("2026-03-02", 2), ("2026-03-09", 1)]
+    assert deals_by_status(frames["deals"]) == [("ratified", 1), ("unknown", 1)]
+    for name, (alt, svg) in release_charts(frames["articles"], frames["deals"]).items():
+        root = ET.fromstring(svg)
+        assert root.tag.endswith("svg") and name.endswith(".svg") and alt
+        assert len([e for e in root.iter() if e.tag.endswith("rect")]) >= 3
+    empty = bar_chart_svg("Nothing & more", [], "x", "y")
+    assert "no data" in empty and "&amp;" in ET.tostring(ET.fromstring(empty), encoding="unicode")
+
+
+def test_validation_report_sums_up_the_suites():
+    summary = {"success": False, "validated_at": "2026-03-04T08:00:00+00:00", "tables": {
+        "articles": {"success": True, "rows": 2, "evaluated": 15, "successful": 15, "failures": []},
+        "quotes": {"success": False, "rows": 2, "evaluated": 20, "successful": 19, "failures": [
+            {"expectation": "expect_column_values_to_be_in_set", "kwargs": {"column": "_evidence_matches"},
+             "unexpected_count": 1, "examples": [{"quote_id": "q"}]}]},
+    }}
+    report = rel.validation_report(summary, "2026.03.04")
+    assert (report["suites"], report["expectations"], report["successes"], report["failures"]) == (2, 35, 34, 1)
+    assert report["tables"]["quotes"]["failed"][0]["column"] == "_evidence_matches"
+    assert report["success"] is False
+
+
+def test_data_card_has_charts_changes_rights_csv_note_and_citation():
+    frames = _frames(rows_v2())
+    changes = diff_release("2026.03.13", frames, _frames(rows_v1()), "2026.03.04", SCHEMA_VERSION, SCHEMA_VERSION)
+    card = rel.data_card("2026.03.13", {n: len(f) for n, f in frames.items()}, frames["articles"],
+                         {"tables": {}}, {"version": "x", "model": "m"}, datetime(2026, 3, 13, tzinfo=timezone.utc),
+                         changes=changes, charts={"charts/articles_per_week.svg": "Articles per week"})
+    assert "![Articles per week](charts/articles_per_week.svg)" in card
+    assert "## Changes since 2026.03.04" in card
+    assert "## Sources and rights" in card and f"| {CLOSED_SOURCE} | 1 | no | not stated |" in card
+    assert f"Not redistributable (text withheld): {CLOSED_SOURCE} (1 articles)" in card
+    assert "prefixed with a single quote" in card
+    assert "@misc{dealwire_2026_03_13," in card and "Cite as: dealwire contributors (2026)." in card
+    assert f"- Schema version: {SCHEMA_VERSION}" in card
+    assert TEXT_B[:40] not in card
+
+
+def test_schema_version_and_new_columns():
+    assert SCHEMA_VERSION == "1.1.0"
+    assert TABLES["articles"].column_names[-2:] == ["redistributable", "licence"]
+    assert not TABLES["articles"].column("redistributable").nullable
