@@ -270,3 +270,25 @@ def test_source_descriptions_are_typed_and_documents_kept_apart(nlp):
     assert one(rows, "Several cast members")["actor_type"] == "group"
     assert one(rows, "report")["actor_type"] == "anonymous"
     assert not [r for r in rows if r["text"] == "move"]
+
+
+def test_transcript_label_joins_the_full_name(nlp):
+    text = "Tom Harlan interviewed the minister.\n\nHARLAN: Will you sign?\n\nThe minister nodded."
+    rows = mentions_of(nlp, text)
+    label = [r for r in rows if r["text"] == "HARLAN"]
+    assert label and label[0]["actor_type"] == "person" and label[0]["name"] == "Tom Harlan"
+
+
+def test_transcript_label_helper_finds_paragraph_openers():
+    text = "Intro line.\n\"KORVEL: We sign.\nNot a label: here.\nJANE DOE: Yes."
+    found = [text[a:b] for a, b in actors.transcript_labels(text)]
+    assert found == ["KORVEL", "JANE DOE"]
+
+
+def test_common_given_name_gives_a_gender_when_the_article_shows_none():
+    mentions = [{"actor_type": "person", "actor_key": "melanie ross", "name": "Melanie Ross", "text": "Melanie Ross",
+                 "start": 0, "end": 12, "title": None},
+                {"actor_type": "person", "actor_key": "terry vole", "name": "Terry Vole", "text": "Terry Vole",
+                 "start": 20, "end": 30, "title": None}]
+    genders = actors.person_genders("Melanie Ross met Terry Vole.", mentions)
+    assert genders == {"melanie ross": "f"}      # "Terry" is given to women and men alike: no guess

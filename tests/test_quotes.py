@@ -396,3 +396,47 @@ def test_pronoun_prefers_the_subject_of_the_main_clause(nlp):
             "“We did not come here to write a treaty,” she said.")
     rows, by_id = run(nlp, text)
     assert speaker(rows[-1], by_id) == "Lena Droz"
+
+
+# --- round 2: transcripts, participles, "X of Y" subjects, shouted words, stance arguments ----
+
+
+def test_transcript_labels_are_speakers(nlp):
+    text = ("Minister Ada Korvel spoke to Tom Harlan on Sunday. A partial transcript:\n\n"
+            "HARLAN: Will you sign the deal with Brenmark?\n\n"
+            "\"KORVEL: We will sign it in May, and nobody in the cabinet doubts it.\n\n"
+            "UPDATE: The ministry confirmed the date.")
+    rows, by_id = run(nlp, text)
+    turns = [r for r in rows if r["cue"] == ":"]
+    assert [r["text"] for r in turns] == ["Will you sign the deal with Brenmark?",
+                                          "We will sign it in May, and nobody in the cabinet doubts it."]
+    assert [speaker(r, by_id) for r in turns] == ["Tom Harlan", "Ada Korvel"]
+    assert all(r["kind"] == "direct" for r in turns)
+    assert not any(r["text"].startswith("The ministry confirmed") and r["cue"] == ":" for r in rows)
+
+
+def test_capital_word_and_colon_without_a_person_is_no_turn(nlp):
+    rows, _ = run(nlp, "CORRECTION: An earlier version misstated the date of the Brenmark deal.")
+    assert not any(r["cue"] == ":" for r in rows)
+
+
+def test_participle_after_a_name_takes_the_name_as_speaker(nlp):
+    rows, by_id = run(nlp, "The new ad uses footage of Jane Doe asking, “Why aren’t we ahead by fifty points?”")
+    q = only(rows)
+    assert q["text"] == "Why aren’t we ahead by fifty points?" and speaker(q, by_id) == "Jane Doe"
+
+
+def test_group_of_people_speaks_through_its_members(nlp):
+    text = "Small groups of protesters marched through the streets, chanting, “Hands up, don’t shoot.”"
+    rows, by_id = run(nlp, text)
+    q = only(rows)
+    assert q["text"] == "Hands up, don’t shoot." and q["cue"] == "chanting"
+    assert by_id[q["speaker_mention_id"]]["text"] == "protesters"
+
+
+def test_stance_argument_ends_with_the_quoted_words(nlp):
+    rows, by_id = run(nlp, "Former President Jon Ilvar criticized the Veldonian Care Act as a “crazy system” "
+                           "during a campaign stop in Tarn.")
+    q = only(rows)
+    assert q["kind"] == "mixed" and q["text"] == "the Veldonian Care Act as a “crazy system”"
+    assert speaker(q, by_id) == "Jon Ilvar"

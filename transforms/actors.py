@@ -450,6 +450,45 @@ def title_after(doc, i: int, j: int) -> tuple[str | None, int | None]:
     return _span_text(doc, start, role.i + 1), affiliation
 
 
+# Common English given names whose bearers are nearly all of one gender: a prior for "he"/"she"
+# when the article shows nothing better (a title, an honorific) for a person.
+FEMALE_NAMES = frozenset("""
+mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra ashley
+kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen
+amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine debra rachel carolyn janet
+catherine maria heather diane ruth julie olivia joyce virginia victoria lauren christina joan evelyn judith
+megan andrea cheryl hannah jacqueline martha gloria teresa ann sara frances kathryn janice abigail
+alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie brittany
+charlotte marie kayla lori hillary melania ivanka chelsea huma kellyanne nikki elizabeth michele nancy
+condoleezza sheryl oprah loretta susana jill tulsi kamala dianne maxine claire elaine janet rosa melanie
+ellen valerie jeanne donna tina meryl jane louise rose irene clara kate katie maggie molly sally susie
+""".split())
+MALE_NAMES = frozenset("""
+james robert john michael william david richard joseph thomas charles christopher daniel matthew anthony mark
+donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary
+nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank patrick raymond
+jack dennis jerry aaron jose adam nathan henry douglas zachary peter kyle walter ethan jeremy harold keith
+ roger noah gerald carl sean arthur lawrence bryan joe billy bruce albert
+willie gabriel alan juan wayne roy ralph randy eugene vincent russell elijah louis bobby philip johnny
+barack bill mike mitt ted marco rand newt rudy reince jeb bernie tim harry mitch orrin chuck
+rex ben al jim tom bob dick ron hugh fred ed pete dan steve greg jeff ken doug rick nick tony vladimir
+boris francois
+""".split())
+
+
+def name_gender(name: str) -> str | None:
+    """"m"/"f" from a full name's common given name ("Melanie Ross" -> "f"), else None."""
+    words = [w for w in norm(name).split() if w.isalpha()]
+    if len(words) < 1:
+        return None
+    first = words[0]
+    if first in FEMALE_NAMES and first not in MALE_NAMES:
+        return "f"
+    if first in MALE_NAMES and first not in FEMALE_NAMES:
+        return "m"
+    return None
+
+
 def _gender_of_word(low: str) -> str | None:
     if low in FEMALE_ROLE_WORDS:
         return "f"
@@ -540,6 +579,59 @@ def speaker_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
             out.append(_Cand(i, j, "", label=label))
             covered.update(range(i, j))
     return out
+
+
+# A transcript speaker label opening a paragraph ("WALLACE: ...", "\"JANE DOE: ..."): capitals and a colon.
+TRANSCRIPT_LABEL_RE = re.compile(r"[\"“”']?[ \t]*([A-Z][A-Z'’.-]+(?:[ \t][A-Z][A-Z'’.-]+){0,2}):[ \t]+(?=\S)")
+
+
+def transcript_labels(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every speaker label that opens a paragraph: "WALLACE: Let's start ..."."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        m = TRANSCRIPT_LABEL_RE.match(line)
+        if m and any(ch.isalpha() for ch in m.group(1)) and len(m.group(1)) > 1:
+            out.append((pos + m.start(1), pos + m.end(1)))
+        pos += len(line) + 1
+    return out
+
+
+def label_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
+    """Transcript speaker labels the NER missed ("PENCE: ..."), when the label names a person of
+    the article (a full name's last or first word) or opens two paragraphs or more."""
+    labels = transcript_labels(doc.text)
+    if not labels:
+        return []
+    covered = set()
+    for c in cands:
+        covered.update(range(c.i, c.j))
+    person_words = set()
+    for c in cands:
+        if c.label == "PERSON" and c.j - c.i >= 2:
+            person_words.add(norm(doc[c.j - 1].text))
+            person_words.add(norm(doc[c.i].text))
+    counts: dict[str, int] = {}
+    for a, b in labels:
+        counts[norm(doc.text[a:b])] = counts.get(norm(doc.text[a:b]), 0) + 1
+    out = []
+    for a, b in labels:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None or any(k in covered for k in range(span.start, span.end)):
+            continue
+        n = norm(doc.text[a:b])
+        if n in _LABEL_STOP or not (n.split()[-1] in person_words or counts[n] >= 2):
+            continue
+        out.append(_Cand(span.start, span.end, "", label="PERSON"))
+        covered.update(range(span.start, span.end))
+    return out
+
+
+# Capitalised paragraph openers that are no speaker ("UPDATE: ...", "CORRECTION: ...").
+_LABEL_STOP = frozenset("""
+update correction note editor's note editors note photo video watch read more related breaking exclusive byline
+previously look email source sources disclaimer warning advertisement ad q a
+""".split()) | frozenset({"editor's note", "read more", "short reads"})
 
 
 def type_candidates(doc, cands: list[_Cand]) -> None:
@@ -1105,6 +1197,7 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     """Actor mentions of one parsed article, sorted by start, one per span."""
     cands = entity_candidates(doc)
     cands.extend(speaker_candidates(doc, cands))
+    cands.extend(label_candidates(doc, cands))
     type_candidates(doc, cands)
     by_token: dict[int, _Cand] = {}
     for c in cands:
@@ -1167,7 +1260,8 @@ PRONOUNS = {
 def person_genders(text: str, mentions: list[dict], doc=None, exclude=()) -> dict[str, str]:
     """actor_key -> "m"/"f" for persons whose gender the article shows.
 
-    From a title or honorific ("Ms Droz", "spokeswoman"); with ``doc``, also from he/she/his/her
+    From a title or honorific ("Ms Droz", "spokeswoman"), else a common given name ("Melanie");
+    with ``doc``, also from he/she/his/her
     outside ``exclude`` spans (quotes) in a sentence where, since the start of the previous
     sentence, exactly one person has been named: a majority vote per person.
     """
@@ -1181,6 +1275,11 @@ def person_genders(text: str, mentions: list[dict], doc=None, exclude=()) -> dic
         for w in words:
             g = _gender_of_word(w)
             if g and m["actor_key"] not in genders:
+                genders[m["actor_key"]] = g
+    for m in persons:            # a common given name, when no title or honorific said more
+        if m["actor_key"] not in genders:
+            g = name_gender(m.get("name") or m["text"])
+            if g:
                 genders[m["actor_key"]] = g
     if doc is None or not persons:
         return genders

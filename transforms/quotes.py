@@ -47,7 +47,7 @@ import re
 from typing import NamedTuple
 
 from transforms import ids
-from transforms.actors import PRONOUNS, SpanSet, person_genders, resolve_pronoun
+from transforms.actors import PRONOUNS, SpanSet, person_genders, resolve_pronoun, transcript_labels
 
 # Lemmas of verbs of saying (cues of direct and indirect speech).
 SPEECH_LEMMAS = frozenset("""
@@ -56,7 +56,7 @@ suggest predict promise vow declare report write tweet reply respond assert cont
 emphasise reiterate caution complain concede disclose reveal indicate allege testify recall remark
 observe ask urge inform assure counter quip joke boast lament comment conclude retort exclaim mention
 signal hint concur continue pledge threaten demand propose recommend charge accuse proclaim affirm
-estimate forecast agree describe call speak post
+estimate forecast agree describe call speak post shout yell scream chant
 """.split())
 # Verbs that take a quoted word or phrase as a name for something (mixed quotes).
 CALL_LEMMAS = frozenset({"call", "describe", "dub", "label", "term", "brand", "characterize", "characterise", "refer"})
@@ -332,9 +332,20 @@ def _verb_subjects(ctx: _Ctx, verb) -> list:
     """Subjects of a cue verb, or of the verb it hangs from ("Korvel met reporters and said ...",
     "..., adding that"); never of a verb inside a quotation (“...,” she said, suggesting “...”)."""
     subj = _subjects(verb)
+    if not subj and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN") \
+            and verb.head.i < verb.i and not ctx.in_quote[verb.head.i]:
+        return [verb.head]     # "footage of Jane Doe asking, “...”": the noun the participle modifies
+    if not subj and verb.tag_ == "VBG" and verb.dep_ in ("xcomp", "advcl", "acl") and verb.i > 0:
+        before = ctx.doc[verb.i - 1]
+        m = ctx.mention_at(before)
+        if m is not None and m["actor_type"] == "person" and before.idx + len(before) == m["end"] \
+                and not ctx.in_quote[before.i]:
+            head_subj = _subjects(verb.head)
+            if not any(ctx.mention_at(h) is not None or h.lower_ in PRONOUNS for h in head_subj):
+                return [before]    # parsed as the verb's complement: the person right before the participle
     head, steps = verb, 0
     while not subj and head.dep_ in ("conj", "xcomp", "advcl") and head.head is not head and steps < 3:
-        if head.dep_ == "advcl" and head.tag_ != "VBG":
+        if head.dep_ == "advcl" and head.tag_ != "VBG" and head.head.tag_ != "VBG":
             break
         head = head.head
         if ctx.in_quote[head.i]:
@@ -388,7 +399,20 @@ def _np_speaker(ctx: _Ctx, tok) -> tuple[str | None, dict | None]:
             m = ctx.mention_at(child)
             if m is not None and m["actor_type"] in ("person", "anonymous"):
                 return m["text"], m
+        elif child.dep_ == "prep" and child.lower_ == "of" and tok.lower_ in _PART_NOUNS:
+            for obj in child.children:      # "groups of protesters", "dozens of supporters"
+                if obj.dep_ == "pobj":
+                    m = ctx.mention_at(obj)
+                    if m is not None and m["actor_type"] in _SPEAKER_TYPES:
+                        return m["text"], m
     return None, None
+
+
+# Heads of "X of Y" subjects whose Y speaks ("small groups of protesters chanted").
+_PART_NOUNS = frozenset("""
+group groups dozens hundreds thousands scores crowd crowds handful number couple members member some many
+several most all few one two three four five band bands chorus line lines
+""".split())
 
 
 def cue_text(ctx: _Ctx, verb, content_start: int | None = None) -> str:
@@ -458,7 +482,7 @@ def _cue_before(ctx: _Ctx, q: QuoteSpan):
     k = ctx.tok_index(q.outer_start)
     open_tok = doc[k]
     sent = open_tok.sent
-    colon = prev_char(text, q.outer_start) == ":"
+    colon = prev_char(text, q.outer_start) in (":", ",")
     lo = sent.start
     if colon and k > 0 and doc[k - 1].sent.start < lo:
         lo = doc[k - 1].sent.start   # a colon lead-in the parser split off
@@ -494,7 +518,7 @@ def _linked_verb(ctx: _Ctx, toks, q: QuoteSpan):
 
 class _Item:
     __slots__ = ("start", "end", "kind", "verb", "cue", "speaker_text", "mention", "span", "outer", "para",
-                 "has_cue")
+                 "has_cue", "labelled")
 
     def __init__(self, start, end, kind, verb=None, span=None, outer=None):
         self.start, self.end, self.kind, self.verb = start, end, kind, verb
@@ -502,6 +526,7 @@ class _Item:
         self.cue = self.speaker_text = self.mention = None
         self.para = None
         self.has_cue = verb is not None
+        self.labelled = False          # the speaker is a transcript label ("WALLACE: ...")
 
 
 def sentence_like(toks, inner: str) -> bool:
@@ -603,7 +628,34 @@ def _argument_span(ctx: _Ctx, verb, q: QuoteSpan) -> tuple[int, int] | None:
     start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
     if start > q.outer_start or end - start > 600:
         return None
+    if end > q.outer_end and tok.dep_ not in ("ccomp", "xcomp", "advcl") and _tail_hangs_on_quote(ctx, q, end):
+        end = q.outer_end      # "blasted Korvel as a “disgrace” Wednesday on ...": the words held up end there
     return start, max(end, q.outer_end)
+
+
+def _tail_hangs_on_quote(ctx: _Ctx, q: QuoteSpan, end: int) -> bool:
+    """What follows the closing mark inside an argument is a dash, or an adjunct of time or place
+    the parse hung on the quoted words ("Wednesday", "during ...", "on Fox News")."""
+    k = bisect.bisect_left(ctx.tok_starts, q.outer_end)
+    if k >= len(ctx.doc) or ctx.doc[k].idx >= end:
+        return False
+    first = ctx.doc[k]
+    if first.text in ("—", "–", "--", "―", "(", ";"):
+        return True
+    if not q.start <= first.head.idx < q.end:
+        return False
+    if first.dep_ == "npadvmod":
+        return first.ent_type_ in _ADJUNCT_ENTS         # "... “disgrace” Wednesday"
+    if first.dep_ == "prep" and first.lower_ in _ADJUNCT_PREPS:
+        if first.lower_ == "during":
+            return True
+        return any(c.dep_ == "pobj" and c.ent_type_ in _ADJUNCT_ENTS for c in first.children)
+    return False
+
+
+# Adjuncts of time and place that the parse may hang on quoted words: they end a held-up phrase.
+_ADJUNCT_PREPS = frozenset({"during", "at", "on", "in"})
+_ADJUNCT_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "ORG", "EVENT", "WORK_OF_ART"})
 
 
 def _continued_cue(ctx: _Ctx, q: QuoteSpan):
@@ -639,6 +691,47 @@ def prev_char(text: str, pos: int) -> str:
     while k >= 0 and text[k].isspace():
         k -= 1
     return text[k] if k >= 0 else ""
+
+
+def transcript_items(ctx: _Ctx, spans: list[QuoteSpan], directs: list[_Item]) -> list[_Item]:
+    """Transcript turns: a paragraph opening with a person's label ("WALLACE: Let's start ...",
+    with or without an opening mark) is a direct quote of that person, from after the colon to
+    the end of its quote (or of the paragraph when no mark opens it)."""
+    labels = transcript_labels(ctx.text)
+    if not labels:
+        return directs
+    out = list(directs)
+    for a, b in labels:
+        m = ctx.mention_at(ctx.doc[ctx.tok_index(a)])
+        if m is None or m["actor_type"] != "person" or not (m["start"] <= a < m["end"]):
+            continue
+        ps, pe = ctx.paras[ctx.para_of(a)]
+        c = b + 1
+        while c < pe and ctx.text[c].isspace():
+            c += 1
+        own = [d for d in out if d.span is not None and d.span.start <= a < d.span.end]
+        held = [q for q in spans if q.start <= a < q.end]
+        if own:
+            it = own[0]
+            it.start, it.kind = max(it.start, c), "direct"
+        elif held:
+            if held[0].start != a or held[0].end - c < 2:
+                continue       # a label inside another quote
+            it = _Item(c, held[0].end, "direct", span=held[0], outer=(held[0].outer_start, held[0].outer_end))
+            out.append(it)
+        else:
+            end = _strip(ctx.text, c, pe)[1]
+            while end > c and ctx.text[end - 1] in ".;":
+                end -= 1
+            if end - c < 2:
+                continue
+            it = _Item(c, end, "direct", outer=(a, pe))
+            out = [d for d in out if not (ps <= d.outer[0] and d.outer[1] <= pe)]
+            out.append(it)
+        it.verb, it.labelled, it.has_cue, it.cue = None, True, True, ":"
+        it.speaker_text, it.mention = m["text"], m
+    out.sort(key=lambda it: (it.start, it.end))
+    return out
 
 
 # --- indirect speech ------------------------------------------------------------------------
@@ -780,7 +873,7 @@ def merge(directs: list[_Item], indirects: list[_Item]) -> list[_Item]:
         inner_cov = sum(max(0, min(ind.end, d.end) - max(ind.start, d.start)) for d in over)
         if inner_cov * 2 >= length:
             for d in over:                 # the clause is the quote: give the quote its cue
-                if d.verb is None:
+                if d.verb is None and not d.labelled:
                     d.verb = ind.verb
                     d.has_cue = True
             continue
@@ -805,12 +898,12 @@ def attribute(ctx: _Ctx, items: list[_Item]) -> None:
     """Cue and speaker of every item; continuation for quotes without a cue."""
     for it in items:
         it.para = ctx.para_of(it.start)
-        if it.verb is not None:
+        if it.verb is not None and not it.labelled:
             content_start = it.outer[0] if it.outer[0] > it.verb.idx else None
             it.cue = cue_text(ctx, it.verb, content_start)
             it.speaker_text, it.mention = speaker_of_verb(ctx, it.verb)
     for it in items:
-        if it.verb is None and it.span is not None:
+        if it.verb is None and it.span is not None and not it.labelled:
             _dash_attribution(ctx, it)
     chain_speaker: dict[int, _Item] = {}
     for it in items:
@@ -898,6 +991,7 @@ def find_quotes(doc, mentions: list[dict], article_id: str) -> list[dict]:
     spans = quotation_spans(text)
     ctx = _Ctx(doc, text, mentions, spans)
     directs = [it for it in (judge_quote(ctx, q) for q in spans) if it is not None]
+    directs = transcript_items(ctx, spans, directs)
     items = merge(directs, indirect_candidates(ctx))
     for it in items:
         if it.kind == "indirect" and ctx.skip_between(it.start, it.end):
