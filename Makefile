@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_HOME ?= $(CURDIR)/output/prefect-home
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean bench-quotes
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Quote attribution on the PolNeAR dev split in ../shared (scores and speed beside bare spaCy).
+bench-quotes: $(STAMP)
+	$(BIN)/python benchmarks/quote_attribution.py --split dev
 
 clean:
 	rm -rf $(VENV) output/store output/releases output/prefect-home

@@ -1,6 +1,6 @@
 """Quote extraction on PolNeAR, scored by ../shared/bench/score_quotes.py, with speed beside bare spaCy.
 
-    .venv/bin/python benchmarks/quotes_polnear.py [--split dev] [--errors N]
+    .venv/bin/python benchmarks/quote_attribution.py [--split dev] [--errors N]
 
 Runs `dealwire extract SPLIT/text --quotes-jsonl …` in this process, then the shared scorer, and
 prints its figures, the extraction rate (articles/s, words/s) and the bare `nlp.pipe` rate of the
