@@ -335,9 +335,9 @@ def test_event_statuses(run, text, status):
 
 @pytest.mark.parametrize("text, status", [
     ("Marhaven did not sign the minerals agreement on Tuesday.", "stalled"),
-    ("Marhaven has not signed the minerals agreement.", "stalled"),
+    ("Marhaven has not signed the minerals agreement.", "negotiating"),  # a negated perfect: not so far
     ("Marhaven failed to sign the minerals agreement.", "stalled"),
-    ("No agreement has been signed.", "stalled"),
+    ("No agreement has been signed.", "negotiating"),
     ("Veldonia refused to sign the minerals agreement.", "rejected"),
     ("Veldonia declined to sign the minerals agreement.", "rejected"),
     ("Veldonia will not sign the minerals agreement.", "rejected"),
@@ -580,3 +580,43 @@ def test_with_the_actor_extractor(nlp):
     _check_invariants(text, out, mentions)
     assert {e["status"] for e in out["deal_events"]} >= {"signed", "rejected"}
     assert len({r["deal_ref"] for r in out["deal_mentions"]}) == 2
+
+
+# --- rules added for issue #5 ------------------------------------------------------------------------
+
+def test_negated_present_perfect_is_pending_not_stalled(run):
+    out = run("Sarnovia opened talks on a loan with the Orvane Development Bank. No agreement has been signed.")
+    assert not _events(out, "stalled")
+    out = run("Veldonia has not signed the minerals agreement with Marhaven yet.")
+    assert {e["status"] for e in _events(out)} == {"negotiating"}
+    out = run("Veldonia did not sign the minerals agreement with Marhaven on Monday.")
+    assert {e["status"] for e in _events(out)} == {"stalled"}
+
+
+def test_talks_told_as_background_make_no_event(run):
+    out = run("Veldonia and Marhaven signed a grain agreement on Wednesday, a month after talks began.")
+    assert {e["status"] for e in _events(out)} == {"signed"}
+
+
+def test_undated_retelling_takes_the_date_of_the_same_event(run):
+    text = "Veldonia and Marhaven signed a minerals agreement on Monday.\nThe two presidents signed the agreement at a ceremony in Port Auren."
+    out = run(text)
+    signed = _events(out, "signed")
+    assert len(signed) == 2 and {e["event_date"] for e in signed} == {"2026-03-02"}
+
+
+def test_owner_of_an_organisation_is_not_a_party(run):
+    out = run("Taluna signed a gas supply contract with Kestria's state-owned Ostrel Energy on Monday.")
+    names = {name for name, _ in _parties(out)}
+    assert "Ostrel Energy" in names and "Taluna" in names and "Kestria" not in names
+
+
+def test_percent_before_a_rate_word_is_not_a_share(run):
+    out = run("Under the agreement, Marhaven will scrap its 12 percent import tariff on Veldonian grain.")
+    assert [a["attribute"] for a in out["deal_attributes"] if a["unit"] == "percent"] == ["other"]
+
+
+def test_events_do_not_go_to_a_deal_the_sentence_sets_apart(run):
+    out = run("Veldonia and Marhaven signed a grain agreement on Monday.\nThe talks are separate from the minerals agreement.")
+    minerals = [m["deal_mention_id"] for m in out["deal_mentions"] if "minerals" in m["text"]]
+    assert minerals and not [e for e in out["deal_events"] if e["deal_mention_id"] in minerals]

@@ -81,3 +81,81 @@ def test_exact_duplicates_are_marked_and_counted_once():
     by_id = {a["article_id"]: a for a in rows["articles"]}
     assert by_id["a2"]["duplicate_of"] == "a1" and by_id["a1"]["duplicate_of"] is None
     assert rows["deals"][0]["article_count"] == 1 and len(rows["quotes"]) == 1
+
+
+# --- rules added for issue #5 ------------------------------------------------------------------------
+
+from transforms.resolve import STATUS_RANK, event_day, party_actor_map  # noqa: E402
+
+
+def test_party_actor_map_merges_demonyms_and_mistyped_countries():
+    actors = {
+        "c1": {"actor_id": "c1", "name": "Sarnovia", "actor_type": "country", "mention_count": 5, "title": None},
+        "c2": {"actor_id": "c2", "name": "Sarnovian", "actor_type": "country", "mention_count": 1, "title": None},
+        "p1": {"actor_id": "p1", "name": "Sarnovia", "actor_type": "person", "mention_count": 2, "title": None},
+        "p2": {"actor_id": "p2", "name": "Ruta Vell", "actor_type": "person", "mention_count": 3, "title": "Sarnovian Finance Minister"},
+        "p3": {"actor_id": "p3", "name": "Anselm Vickery", "actor_type": "person", "mention_count": 3, "title": "president"},
+        "o1": {"actor_id": "o1", "name": "Orvane Development Bank", "actor_type": "organization", "mention_count": 4, "title": None},
+        "o2": {"actor_id": "o2", "name": "government", "actor_type": "organization", "mention_count": 1, "title": None},
+    }
+    mapped = party_actor_map(actors)
+    assert mapped["c2"] == mapped["p1"] == mapped["p2"] == "c1"
+    assert mapped["o1"] == "o1" and mapped["p3"] == "p3" and mapped["o2"] is None
+
+
+def test_event_day_is_never_after_publication():
+    article = {"published_at": "2026-05-28T12:00:00+00:00"}
+    assert event_day({"event_date": "2026-06-01"}, article) == "2026-05-28"  # "expected to sign next week"
+    assert event_day({"event_date": "2026-01-01"}, article) == "2026-01-01"  # recalled: keeps its date
+    assert event_day({"event_date": None}, article) == "2026-05-28"
+    assert STATUS_RANK["cancelled"] > STATUS_RANK["rejected"] > STATUS_RANK["agreed"]
+
+
+def _one_event_extraction(aid, text, events, sector="oil_gas", resources=("natural_gas",)):
+    ex = _extraction(aid, text, sector=sector, resources=resources)
+    ex["deal_events"] = [
+        {"event_id": f"{aid}-e{i}", "deal_mention_id": f"{aid}-d", "article_id": aid, "status": status,
+         "event_date": date, "event_date_precision": "day" if date else None, "actor_mention_id": None,
+         "start": start, "end": start + 9, "text": text[start:start + 9], "extractor_version": "t"}
+        for i, (status, date, start) in enumerate(events)]
+    return ex
+
+
+def test_status_cancelled_today_beats_agreed_recalled_and_same_day_rejection():
+    a1, a2 = _article("a1", TEXT1, "2026-04-15T00:00:00+00:00"), _article("a2", TEXT2, "2026-09-16T00:00:00+00:00")
+    rows = resolve([a1, a2], {
+        "a1": _one_event_extraction("a1", TEXT1, [("agreed", "2026-04-14", 0)]),
+        "a2": _one_event_extraction("a2", TEXT2, [("cancelled", None, 0), ("rejected", None, 30), ("agreed", "2026-04-01", 50)]),
+    })
+    deal = rows["deals"][0]
+    assert deal["status"] == "cancelled" and deal["status_date"] is None
+    assert sorted(e["event_date"] or "-" for e in rows["deal_events"] if e["status"] == "agreed") == ["2026-04-01", "2026-04-14"]
+
+
+def test_planned_date_does_not_make_an_expectation_the_latest_status():
+    a1, a2 = _article("a1", TEXT1, "2026-05-28T00:00:00+00:00"), _article("a2", TEXT2, "2026-05-30T00:00:00+00:00")
+    rows = resolve([a1, a2], {
+        "a1": _one_event_extraction("a1", TEXT1, [("negotiating", "2026-06-03", 0)]),
+        "a2": _one_event_extraction("a2", TEXT2, [("signed", "2026-05-29", 0)]),
+    })
+    assert rows["deals"][0]["status"] == "signed"
+
+
+def test_deal_named_without_parties_joins_the_one_deal_of_its_sector_and_parties():
+    a1, a2 = _article("a1", TEXT1, "2026-01-01T00:00:00+00:00"), _article("a2", TEXT2, "2026-02-01T00:00:00+00:00")
+    orphan = _extraction("a2", TEXT2, resources=())
+    orphan["deal_mentions"][0]["parties"] = []
+    rows = resolve([a1, a2], {"a1": _extraction("a1", TEXT1), "a2": orphan})
+    assert len(rows["deals"]) == 1 and rows["deals"][0]["article_count"] == 2
+    # of another sector, it joins nothing and is left out
+    orphan["deal_mentions"][0]["sector"] = "trade"
+    rows = resolve([a1, a2], {"a1": _extraction("a1", TEXT1), "a2": orphan})
+    assert len(rows["deals"]) == 1 and rows["deals"][0]["article_count"] == 1
+
+
+def test_two_deals_between_the_same_parties_stay_apart():
+    a1, a2 = _article("a1", TEXT1, "2026-01-01T00:00:00+00:00"), _article("a2", TEXT2, "2026-02-01T00:00:00+00:00")
+    rows = resolve([a1, a2], {"a1": _extraction("a1", TEXT1),
+                              "a2": _extraction("a2", TEXT2, sector="trade", resources=("wheat",))})
+    assert len(rows["deals"]) == 2
+    assert all("Korvel" not in d["name"] for d in rows["deals"])

@@ -40,22 +40,28 @@ How it works (rules over the parse and the vocabularies of ``data/resources.json
    "demands X", "insists on X", "calls for X", "is seeking X", "unless/only if it includes X"
    -> demanded; "includes X", "a deal with X", "subject to X" -> stated. A condition term with
    no such stance is not emitted.
-6. **Events**: a negated cue never yields its own status ("did not sign", "failed to sign",
-   "no agreement has been signed" -> stalled; "refused/declined to sign" -> rejected); an
-   expected one ("will sign", "is expected to", "plans to", "has yet to") -> negotiating;
+6. **Events**: a negated cue never yields its own status ("did not sign", "failed to sign"
+   -> stalled; "refused/declined to sign" -> rejected); an expected one ("will sign", "is
+   expected to", "plans to", "has yet to") and a negated present perfect ("has not signed",
+   "no agreement has been signed": not so far) -> negotiating;
    hypotheticals, conditions and obligations ("if they sign", "takes effect once ...",
    "must be ratified") yield nothing. A cue governed by another cue ("agreed to sign") is
    the governor's event. ``event_date`` is the date expression governed by the cue, else one
    in its clause, else the nearest in its sentence that belongs to no other cue, resolved
    with ``transforms.dates.resolve_date`` (looking forward for expected events told in the
-   present); None when there is none.
+   present); None when there is none. An undated event of the same deal and status as the
+   article's one dated event of that status is the same event told again and takes its date.
+   Talks in a clause told as background ("a month after talks began", "since the talks
+   resumed") are no event, and an event read by distance never goes to a deal the sentence
+   sets apart ("the talks are separate from the minerals agreement").
 7. **Parties** (``mention_id`` of a country or organisation mention, and a role): subjects
    of cue verbs (proposer, signatory, counterparty for a rejection, party), "to X" of a
    proposal (counterparty), "between X and Y" / "with X" / possessors / demonym modifiers
    (party), "brokered/mediated by X" (mediator), "guaranteed by X" / "a guarantee from X"
    (guarantor), "a loan to X" / "gives X" (beneficiary). A person counts through the
    country or organisation named in their modifiers, else the country mention with their
-   country code, else as themselves; a place after "signed in" is a location, not a party.
+   country code, else as themselves; a place after "signed in" is a location, not a party,
+   and the owner of an organisation party ("Kestria's state-owned Ostrel Energy") is not one.
 """
 from __future__ import annotations
 
@@ -244,6 +250,8 @@ PHRASAL_STATUS = {
     ("come", "into", "effect"): "implemented", ("enter", "into", "effect"): "implemented",
 }
 NOUN_STATUS = {"talks": "negotiating", "negotiations": "negotiating", "negotiation": "negotiating"}
+# Subordinators of a clause that tells an earlier stage as background ("since the talks resumed").
+RECALL_MARKS = {"after", "since"}
 TALKS_OVER = {"end", "conclude", "close", "complete", "cap", "crown", "culminate", "follow"}
 PEOPLE_DESCRIPTORS = {"familiar", "involved", "close", "briefed", "privy", "knowledgeable", "participating", "present"}
 IMPLEMENTATION_NOUNS = {"shipment", "shipments", "delivery", "deliveries", "cargo", "cargoes", "disbursement", "payment"}
@@ -764,6 +772,9 @@ def _describe(ctx: _Context, m: _Mention, head) -> None:
         if row is None or row["mention_id"] in seen:
             continue
         role = _np_party_role(doc[i], head, m.deal_type)
+        owner = ctx.token_mention.get(doc[i].head.i) if doc[i].dep_ == "poss" else None
+        if owner is not None and owner is not row and owner.get("actor_type") == "organization":
+            continue  # "Kestria's state-owned Ostrel Energy": the owner is not a party itself
         if role:
             seen.add(row["mention_id"])
             party = _party(ctx, row)
@@ -1032,6 +1043,11 @@ def _chain(cue):
     return chain
 
 
+def _perfect(verb) -> bool:
+    """A present perfect: "has signed", "has been signed", "have not agreed"."""
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("has", "have", "'s", "'ve") for c in verb.children)
+
+
 def _modality(chain) -> str | None:
     """'refused', 'negated', 'hypothetical', 'expected' or None for a cue's governing chain."""
     cue = chain[0]
@@ -1040,18 +1056,17 @@ def _modality(chain) -> str | None:
             return "negated" if _negated(t) else "refused"
         if _is(t, FAILURE_GOVERNORS):
             return "negated"
-    if any(_negated(t) for t in chain):
-        # "has yet to sign" is pending, not refused.
-        if any(c.lower_ == "yet" for t in chain for c in t.children):
+    no_object = any(any(c.lower_ == "no" and c.dep_ == "det" for c in o.children)
+                    for t in chain for o in _children(t, "dobj", "nsubjpass", "nsubj"))
+    if any(_negated(t) for t in chain) or no_object:
+        # "has yet to sign", "no agreement has been signed (yet)", "has not signed": pending,
+        # not refused -- a negated present perfect says the event has not happened so far.
+        if any(c.lower_ == "yet" for t in chain for c in t.children) or _perfect(cue):
             return "expected"
         # "will not sign", "would not sign": a refusal.
         if any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "wo", "'ll") for t in chain for c in t.children):
             return "refused"
         return "negated"
-    for t in chain:
-        objects = _children(t, "dobj", "nsubjpass", "nsubj")
-        if any(any(c.lower_ == "no" and c.dep_ == "det" for c in o.children) for o in objects):
-            return "negated"
     if cue.dep_ == "pcomp" and cue.head.lower_ == "without":
         return "negated"
     for t in chain:
@@ -1329,6 +1344,8 @@ def _noun_event(ctx: _Context, token, head_to_mention, verb_events: set[int]) ->
     if governor.i in verb_events:
         return None
     clause_verb = governor if governor.pos_ in ("VERB", "AUX") else None
+    if clause_verb is not None and any(c.dep_ == "mark" and c.lower_ in RECALL_MARKS for c in clause_verb.children):
+        return None  # "a month after talks began", "since the talks resumed": told as background
     modality = None
     chain = []
     if clause_verb is not None:
@@ -1584,7 +1601,11 @@ def _share_span(ctx: _Context, start: int, end: int) -> int:
     return end
 
 
-_RATE_WORDS = re.compile(r"\b(?:rate|rates|interest|inflation|growth|tariffs?|duty|duties|discount|tax|taxes|rise|increase|cut|yield|coupon|vote|votes)\b[^.]{0,25}$", re.IGNORECASE)
+_RATE_WORDS = re.compile(r"\b(?:rate|rates|interest|inflation|growth|tariffs?|duty|duties|discount|tax|taxes|rise|increase|cut|yield|coupon|vote|votes|margin)\b[^.]{0,25}$", re.IGNORECASE)
+
+
+# "a 12 percent import tariff", "a 3.1 percent interest rate": the rate word follows the figure.
+_RATE_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:rates?|interest|tariffs?|duty|duties|tax|taxes|rise|increase|cut|discount|yield|coupon|margin)\b", re.IGNORECASE)
 
 
 def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], reach_sents: set[int],
@@ -1666,7 +1687,7 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
         if number is None:
             continue
         before = text[max(0, start - 40):start]
-        attribute = "other" if _RATE_WORDS.search(before) else "share"
+        attribute = "other" if _RATE_WORDS.search(before) or _RATE_AFTER.match(text, end) else "share"
         if attribute == "share":
             end = _share_span(ctx, start, end)
         tok = ctx.token_at(start)
@@ -1883,17 +1904,27 @@ def find_deals(doc, mentions: list[dict] | None, article_id: str, published_at=N
     return {"deal_mentions": mention_rows, "deal_attributes": attribute_rows, "deal_events": event_rows}
 
 
+def _contrasted(head) -> bool:
+    """The deal noun is the object of an adjective's preposition: "separate from the deal",
+    "unrelated to the pact", "independent of the agreement"."""
+    prep = head.head
+    return head.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.pos_ == "ADJ"
+
+
 def _event_rows(ctx: _Context, events: list[_Event], deals: list[_Deal], nearest, article_id: str, published_at):
     """Event rows, and (deal index, party mention row, role) for the actors of the events."""
     dates = find_dates(ctx.doc)
     rows: list[dict] = []
     parties: list[tuple[int, dict, str]] = []
+    deal_of_row: dict[int, int] = {}
     for event in events:
         start, end = _clean_span(ctx.doc, *event.clause)
         sent_i = ctx.sent_of_token[event.cue.i]
         target = event.linked or nearest(sent_i, event.cue.idx)
         if target is None:
             continue
+        if event.linked is None and _contrasted(ctx.doc[target.head]):
+            continue  # "the talks are separate from the minerals agreement": not that deal's talks
         event_date = precision = None
         if event.dated:
             other_cues = {e.cue.i for e in events if e is not event}
@@ -1925,7 +1956,23 @@ def _event_rows(ctx: _Context, events: list[_Event], deals: list[_Deal], nearest
             party = _party(ctx, _mention_near(ctx, tok))
             if party is not None:
                 parties.append((target.deal, party, tok_role))
+        deal_of_row[id(row)] = target.deal
+    _date_retold(rows, deal_of_row)
     return rows, parties
+
+
+def _date_retold(rows: list[dict], deal_of_row: dict[int, int]) -> None:
+    """An undated event of the same deal and status as a dated one in the article ("signed the
+    agreement at a ceremony" after "signed ... on Wednesday", or the headline) is the same event
+    told again: it takes that date, when the article gives only one for that status."""
+    dated: dict[tuple, set] = {}
+    for row in rows:
+        if row["event_date"]:
+            dated.setdefault((deal_of_row[id(row)], row["status"]), set()).add((row["event_date"], row["event_date_precision"]))
+    for row in rows:
+        found = dated.get((deal_of_row[id(row)], row["status"]))
+        if not row["event_date"] and found and len(found) == 1:
+            row["event_date"], row["event_date_precision"] = next(iter(found))
 
 
 def _other_parties(ctx: _Context, found, deals, nearest, head_to_mention, reach_sents, by_sent):

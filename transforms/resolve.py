@@ -4,7 +4,12 @@
   adding articles never renumbers an existing actor.
 - deals: each article's deal mentions grouped by ``deal_ref`` into article-level deal
   instances, then linked across articles when sector matches and parties or resources
-  overlap; deal_id = hash of the earliest-reported instance's key.
+  overlap; deal_id = hash of the earliest-reported instance's key. Parties are compared as
+  mapped by ``party_actor_map`` (one actor per country or organisation name across actor
+  types and demonyms). An instance named without parties or resources joins the one deal of
+  its sector whose parties the article names (``_attach_orphans``), else it is left out.
+- status: the latest event by event day (``event_day``: event_date, else publication date,
+  never after publication), then publication time, then ``STATUS_RANK``.
 - quotes: speakers mapped to actors; a quote is linked to a deal mentioned in or next to it.
 - exact duplicates (same text hash) keep their article row with ``duplicate_of`` set;
   their extractions are not counted again.
@@ -95,22 +100,111 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _deal_instances(articles: dict[str, dict], extractions: dict[str, dict], actor_of: dict[str, str]) -> list[dict]:
-    """One instance per (article, deal_ref): type, sector, resources and party actors."""
+DEMONYM_SUFFIXES = ("ian", "an", "n", "i", "ese", "ish", "ean", "ite")
+# Title words that say which country a person acts for come first in the title ("Veldonian President").
+PARTY_TYPES = ("country", "organization")
+
+
+def _name_key(name: str) -> str:
+    return " ".join((name or "").lower().replace("’", "'").split())
+
+
+def _demonym_of(word: str, countries: dict[str, str]) -> str | None:
+    """The country key a demonym or adjective names: "Sarnovian" -> "sarnovia", "Marhaveni" ->
+    "marhaven" (a country name plus a demonym suffix, or minus its last letter plus one)."""
+    word = _name_key(word)
+    if word in countries:
+        return word
+    for suffix in DEMONYM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            for candidate in (stem, stem + "a", stem + "e", stem + "o"):
+                if candidate in countries:
+                    return candidate
+    return None
+
+
+def party_actor_map(actors_by_id: dict[str, dict]) -> dict[str, str | None]:
+    """actor_id -> the actor_id to record as a deal party, or None when the actor is no party.
+
+    One actor per country or organisation name across types and demonyms: a country that the
+    actor extractor typed as a person or organisation in one article ("Marhaven"), or named by its
+    demonym ("Sarnovian", "Talunan"), is the country actor of that name. A person whose title
+    begins with a demonym ("Veldonian President") stands for that country; other people are kept
+    (deals between private persons exist) and dropped later when the deal has other parties.
+    Organisations named only by lower-case common nouns ("government", "development bank") are
+    descriptions, not identifiable parties: None.
+    """
+    countries: dict[str, str] = {}
+    by_name: dict[str, list[dict]] = defaultdict(list)
+    for actor in actors_by_id.values():
+        by_name[_name_key(actor["name"])].append(actor)
+    rank = {"country": 0, "organization": 1, "group": 2, "person": 3, "anonymous": 4}
+    for name, group in sorted(by_name.items()):
+        best = min(group, key=lambda a: (rank.get(a["actor_type"], 9), -a["mention_count"], a["actor_id"]))
+        if best["actor_type"] == "country" and _demonym_of(name, {}) is None:
+            countries[name] = best["actor_id"]
+    # A country name that is itself a demonym of another country ("Sarnovian") is no country.
+    for name in list(countries):
+        other = _demonym_of(name, {k: v for k, v in countries.items() if k != name})
+        if other and other != name and len(other) < len(name):
+            del countries[name]
+    out: dict[str, str | None] = {}
+    for actor_id, actor in actors_by_id.items():
+        name = _name_key(actor["name"])
+        country = _demonym_of(name, countries)
+        if actor["actor_type"] in ("anonymous", "group") and country is None:
+            out[actor_id] = None
+        elif (country is not None and actor["actor_type"] != "person") or name in countries:
+            out[actor_id] = countries[country or name]
+        elif actor["actor_type"] == "person":
+            words = (actor.get("title") or "").split()
+            title_country = _demonym_of(words[0], countries) if words else None
+            out[actor_id] = countries[title_country] if title_country else actor_id
+        elif actor["actor_type"] == "organization" and actor["name"] == actor["name"].lower():
+            out[actor_id] = None
+        else:
+            same = [a for a in by_name[name] if a["actor_type"] in PARTY_TYPES]
+            out[actor_id] = min(same, key=lambda a: (rank[a["actor_type"]], -a["mention_count"], a["actor_id"]))["actor_id"] if same else actor_id
+    return out
+
+
+def _deal_instances(articles: dict[str, dict], extractions: dict[str, dict], actor_of: dict[str, str],
+                    party_of: dict[str, str | None] | None = None, people: set[str] = frozenset()) -> list[dict]:
+    """One instance per (article, deal_ref): type, sector, resources and party actors (mapped
+    with ``party_of``; people are dropped when two other parties are known)."""
+    party_of = party_of or {}
     instances = []
+    # The countries and organisations each article names (for deals mentioned without parties).
+    article_actors: dict[str, set] = {}
+    for article_id, extraction in extractions.items():
+        named = {party_of.get(actor_of.get(m["mention_id"]), actor_of.get(m["mention_id"]))
+                 for m in extraction["mentions"] if m.get("actor_type") in ("country", "organization")}
+        article_actors[article_id] = {a for a in named if a is not None and a not in people}
     for article_id, extraction in extractions.items():
         by_ref: dict[str, list[dict]] = defaultdict(list)
         for dm in extraction["deal_mentions"]:
             by_ref[dm.get("deal_ref") or dm["deal_mention_id"]].append(dm)
         for ref, mentions in by_ref.items():
-            parties = {(actor_of[p["mention_id"]], p.get("role") or "party")
-                       for dm in mentions for p in dm.get("parties") or [] if p.get("mention_id") in actor_of}
+            parties = set()
+            for dm in mentions:
+                for p in dm.get("parties") or []:
+                    actor_id = actor_of.get(p.get("mention_id"))
+                    actor_id = party_of.get(actor_id, actor_id)
+                    if actor_id is not None:
+                        parties.add((actor_id, p.get("role") or "party"))
+            persons = {a for a, _ in parties if a in people}
+            if len({a for a, _ in parties} - persons) >= 2:
+                parties = {(a, r) for a, r in parties if a not in persons}  # the states or companies are the parties
             resources = {r for dm in mentions for r in dm.get("resources") or []}
             types = Counter(dm["deal_type"] for dm in mentions if dm.get("deal_type") in DEAL_TYPES)
             sectors = Counter(dm["sector"] for dm in mentions if dm.get("sector"))
-            if not parties and not resources:
+            orphan = not parties and not resources
+            if orphan and not article_actors.get(article_id):
                 continue  # no evidence of which deal this is: nothing to follow across articles
             instances.append({
+                "orphan": orphan,
+                "article_actors": article_actors.get(article_id, set()),
                 "article": articles[article_id],
                 "ref": ref,
                 "mention_ids": [dm["deal_mention_id"] for dm in mentions],
@@ -135,16 +229,53 @@ def _same_deal(a: dict, b: dict) -> bool:
     return len(shared_parties) >= 2 or (bool(shared_parties) and a["deal_type"] == b["deal_type"])
 
 
-def resolve_deals(articles: dict[str, dict], extractions: dict[str, dict], actor_of: dict[str, str]) -> dict[str, list[dict]]:
-    instances = _deal_instances(articles, extractions, actor_of)
+def _attach_orphans(instances: list[dict], uf: _UnionFind) -> None:
+    """A deal mentioned without parties or resources ("the minerals agreement that the two
+    governments signed in June") joins the one deal of its sector and a compatible type whose
+    parties (at least two) are all named in the same article and that was reported no later
+    than it; when there is no such deal or more than one, it is left out."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, inst in enumerate(instances):
+        if not inst["orphan"]:
+            groups[uf.find(i)].append(i)
+    for i, inst in enumerate(instances):
+        if not inst["orphan"] or inst["sector"] == "other":
+            continue
+        candidates = []
+        for root, members in groups.items():
+            first = instances[members[0]]
+            parties = {a for m in members for a in instances[m]["party_actors"]}
+            types = {instances[m]["deal_type"] for m in members}
+            if first["sector"] != inst["sector"] or len(parties) < 2 or not parties <= inst["article_actors"]:
+                continue
+            if inst["deal_type"] not in types and inst["deal_type"] not in ("agreement", "contract", "other") \
+                    and not types & {"agreement", "contract", "other"}:
+                continue
+            if _sort_key_published(first["article"]) > _sort_key_published(inst["article"]):
+                continue
+            if any(instances[m]["article"]["article_id"] == inst["article"]["article_id"] for m in members):
+                continue  # within an article, deal_ref already decided
+            candidates.append(root)
+        if len(candidates) == 1:
+            uf.union(candidates[0], i)
+
+
+def resolve_deals(articles: dict[str, dict], extractions: dict[str, dict], actor_of: dict[str, str],
+                  actors_by_id: dict[str, dict] | None = None) -> dict[str, list[dict]]:
+    party_of = party_actor_map(actors_by_id) if actors_by_id else {}
+    people = {a for a, row in (actors_by_id or {}).items() if row["actor_type"] == "person"}
+    instances = _deal_instances(articles, extractions, actor_of, party_of, people)
     uf = _UnionFind(len(instances))
     for i in range(len(instances)):
         for j in range(i + 1, len(instances)):
-            if _same_deal(instances[i], instances[j]):
+            if not instances[i]["orphan"] and not instances[j]["orphan"] and _same_deal(instances[i], instances[j]):
                 uf.union(i, j)
+    _attach_orphans(instances, uf)
     clusters: dict[int, list[dict]] = defaultdict(list)
     for i, inst in enumerate(instances):
         clusters[uf.find(i)].append(inst)
+    # A deal named without parties or resources that joined no known deal is left out.
+    clusters = {root: members for root, members in clusters.items() if not all(m["orphan"] for m in members)}
 
     deal_of_mention: dict[str, str] = {}
     deals, parties = [], []
@@ -198,10 +329,31 @@ def _deal_rows(extractions, deal_of_mention, actor_of, articles):
     return deal_mentions, attributes, events
 
 
+# Tie-break between events of the same day told in the same article: the further a status is
+# along the life of a deal, the later it is taken to be (a cancellation ends a deal that was
+# rejected, signed or agreed the same day; a signing follows the talks that led to it).
+STATUS_RANK = {
+    "proposed": 0, "negotiating": 1, "agreed": 2, "stalled": 3, "signed": 4, "rejected": 5,
+    "ratified": 6, "implemented": 7, "cancelled": 8,
+}
+
+
+def event_day(event: dict, article: dict) -> str | None:
+    """The day an event is placed on for timelines: its event_date, else the publication date of
+    its article, and never later than that publication date (what an article says of the future
+    -- "is expected to sign next week" -- is the status at publication, not an event to come)."""
+    published = (article.get("published_at") or "")[:10] or None
+    date = event.get("event_date") or published
+    if date and published and date > published:
+        return published
+    return date
+
+
 def _event_order(event: dict, articles: dict[str, dict]) -> tuple:
+    """Latest status: by event day, then publication time, then how far along the status is."""
     article = articles[event["article_id"]]
-    published = (article.get("published_at") or "")[:10]
-    return (event.get("event_date") or published or "0000", article.get("published_at") or "", event["start"])
+    return (event_day(event, article) or "0000", article.get("published_at") or "",
+            STATUS_RANK.get(event["status"], -1), event["start"])
 
 
 def _deal_names(deals: list[dict], actors_by_id: dict[str, dict]) -> None:
@@ -264,10 +416,11 @@ def resolve(articles: list[dict], extractions: dict[str, dict]) -> dict[str, lis
     counted = {k: v for k, v in extractions.items() if k not in duplicate_of}
 
     actors, aliases, mentions, actor_of = resolve_actors(counted)
-    deal_result = resolve_deals(by_id, counted, actor_of)
+    actors_by_id = {a["actor_id"]: a for a in actors}
+    deal_result = resolve_deals(by_id, counted, actor_of, actors_by_id)
     deal_mentions, attributes, events = _deal_rows(counted, deal_result["deal_of_mention"], actor_of, by_id)
     deals = deal_result["deals"]
-    _deal_names(deals, {a["actor_id"]: a for a in actors})
+    _deal_names(deals, actors_by_id)
     events_by_deal = defaultdict(list)
     for e in events:
         events_by_deal[e["deal_id"]].append(e)
@@ -275,7 +428,8 @@ def resolve(articles: list[dict], extractions: dict[str, dict]) -> dict[str, lis
         timeline = sorted(events_by_deal[deal["deal_id"]], key=lambda e: _event_order(e, by_id))
         latest = timeline[-1] if timeline else None
         deal["status"] = latest["status"] if latest else None
-        deal["status_date"] = latest["event_date"] if latest else None
+        # The event's own date when it has one (a planned date is capped at publication).
+        deal["status_date"] = event_day(latest, by_id[latest["article_id"]]) if latest and latest["event_date"] else None
 
     quotes = _quote_rows(counted, actor_of, deal_mentions, by_id)
     return {
