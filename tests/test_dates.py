@@ -154,3 +154,14 @@ def test_find_dates_offsets_are_exact(nlp):
     assert resolved["Wednesday"] == ("2026-03-04", "day")
     assert resolved["2026-02-20"] == ("2026-02-20", "day")
     assert resolved["last Friday"] == ("2026-02-27", "day")
+
+
+def test_shift_date_keeps_no_finer_precision_than_the_distance():
+    from transforms.dates import shift_date
+    assert shift_date("2026-03-18", "day", -1, "month") == ("2026-02-01", "month")
+    assert shift_date("2026-01-10", "day", -2, "months") == ("2025-11-01", "month")
+    assert shift_date("2026-03-18", "day", -2, "weeks") == ("2026-03-04", "day")
+    assert shift_date("2026-03-01", "month", -3, "days") == ("2026-02-01", "month")
+    assert shift_date("2026-03-18", "day", 1, "year") == ("2027-01-01", "year")
+    assert shift_date(None, None, -1, "month") == (None, None)
+    assert shift_date("2026-03-18", "day", -1, "fortnight") == (None, None)

@@ -403,9 +403,9 @@ def test_event_without_date_or_publication(run):
 
 def test_event_date_belongs_to_its_own_clause(run):
     out = run("Veldonia walked away because the minerals deal it agreed in January no longer exists.")
-    rejected = _events(out, "rejected")
+    cancelled = _events(out, "cancelled")  # walking away from an agreed deal ends it
     agreed = _events(out, "agreed")
-    assert rejected and rejected[0]["event_date"] is None
+    assert cancelled and cancelled[0]["event_date"] is None
     assert agreed and agreed[0]["event_date"] == "2026-01-01"
 
 
@@ -620,3 +620,197 @@ def test_events_do_not_go_to_a_deal_the_sentence_sets_apart(run):
     out = run("Veldonia and Marhaven signed a grain agreement on Monday.\nThe talks are separate from the minerals agreement.")
     minerals = [m["deal_mention_id"] for m in out["deal_mentions"] if "minerals" in m["text"]]
     assert minerals and not [e for e in out["deal_events"] if e["deal_mention_id"] in minerals]
+
+
+# --- round 2 of issue #5: terms away from the deal, owners, purchases, quotes, dates ----------------
+
+def test_term_away_from_any_deal_mention_goes_to_the_paragraphs_deal(run):
+    text = ("Veldonia and Marhaven are negotiating a minerals agreement.\n\n"
+            "Officials met on Monday. The weather was mild. "
+            "Marhaven continues to demand that 50% of revenues from lithium be paid to it.")
+    out = run(text)
+    shares = _attrs(out, "share")
+    assert [a["value"] for a in shares] == ["50% of revenues from lithium"] or [a["value"][:3] for a in shares] == ["50%"]
+    assert shares[0]["deal_mention_id"] == _first(out)["deal_mention_id"]
+    assert "lithium" in [a["value"] for a in _attrs(out, "resource")]
+
+
+def test_term_away_from_deal_mentions_is_read_by_its_resources(run):
+    text = ("Veldonia and Marhaven are negotiating a lithium agreement.\n\n"
+            "Veldonia also wants a separate defence accord. Officials met on Monday. The weather was mild. "
+            "Marhaven continues to demand 50% of revenues from lithium.")
+    out = run(text)
+    lithium_deal = out["deal_mentions"][0]
+    assert lithium_deal["text"] == "a lithium agreement"
+    for a in _attrs(out, "share") + _attrs(out, "resource"):
+        assert a["deal_mention_id"] == lithium_deal["deal_mention_id"], a
+
+
+def test_quoted_terms_away_from_a_deal_are_not_terms(run):
+    text = ("Veldonia and Marhaven are negotiating a minerals agreement.\n\n"
+            "Officials met on Monday. The weather was mild. "
+            "\"We want 50% of lithium revenues,\" Lena Droz said.")
+    out = run(text)
+    assert not _attrs(out, "share")
+
+
+def test_single_deal_article_owns_its_amounts_in_sentences_about_terms(run):
+    text = ("Sarnovia opened talks with Kessel Bank on a $2 billion loan.\n\n"
+            "It rained in the capital. Officials met at noon. "
+            "The government is seeking a 20-year repayment period.")
+    out = run(text)
+    assert [a["value"] for a in _attrs(out, "duration")] == ["20-year"]
+
+
+def test_thresholds_losses_and_market_moves_are_not_terms(run):
+    text = ("Sarnovia signed a $2 billion loan with Kessel Bank on Monday. "
+            "Any foreign loan above $500 million must be ratified by parliament. "
+            "Shares in Kessel Bank rose 4 percent after the signing.")
+    out = run(text)
+    values = [a["value"] for a in out["deal_attributes"]]
+    assert "$2 billion" in values
+    assert "$500 million" not in values and "4 percent" not in values
+
+
+def test_durations_inside_quotes_are_not_terms(run):
+    text = "Sarnovia signed a loan with Kessel Bank on Monday. \"We have waited for six months,\" Lena Droz said."
+    out = run(text)
+    assert not _attrs(out, "duration")
+
+
+def test_term_near_a_fund_goes_to_the_agreement_that_sets_it_up(run):
+    text = ("Marhaven wants Veldonia to sign the minerals agreement.\n\n"
+            "In return, 50% of revenues would flow into the joint investment fund.")
+    out = run(text)
+    agreement = next(m for m in out["deal_mentions"] if m["text"] == "the minerals agreement")
+    shares = _attrs(out, "share")
+    assert shares and all(a["deal_mention_id"] == agreement["deal_mention_id"] for a in shares)
+
+
+def test_not_part_of_the_final_text_is_absent(run):
+    text = ("Veldonia and Marhaven signed the minerals agreement on Monday. "
+            "The audit requirement that Veldonia had sought is not part of the final text.")
+    out = run(text)
+    assert [(a["value"], a["polarity"]) for a in _attrs(out, "condition")] == [("The audit requirement", "absent")]
+
+
+@pytest.mark.parametrize("text", [
+    "Taluna signed a gas supply contract with Kestria's state-owned Ostrel Energy.",
+    "Taluna signed a gas supply contract with Kestria's Ostrel Energy.",
+    "Taluna signed a frigate contract with a Kestrian shipyard on Monday.",
+    "Taluna signed a gas supply contract with Ostrel Energy, Kestria's state-owned gas company.",
+])
+def test_the_owner_of_an_organisation_is_not_a_party(run, text):
+    out = run(text)
+    names = {name for name, _ in _parties(out)}
+    assert "Taluna" in names
+    assert not names & {"Kestria", "Kestrian"}
+
+
+def test_the_seller_of_a_purchase_is_a_counterparty(run):
+    out = run("Taluna signed a contract on Monday to buy two frigates from Brellmark Dredging.")
+    assert ("Brellmark Dredging", "counterparty") in _parties(out)
+
+
+def test_the_company_bought_is_a_counterparty(run):
+    out = run("Ostrel Energy has agreed to buy Kessel Bank for $3 billion in a deal announced on Monday.")
+    assert ("Kessel Bank", "counterparty") in _parties(out)
+    assert _events(out, "agreed")
+
+
+def test_awarding_a_contract_is_an_agreement(run):
+    out = run("Veldonia has awarded a $340 million contract to Brellmark Dredging.")
+    assert [e["status"] for e in _events(out)] == ["agreed"]
+    assert {("Veldonia", "party"), ("Brellmark Dredging", "beneficiary")} <= _parties(out)
+
+
+def test_subject_of_a_line_run_into_the_headline(run):
+    text = ("Veldonia awards dredging contract to Brellmark Dredging\n\n"
+            "The government of Veldonia has awarded a $340 million contract to deepen the harbour to Brellmark Dredging.")
+    out = run(text)
+    names = {name for name, _ in _parties(out)}
+    assert "Veldonia" in names
+
+
+def test_events_inside_direct_quotes_are_not_reported_events(run):
+    text = ("Sarnovia signed the loan agreement with Kessel Bank on Monday. "
+            "\"Sarnovia negotiated hard and we walked away twice,\" Lena Droz said.")
+    out = run(text)
+    assert [e["status"] for e in _events(out)] == ["signed"]
+
+
+def test_attributive_proposed_is_no_proposal_event(run):
+    out = run("Veldonia criticised a proposed minerals agreement with Marhaven.")
+    assert not _events(out, "proposed")
+
+
+def test_the_decision_to_do_something_is_no_event(run):
+    text = ("Veldonia signed a frigate contract with Brellmark Dredging on Monday. "
+            "Lawmakers questioned the decision to award the contract without a tender.")
+    out = run(text)
+    assert [e["status"] for e in _events(out)] == ["signed"]
+
+
+def test_announcing_the_decision_dates_the_event_it_announces(run):
+    text = ("Taluna has withdrawn from its gas supply contract with Ostrel Energy.\n\n"
+            "Lena Droz announced the decision on Tuesday after a cabinet meeting.")
+    out = run(text)
+    dated = [(e["status"], e["event_date"]) for e in _events(out) if e["event_date"]]
+    assert ("cancelled", "2026-03-03") in dated
+
+
+def test_an_event_a_month_before_the_main_clause_is_dated_a_month_back(run):
+    text = ("Veldonia and Marhaven resumed talks on the minerals agreement on Wednesday, "
+            "a month after Veldonia refused to sign the deal.")
+    out = run(text)
+    rejected = _events(out, "rejected")
+    assert [(e["event_date"], e["event_date_precision"]) for e in rejected] == [("2026-02-01", "month")]
+
+
+def test_talks_that_end_without_agreement_are_talks_even_under_a_run_in_headline(run):
+    text = ("Sarnovia and Kessel Bank clash as second round ends\n\n"
+            "A second round of talks between Sarnovia and Kessel Bank over a $2 billion loan ended on "
+            "Tuesday without agreement, with the two sides still divided over tariffs.")
+    out = run(text)
+    assert ("negotiating", "2026-03-03") in [(e["status"], e["event_date"]) for e in _events(out)]
+
+
+def test_an_expected_status_is_not_a_retelling_of_the_dated_one(run):
+    text = ("Sarnovia and Kessel Bank held talks on the loan on Tuesday. "
+            "Lena Droz said she wants the loan signed before the end of May.")
+    out = run(text)
+    negotiating = sorted((e["event_date"] or "") for e in _events(out, "negotiating"))
+    assert negotiating == ["", "2026-03-03"]
+
+
+def test_place_without_an_entity_label_and_place_of_a_discussion(run):
+    out = run("Lena Droz and Tomas Ilvar initialled the agreement in Amberfall on Tuesday.")
+    assert [a["value"] for a in _attrs(out, "location")] == ["Amberfall"]
+    out = run("Veldonia and Marhaven are negotiating a grain agreement. "
+              "Under a draft discussed in Orsova, Marhaven would buy wheat from Veldonia.")
+    assert [a["value"] for a in _attrs(out, "location")] == ["Orsova"]
+
+
+def test_length_of_an_impasse_is_not_a_term(run):
+    out = run("Marhaven offered a revised minerals agreement to break a two-month deadlock over the deal.")
+    assert not _attrs(out, "duration")
+
+
+def test_a_demanded_rise_is_a_term_a_market_move_is_not(run):
+    out = run("Kessel Bank wants electricity tariffs to rise by 18 percent as a condition of the loan. "
+              "Shares in Kessel Bank fell 3 percent after the loan was announced.")
+    values = [a["value"] for a in out["deal_attributes"]]
+    assert "18 percent" in values and "3 percent" not in values
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Veldonia walked away from the proposed minerals deal on Monday.", "rejected"),
+    ("Taluna withdrew from the gas supply talks with Ostrel Energy.", None),
+    ("Taluna pulled out of the gas supply contract it had signed with Ostrel Energy in April.", "cancelled"),
+    ("Taluna withdrew from the gas supply contract. It had agreed the terms of the contract in April.", "cancelled"),
+    ("Taluna withdrew from the gas supply contract that Ostrel Energy had offered.", "rejected"),
+])
+def test_leaving_a_deal_cancels_it_only_when_it_was_concluded(run, text, status):
+    out = run(text)
+    setbacks = {e["status"] for e in _events(out) if e["status"] in ("rejected", "cancelled")}
+    assert setbacks == ({status} if status else set()) or (status is None and setbacks <= {"rejected"})

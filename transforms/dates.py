@@ -495,3 +495,32 @@ def find_dates(doc) -> list[dict]:
         taken.append((start, end))
     rows.sort(key=lambda r: r["start"])
     return rows
+
+
+def shift_date(iso: str | None, precision: str | None, count: int, unit: str) -> tuple[str | None, str | None]:
+    """The date ``count`` ``unit``s (day, week, month, year; negative: earlier) from an ISO
+    date of the given precision: "a month after they refused" told of an event on
+    2026-03-18 dates the refusal 2026-02 (month precision). The result is never finer than
+    the distance (a month away is known to the month; a year away, to the year) nor than
+    the anchor. (None, None) when the anchor or the unit is unknown."""
+    if not iso or precision not in PRECISIONS:
+        return None, None
+    try:
+        anchor = date.fromisoformat(iso[:10])
+    except ValueError:
+        return None, None
+    unit = unit.lower().rstrip("s")
+    if unit in ("day", "week"):
+        days = count * (7 if unit == "week" else 1)
+        shifted = date.fromordinal(anchor.toordinal() + days)
+        if precision == "day":
+            return shifted.isoformat(), "day"
+        if precision == "year":
+            return _year(shifted.year)
+        return _month(shifted.year, shifted.month)
+    if unit == "month":
+        year, month = _add_months(anchor.year, anchor.month, count)
+        return _year(year) if precision == "year" else _month(year, month)
+    if unit == "year":
+        return _year(anchor.year + count)
+    return None, None

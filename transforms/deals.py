@@ -35,11 +35,22 @@ How it works (rules over the parse and the vocabularies of ``data/resources.json
    percentages after "rate"/"tariff"/"interest" -> other) and **events** (status cues) are
    read in sentences with a deal mention and in the sentence after, and attached to the
    deal the syntax points to (the deal noun governing the term, the cue verb's object),
-   else the nearest deal mention of the sentence, else the last of the previous sentence.
+   else the nearest deal mention of the sentence, else the last of the previous sentence;
+   a term attached by distance to a fund or joint venture goes to the agreement that sets
+   it up ("50% of revenues would flow into the joint investment fund"). Farther away, a
+   resource, share, condition or consideration goes to the deal its sentence's resources
+   name (the article's one deal with them), else to the last deal mention of its paragraph
+   or the paragraph before unless another deal of the article is of the same kind; in an
+   article with one agreement, amounts and periods of a sentence that speaks of terms
+   ("is seeking", "repayment", "tranche", "compensation") are that deal's. Never terms:
+   anything read that way inside a direct quote, a duration inside a quote ("for six
+   months"), a percentage after a market move ("shares rose 4 percent"), an amount after
+   "any ... above" (a legal threshold) or, by distance, after "cost"/"save"/"lose".
 5. **Polarity**: "without X", "does not include X", "no X", "lacks X" -> absent;
    "demands X", "insists on X", "calls for X", "is seeking X", "unless/only if it includes X"
-   -> demanded; "includes X", "a deal with X", "subject to X" -> stated. A condition term with
-   no such stance is not emitted.
+   -> demanded; "includes X", "a deal with X", "subject to X" -> stated; "X is not part of
+   the final text", "X was dropped" -> absent. A condition term with no such stance is not
+   emitted.
 6. **Events**: a negated cue never yields its own status ("did not sign", "failed to sign"
    -> stalled; "refused/declined to sign" -> rejected); an expected one ("will sign", "is
    expected to", "plans to", "has yet to") and a negated present perfect ("has not signed",
@@ -53,7 +64,19 @@ How it works (rules over the parse and the vocabularies of ``data/resources.json
    article's one dated event of that status is the same event told again and takes its date.
    Talks in a clause told as background ("a month after talks began", "since the talks
    resumed") are no event, and an event read by distance never goes to a deal the sentence
-   sets apart ("the talks are separate from the minerals agreement").
+   sets apart ("the talks are separate from the minerals agreement"). Another event in a
+   clause set a distance from its main clause ("resumed talks on Wednesday, a month after
+   Veldonia refused to sign") is dated from the main clause's date (else the publication
+   date) that distance away, no finer than the distance (``dates.shift_date``: month).
+   Not events: cues inside direct quotes (speech is not a report: "Sarnovia negotiated
+   hard", "we walked away"; the act is told by the reporter elsewhere), attributive
+   "a proposed agreement" (a description, not a dated proposal), "the decision to award
+   the contract". "awarded a contract (to X)" -> agreed. Leaving a deal ("walked away",
+   "withdrew", "pulled out") is cancelled when the article tells the deal as agreed or
+   signed, rejected when it tells it only as offered, else as the cue reads ("walked away"
+   -> rejected, "withdrew" -> cancelled). "X announced the decision on
+   Tuesday" retells the last non-negotiating event of its paragraph or the one before and
+   dates it (added after the retelling rule, so the undated report keeps its own date).
 7. **Parties** (``mention_id`` of a country or organisation mention, and a role): subjects
    of cue verbs (proposer, signatory, counterparty for a rejection, party), "to X" of a
    proposal (counterparty), "between X and Y" / "with X" / possessors / demonym modifiers
@@ -61,7 +84,12 @@ How it works (rules over the parse and the vocabularies of ``data/resources.json
    (guarantor), "a loan to X" / "gives X" (beneficiary). A person counts through the
    country or organisation named in their modifiers, else the country mention with their
    country code, else as themselves; a place after "signed in" is a location, not a party,
-   and the owner of an organisation party ("Kestria's state-owned Ostrel Energy") is not one.
+   and the owner of an organisation ("Kestria's state-owned Ostrel Energy", "Ostrel Energy,
+   Kestria's state-owned gas company", "a Kestrian shipyard": read on the surface) is not
+   one. Buying: "signed a contract to buy frigates from X", "agreed to buy X" -> X is a
+   counterparty; "awarded a contract to X" -> X is a beneficiary. A cue verb with no subject
+   in its line, whose line the parser ran into a headline, takes the line's first noun
+   hanging on the other line as its subject.
 """
 from __future__ import annotations
 
@@ -75,7 +103,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources as importlib_resources
 
 from transforms import ids
-from transforms.dates import find_dates, resolve_date
+from transforms.dates import find_dates, resolve_date, shift_date
 from transforms.schema import ATTRIBUTES, DEAL_STATUSES, DEAL_TYPES, PARTY_ROLES, POLARITIES, SECTORS
 
 
@@ -218,6 +246,7 @@ VERB_STATUS = {
     "conclude": "agreed", "finalize": "agreed", "finalise": "agreed", "secure": "agreed",
     "initial": "agreed", "approve": "agreed", "endorse": "agreed",
     "sign": "signed", "ink": "signed", "countersign": "signed",
+    "award": "agreed",
     "reject": "rejected", "refuse": "rejected", "decline": "rejected", "spurn": "rejected",
     "rebuff": "rejected", "veto": "rejected", "dismiss": "rejected",
     "stall": "stalled", "suspend": "stalled", "freeze": "stalled", "postpone": "stalled",
@@ -234,8 +263,15 @@ NEEDS_DEAL_OBJECT = {
     "reach", "strike", "seal", "clinch", "secure", "conclude", "table", "float", "pitch", "submit",
     "present", "withdraw", "dismiss", "refuse", "decline", "approve", "endorse", "discuss",
     "delay", "freeze", "unveil", "abandon", "finalize", "finalise", "initial", "offer", "halt", "pass",
-    "pause", "suspend", "cancel", "scrap", "terminate", "reject", "veto",
+    "pause", "suspend", "cancel", "scrap", "terminate", "reject", "veto", "award",
 }
+# Nouns that name an act already told: "the decision to award the contract", "announced the
+# decision on Tuesday".
+DECISION_NOUNS = {"decision", "move", "choice"}
+ANNOUNCE_VERBS = {"announce", "confirm", "disclose", "unveil", "communicate"}
+# Verbs of buying: "signed a contract to buy two frigates from X" (X sells), "agreed to buy X"
+# (X is bought): both are counterparties of the deal.
+PURCHASE_VERBS = {"buy", "purchase", "acquire", "import", "order"}
 # (verb lemma, particle or preposition, object lemma or None) -> status
 PHRASAL_STATUS = {
     ("walk", "away", None): "rejected", ("turn", "down", None): "rejected",
@@ -359,6 +395,7 @@ _CLAUSE_END = re.compile(r"[,;:!?()\"“”]|\.(?!\d)|\s[-–—]\s")
 LOCATION_CUES = {
     "sign", "agree", "ink", "initial", "reach", "conclude", "negotiate", "announce", "unveil",
     "talks", "summit", "ceremony", "meeting", "negotiations", "strike", "seal", "hold", "meet",
+    "discuss", "renegotiate",
 }
 LOCATION_LABELS = {"GPE", "LOC", "FAC"}
 
@@ -426,6 +463,10 @@ class _Context:
         self.text = doc.text
         self.sents = _segments(doc)
         self.sent_starts = [s.start_char for s in self.sents]
+        # Paragraph of each sentence: paragraphs are separated by a blank line (or, in text
+        # without blank lines, by a line break).
+        breaks = [m.end() for m in re.finditer(r"\n\s*\n" if "\n\n" in self.text else r"\n", self.text)]
+        self.para_of_sent = [bisect_right(breaks, s.start_char) for s in self.sents]
         self.sent_of_token = [0] * len(doc)
         for i, sent in enumerate(self.sents):
             for t in range(sent.start, len(doc) if i + 1 == len(self.sents) else self.sents[i + 1].start):
@@ -440,6 +481,14 @@ class _Context:
                 continue
             for t in range(span.start, span.end):
                 self.token_mention.setdefault(t, m)
+
+    @functools.cached_property
+    def quote_spans(self) -> list[tuple[int, int]]:
+        return _quoted_spans(self.text)
+
+    def quoted(self, char: int) -> bool:
+        """Whether ``char`` is inside a direct quote."""
+        return any(a <= char < b for a, b in self.quote_spans)
 
     def in_actor(self, start: int, end: int) -> bool:
         """Whether [start, end) overlaps an actor mention (a name such as "Ostrel Energy")."""
@@ -983,11 +1032,26 @@ def _subject_tokens(verb):
     subjects = _children(verb, "nsubj", "csubj")
     if not subjects and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         return _subject_tokens(verb.head) if verb.dep_ != "advcl" else []
+    if not subjects:
+        subjects = _run_in_subject(verb)
     out = []
     for s in subjects:
         out.append(s)
         out.extend(c for c in s.children if c.dep_ == "conj")
     return out
+
+
+def _run_in_subject(verb) -> list:
+    """The subject of a verb whose line was run into the line before by the parser (a
+    headline parsed with the first paragraph): the first noun of the verb's line, before the
+    verb, that hangs on a token of another line. Empty when the line parses on its own."""
+    lo, hi = _segment(verb)
+    if lo <= verb.sent.start:
+        return []  # the line starts its own sentence: the parse is not run in
+    for t in verb.doc[lo:verb.i]:
+        if t.pos_ in ("NOUN", "PROPN", "PRON") and not lo <= t.head.i < hi:
+            return [t]
+    return []
 
 
 def _agent_tokens(verb):
@@ -1210,6 +1274,10 @@ def _verb_event(ctx: _Context, token, head_to_mention) -> tuple[_Event | None, l
         return None, []  # a nominal gerund: "the signing", "signing day"
     if token.dep_ == "amod" and (token.tag_ not in ("VBN", "VBD") or (token.i > 0 and token.doc[token.i - 1].text in ("-", "–"))):
         return None, []  # "far-reaching", "long-delayed"
+    if token.dep_ == "amod" and status == "proposed":
+        return None, []  # "a proposed minerals agreement": a description, not a report of when
+    if token.dep_ == "acl" and _lemma(token.head) in DECISION_NOUNS and token.head.i not in head_to_mention:
+        return None, []  # "the decision to award the contract": the act is told by its own verb
     if lemma in ("refuse", "decline") and not any(_dealish(ctx, o, head_to_mention) for o in _objects(token)):
         return None, []  # "refused to sign" is read from "sign"; "declined to comment" is nothing
     if lemma == "present" and any(c.lower_ == "as" for c in token.children):
@@ -1294,7 +1362,9 @@ def _verb_event(ctx: _Context, token, head_to_mention) -> tuple[_Event | None, l
     # Who else: "proposed to Marhaven", "offered Marhaven", "signed with Marhaven".
     for child in token.children:
         if child.dep_ == "dative":
-            event.role_tokens.append((child, "counterparty" if status == "proposed" else "beneficiary"))
+            # "offered Taluna a contract", or "awarded a contract to X" parsed as a dative "to".
+            receivers = _children(child, "pobj") if child.pos_ == "ADP" else [child]
+            event.role_tokens.extend((r, "counterparty" if status == "proposed" else "beneficiary") for r in receivers)
         if child.dep_ == "prep" and child.lower_ in ("with", "between", "to", "from"):
             deal_type = linked.deal_type if linked is not None else None
             for pobj in _children(child, "pobj"):
@@ -1312,6 +1382,21 @@ def _verb_event(ctx: _Context, token, head_to_mention) -> tuple[_Event | None, l
                 else:
                     role = "party"
                 event.role_tokens.extend((p, role) for p in [pobj, *pobj.conjuncts])
+    for verb in [c for c in token.children if c.dep_ in ("xcomp", "advcl") and _lemma(c) in PURCHASE_VERBS]:
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                event.role_tokens.extend((p, "counterparty") for p in [child, *child.conjuncts])
+            elif child.dep_ == "prep" and child.lower_ == "from":
+                for pobj in _children(child, "pobj"):
+                    event.role_tokens.extend((p, "counterparty") for p in [pobj, *pobj.conjuncts])
+    if lemma == "award":
+        # "awarded a contract to X" / "awarded X a contract": X wins the deal (the preposition
+        # may hang on the verb or on the deal noun).
+        heads = [token] + ([token.doc[linked.head]] if linked is not None else [])
+        for child in [c for h in heads for c in h.children]:
+            if child.dep_ == "prep" and child.lower_ == "to":
+                for pobj in _children(child, "pobj"):
+                    event.role_tokens.extend((p, "beneficiary") for p in [pobj, *pobj.conjuncts])
     if status == "proposed" and linked is not None:
         # "proposed a minerals agreement to Veldonia": the preposition hangs on the noun.
         for prep in token.doc[linked.head].rights:
@@ -1329,17 +1414,21 @@ def _noun_event(ctx: _Context, token, head_to_mention, verb_events: set[int]) ->
     if status is None or _describing_people(token):
         return None
     # "ending four months of negotiations", "after weeks of talks": talks that are over.
+    # (The climb stays in the token's line: a headline run into the paragraph is not its clause.)
+    lo, hi = _segment(token)
     t = token
     for _ in range(5):
-        if t.head.i == t.i:
+        if t.head.i == t.i or not lo <= t.head.i < hi:
             break
         t = t.head
+        if _is(t, TALKS_OVER) and any(c.dep_ == "prep" and c.lower_ == "without" for c in t.children):
+            break  # "a round of talks ended on Wednesday without agreement": talks, still open
         if _is(t, TALKS_OVER) or t.lower_ in ("after", "following"):
             return None
         if t.pos_ in ("VERB", "AUX"):
             break
-    governor = token.head
-    while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
+    governor = token.head if lo <= token.head.i < hi else token
+    while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i and lo <= governor.head.i < hi:
         governor = governor.head
     if governor.i in verb_events:
         return None
@@ -1389,6 +1478,8 @@ def _find_events(ctx: _Context, mentions: list[_Mention], reach_sents: set[int])
     for token in ctx.doc:
         if ctx.sent_of_token[token.i] not in reach_sents or token.i in consumed:
             continue
+        if ctx.quoted(token.idx):
+            continue  # speech is not a report: "Sarnovia negotiated hard", "we walked away"
         if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
             event, chain = _verb_event(ctx, token, head_to_mention)
             consumed.update(t.i for t in chain)
@@ -1534,6 +1625,9 @@ def _polarity(ctx: _Context, token, head_to_mention) -> tuple[str, int | None]:
         return "demanded", aux_first
     if lemma in STATE_VERBS and _negated(verb):
         return "absent", aux_first
+    if lemma == "be" and _negated(verb) and any(_lemma(c) == "part" for c in verb.children if c.dep_ in ("attr", "acomp")) \
+            and head.dep_ in ("nsubj", "nsubjpass"):
+        return "absent", aux_first  # "the annex is not part of the final text"
     return "stated", None
 
 
@@ -1608,8 +1702,65 @@ _RATE_WORDS = re.compile(r"\b(?:rate|rates|interest|inflation|growth|tariffs?|du
 _RATE_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?:rates?|interest|tariffs?|duty|duties|tax|taxes|rise|increase|cut|discount|yield|coupon|margin)\b", re.IGNORECASE)
 
 
+# Terms read in a sentence without a deal mention, by the paragraph's deal (see
+# ``_find_attributes``): amounts, periods and places told there are mostly background.
+# Words of a sentence that speaks of a deal's terms without naming the deal (the article's
+# only deal then owns its amounts and periods): demands, offers, financing, repayment.
+TERM_CUES = {
+    "seek", "demand", "insist", "offer", "propose", "finance", "lend", "repay", "repayment",
+    "tranche", "disbursement", "instalment", "installment", "compensation", "payment", "pay",
+    "terms", "draft", "grace", "interest", "earmark", "earmarked", "release", "allocate", "value",
+    "fee", "premium", "royalty", "royalties",
+}
+PARAGRAPH_ATTRIBUTES = {"resource", "share", "condition", "consideration"}
+_QUOTE_PAIRS = (("“", "”"), ('"', '"'), ("''", "''"), ("‘‘", "’’"))
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of the direct quotes of ``text``: between paired quote marks of one
+    paragraph (an unclosed quote runs to the end of its paragraph, as a quote continued in
+    the next paragraph opens again there)."""
+    spans = []
+    para_start = 0
+    for para in re.split(r"(\n\s*\n|\n)", text):
+        if not para.strip():
+            para_start += len(para)
+            continue
+        for open_, close in _QUOTE_PAIRS:
+            i = 0
+            while True:
+                a = para.find(open_, i)
+                if a < 0:
+                    break
+                b = para.find(close, a + len(open_))
+                if b < 0:
+                    spans.append((para_start + a, para_start + len(para)))
+                    break
+                spans.append((para_start + a, para_start + b + len(close)))
+                i = b + len(close)
+        para_start += len(para)
+    return sorted(spans)
+
+
+def _same_kind(a: "_Deal", b: "_Deal") -> bool:
+    """Two deals of an article a term told apart from both could belong to: same resources
+    or same specific type."""
+    if set(a.resources) & set(b.resources):
+        return True
+    return a.deal_type == b.deal_type and a.deal_type not in GENERIC_TYPES
+
+
+_NOT_A_PRICE = re.compile(r"(?:\b(?:cost|costs|costing|save|saves|saving|lose|loses|losing|lost|damage|damages)\b[^.;]{0,30}"
+                          r"|\b(?:above|below|over|under|exceeding|more than|less than|at least|up to)\s+)$", re.IGNORECASE)
+_THRESHOLD = re.compile(r"\b(?:any|every|all)\b[^.;]{0,40}\b(?:above|over|exceeding|more than|greater than|below|under|less than)\s+$", re.IGNORECASE)
+IMPASSE_NOUNS = {"deadlock", "freeze", "standoff", "stand-off", "stalemate", "impasse", "delay", "pause",
+                 "hiatus", "break", "wait", "absence", "gap", "lull", "dispute", "row"}
+_MOVE_WORDS = re.compile(r"\b(?:rose|risen|fell|fallen|climbed|jumped|gained|lost|dropped|slipped|slid|surged|plunged|soared|tumbled)(?:\s+by)?(?:\s+(?:about|around|roughly|nearly|almost|some|more\s+than|over))?\s+$", re.IGNORECASE)
+
+
 def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], reach_sents: set[int],
-                     nearest, head_to_mention, location_tokens: set[int]) -> list[tuple[dict, _Mention, bool]]:
+                     nearest, head_to_mention, location_tokens: set[int],
+                     deals_of: list | None = None) -> list[tuple[dict, _Mention, bool]]:
     """(row, deal mention, attached by syntax rather than by distance) for every term."""
     doc, text = ctx.doc, ctx.text
     rows: list[tuple[dict, _Mention, bool]] = []
@@ -1618,16 +1769,95 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
         if start >= end:
             return
         sent = ctx.sent_index(start)
-        if sent not in reach_sents:
-            return
         anchor = anchor_char if anchor_char is not None else start
+        if sent not in reach_sents:
+            # A term told away from any deal mention ("Marhaven continues to demand that 50%
+            # of revenues ...") belongs to the deal the paragraph is about.
+            if ctx.quoted(start):
+                return  # speech is not a report of terms
+            if attribute in PARAGRAPH_ATTRIBUTES:
+                target = mention or ancestor_mention(anchor) or paragraph_deal(sent, attribute, normalized)
+            elif attribute != "location" and single_deal is not None and talks_terms(sent):
+                # An article about one deal: its amounts and periods are that deal's -- but not
+                # a loss, a saving or a legal threshold told by the way ("cost businesses $300
+                # million", "any loan above $500 million").
+                target = mention or ancestor_mention(anchor)
+                if target is None and attribute == "value" and _NOT_A_PRICE.search(text[max(0, start - 40):start]):
+                    return
+                target = target or single_deal
+            else:
+                return
+            if target is not None:
+                rows.append((_attribute_row(article_id, target.row["deal_mention_id"], attribute, start, end, text,
+                                            normalized, unit, polarity), target, False))
+            return
         target = mention or ancestor_mention(anchor)
         syntactic = target is not None
+        if attribute == "value" and (_THRESHOLD.search(text[max(0, start - 60):start])
+                                     or not syntactic and _NOT_A_PRICE.search(text[max(0, start - 40):start])):
+            return  # "any foreign loan above $500 million must be ratified": a threshold
         target = target or nearest(sent, anchor)
+        if not syntactic and target is not None and is_entity(target):
+            # "50% of revenues would flow into the joint investment fund": a term near a fund
+            # or joint venture is a term of the agreement that sets it up, when one is told.
+            target = last_agreement(sent, anchor) or target
         if target is None:
             return
         rows.append((_attribute_row(article_id, target.row["deal_mention_id"], attribute, start, end, text,
                                     normalized, unit, polarity), target, syntactic))
+
+    agreements = {m.deal for m in mentions if not (deals_of and m.deal is not None and deals_of[m.deal].deal_type in ENTITY_TYPES)}
+    single_deal = next((m for m in mentions if m.deal in agreements), None) if len(agreements) == 1 else None
+
+    def talks_terms(sent: int) -> bool:
+        """The sentence speaks of terms: a demand, an offer, money lent, repaid or paid."""
+        return any(_lemma(t) in TERM_CUES or t.lower_ in TERM_CUES for t in ctx.sents[sent])
+
+    def is_entity(m: _Mention) -> bool:
+        return bool(deals_of) and m.deal is not None and deals_of[m.deal].deal_type in ENTITY_TYPES
+
+    def last_agreement(sent: int, char: int) -> _Mention | None:
+        """The last deal mention before ``char`` in its paragraph or the one before that is no
+        fund or joint venture."""
+        para = ctx.para_of_sent[sent]
+        before = [m for m in mentions if m.start < char and ctx.para_of_sent[m.sent] in (para - 1, para)
+                  and not is_entity(m)]
+        return before[-1] if before else None
+
+    def paragraph_deal(sent: int, attribute: str, normalized) -> _Mention | None:
+        """The deal a sentence without a deal mention is about. When the sentence names
+        resources, the article's one deal with those resources (or of their sector); else the
+        last deal mention before the sentence in its paragraph or the paragraph before,
+        unless the article has another deal of the same kind the term could belong to."""
+        para = ctx.para_of_sent[sent]
+        sentence = ctx.sents[sent]
+        named = {key for s_, e_, key in resource_hits(sentence.text)
+                 if not ctx.in_actor(sentence.start_char + s_, sentence.start_char + e_)}
+        deals = deals_of or []
+        allowed = set(range(len(deals)))
+        if named:
+            sectors = {RESOURCE_SECTOR.get(r) for r in named} - {None}
+            matching = {i for i, d in enumerate(deals) if set(d.resources) & named
+                        or (d.sector_votes and d.sector in sectors)}
+            if len(matching) == 1:
+                (only,) = matching
+                if attribute == "resource" and deals[only].resources and normalized not in deals[only].resources:
+                    return None
+                before = [m for m in mentions if m.deal == only and m.sent < sent]
+                return (before or [m for m in mentions if m.deal == only])[-1 if before else 0]
+            if matching:
+                allowed = matching
+        before = [m for m in mentions if m.sent < sent and ctx.para_of_sent[m.sent] in (para - 1, para)
+                  and m.deal in allowed]
+        if not before:
+            return None
+        target = before[-1]
+        deal = deals[target.deal] if target.deal is not None and target.deal < len(deals) else None
+        if deal is not None and any(_same_kind(deal, d) for i, d in enumerate(deals) if i != target.deal):
+            return None
+        if attribute == "resource" and deal is not None and deal.resources and normalized not in deal.resources:
+            return None
+        return target
 
     def ancestor_mention(char) -> _Mention | None:
         """The deal whose noun phrase governs the term ("an agreement that will channel half
@@ -1687,6 +1917,8 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
         if number is None:
             continue
         before = text[max(0, start - 40):start]
+        if _MOVE_WORDS.search(before):
+            continue  # "shares rose 4 percent": a market move told as done, not a term
         attribute = "other" if _RATE_WORDS.search(before) or _RATE_AFTER.match(text, end) else "share"
         if attribute == "share":
             end = _share_span(ctx, start, end)
@@ -1712,6 +1944,11 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
         start, end = match.span()
         if not match["prep"] and match["num"] and match["num"].lower() in ("a", "an"):
             start = match.start("unit")  # "a decade-long deal": the term is "decade-long"
+        if ctx.quoted(start):
+            continue  # "You have told the country for six months ...": a period of speech
+        following = re.match(r"\s+([a-z]+)", text[end:end + 30])
+        if hyphenated and following and following.group(1) in IMPASSE_NOUNS:
+            continue  # "a two-month deadlock": how long the talks stalled, not a term
         polarity, _ = _polarity(ctx, ctx.token_at(match.start("num") if match["num"] else start), head_to_mention)
         add("duration", start, end, _decimal_string(number), unit_word + "s", polarity)
     # Considerations: "in return for X", "as compensation for past aid".
@@ -1749,7 +1986,7 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
         add("condition", start, end, text[cue_end:end].strip(), None, "stated")
         seen_condition.append((start, end))
     for token in doc:
-        if ctx.sent_of_token[token.i] not in reach_sents or not _is_noun(token):
+        if not _is_noun(token):
             continue
         if token.lower_ not in CONDITION_TERMS and _lemma(token) not in CONDITION_TERMS:
             continue
@@ -1814,6 +2051,13 @@ def _location_tokens(ctx: _Context, head_to_mention, reach_sents) -> set[int]:
         if ent.label_ not in LOCATION_LABELS:
             continue
         out.update(_location_candidate(ctx, ent.root, head_to_mention, reach_sents))
+    for token in ctx.doc:
+        # A place name the model left without an entity label ("initialled the agreement in
+        # Amberfall"): a proper noun after "in"/"at" that names no person or organisation.
+        if token.pos_ == "PROPN" and not token.ent_type_ and token.dep_ == "pobj" and token.text[:1].isupper():
+            row = ctx.mention_of(token)
+            if row is None or row.get("actor_type") == "country":
+                out.update(_location_candidate(ctx, token, head_to_mention, reach_sents))
     for row in ctx.mentions:
         if row.get("actor_type") != "country":
             continue
@@ -1869,11 +2113,12 @@ def find_deals(doc, mentions: list[dict] | None, article_id: str, published_at=N
         return previous[-1] if previous else None
 
     location_tokens = _location_tokens(ctx, head_to_mention, reach_sents)
-    attribute_pairs = _find_attributes(ctx, article_id, found, reach_sents, nearest, head_to_mention, location_tokens)
+    attribute_pairs = _find_attributes(ctx, article_id, found, reach_sents, nearest, head_to_mention, location_tokens, deals)
     events = _find_events(ctx, found, reach_sents)
     event_rows, party_pairs = _event_rows(ctx, events, deals, nearest, article_id, published_at)
     party_pairs += _other_parties(ctx, found, deals, nearest, head_to_mention, reach_sents, by_sent)
     not_parties = {ctx.token_mention[t]["mention_id"] for t in location_tokens if t in ctx.token_mention}
+    not_parties |= _owner_mentions(ctx)
     for deal_index, row, role in party_pairs:
         if row["mention_id"] not in not_parties:  # "signed in Orsova": the host is not a party
             deals[deal_index].parties.append((row, role))
@@ -1904,6 +2149,46 @@ def find_deals(doc, mentions: list[dict] | None, article_id: str, published_at=N
     return {"deal_mentions": mention_rows, "deal_attributes": attribute_rows, "deal_events": event_rows}
 
 
+ORGANISATION_NOUNS = {
+    "company", "firm", "group", "shipyard", "shipbuilder", "yard", "operator", "bank", "lender",
+    "producer", "utility", "giant", "miner", "developer", "contractor", "manufacturer", "maker",
+    "supplier", "exporter", "conglomerate", "corporation", "enterprise", "insurer", "investor",
+    "carrier", "airline", "refiner", "trader", "consortium",
+}
+_OWNED_BY = r"(?:(?:state|government|privately|family|foreign)[\s-](?:owned|run|controlled|backed)|[a-z]+-(?:owned|run|controlled|backed)|state|national|public)"
+_OWNER_AFTER = re.compile(rf"(?:['’]s)?\s+(?:{_OWNED_BY}\s+)*", re.IGNORECASE)
+
+
+def _owner_mentions(ctx: _Context) -> set:
+    """Country mentions that only say who owns an organisation: "Kestria's state-owned
+    Ostrel Energy", "Kestria's Ostrel Energy", "a Kestrian shipyard", "Kestria's national
+    gas company". The organisation is the party; its owner is not (it becomes one only by
+    its own role in the text, e.g. as a signatory). Read on the surface, as the parse of a
+    headline is often run into the next line."""
+    out = set()
+    org_starts = {m["start"] for m in ctx.mentions if m.get("actor_type") == "organization"}
+    for m in ctx.mentions:
+        if m.get("actor_type") != "country":
+            continue
+        after = _OWNER_AFTER.match(ctx.text, m["end"])
+        if after is None:
+            continue
+        pos = after.end()
+        possessive = ctx.text[m["end"]:m["end"] + 2] in ("'s", "’s")
+        owned = bool(re.search(_OWNED_BY, after.group(), re.IGNORECASE))
+        if pos in org_starts and (possessive or owned):
+            out.add(m["mention_id"])
+            continue
+        # Up to two lower-case modifiers before the organisation noun ("gas company").
+        for word in re.findall(r"[A-Za-z][A-Za-z-]*", ctx.text[pos:pos + 60].split("\n")[0])[:3]:
+            if word.lower() in ORGANISATION_NOUNS:
+                out.add(m["mention_id"])
+                break
+            if not word.islower():
+                break
+    return out
+
+
 def _contrasted(head) -> bool:
     """The deal noun is the object of an adjective's preposition: "separate from the deal",
     "unrelated to the pact", "independent of the agreement"."""
@@ -1917,6 +2202,8 @@ def _event_rows(ctx: _Context, events: list[_Event], deals: list[_Deal], nearest
     rows: list[dict] = []
     parties: list[tuple[int, dict, str]] = []
     deal_of_row: dict[int, int] = {}
+    derived: set[int] = set()  # rows whose status comes from the cue's modality ("wants it signed")
+    withdrawals: list[dict] = []
     for event in events:
         start, end = _clean_span(ctx.doc, *event.clause)
         sent_i = ctx.sent_of_token[event.cue.i]
@@ -1957,21 +2244,98 @@ def _event_rows(ctx: _Context, events: list[_Event], deals: list[_Deal], nearest
             if party is not None:
                 parties.append((target.deal, party, tok_role))
         deal_of_row[id(row)] = target.deal
-    _date_retold(rows, deal_of_row)
+        if event.cue_status != event.status:
+            derived.add(id(row))
+        if event.status in ("rejected", "cancelled") and event.cue_status in ("rejected", "cancelled") \
+                and _withdrawal(event.cue):
+            withdrawals.append(row)
+    # Leaving a deal: a cancellation when the article tells the deal was agreed or signed
+    # ("we walked away because the deal we agreed in April no longer exists"), a rejection when
+    # it tells the deal only as offered ("withdrew from the contract Ostrel had offered"); else
+    # the cue's own reading ("walked away" -> rejected, "withdrew", "pulled out" -> cancelled).
+    concluded = {deal_of_row[id(r)] for r in rows if r["status"] in CONCLUDED}
+    offered = {deal_of_row[id(r)] for r in rows if r["status"] == "proposed"}
+    for row in withdrawals:
+        deal = deal_of_row[id(row)]
+        status = "cancelled" if deal in concluded else "rejected" if deal in offered else row["status"]
+        if status != row["status"]:
+            row["status"] = status
+            row["event_id"] = ids.span_id("event", article_id, row["start"], row["end"], status)
+    _date_retold(rows, deal_of_row, derived)
+    # After the retelling rule: an announcement dates the announcement, not the undated
+    # report of the same act elsewhere in the article.
+    rows.extend(_announced(ctx, rows, dates, article_id, published_at))
     return rows, parties
 
 
-def _date_retold(rows: list[dict], deal_of_row: dict[int, int]) -> None:
+def _announced(ctx: _Context, rows: list[dict], dates: list[dict], article_id: str, published_at) -> list[dict]:
+    """"Taluna has withdrawn from the contract. The minister announced the decision on
+    Tuesday": an announcing verb whose object is "the decision"/"the move" retells the last
+    event told before it (in its paragraph or the one before) and dates it."""
+    out = []
+    for verb in ctx.doc:
+        if _lemma(verb) not in ANNOUNCE_VERBS or verb.pos_ not in ("VERB", "AUX") or ctx.quoted(verb.idx):
+            continue
+        objects = [o for o in _children(verb, "dobj") if _lemma(o) in DECISION_NOUNS
+                   and any(c.dep_ in ("det", "poss") and c.lower_ != "a" for c in o.children)
+                   and not any(c.dep_ in ("acl", "relcl") or (c.dep_ == "prep" and c.lower_ in ("of", "to", "by"))
+                               for c in o.children)]
+        if not objects or _negated(verb):
+            continue
+        sent_i = ctx.sent_of_token[verb.i]
+        para = ctx.para_of_sent[sent_i]
+        earlier = [r for r in rows if r["start"] < verb.idx and r["status"] != "negotiating"
+                   and ctx.para_of_sent[ctx.sent_index(r["start"])] in (para - 1, para)]
+        if not earlier:
+            continue
+        told = max(earlier, key=lambda r: r["start"])
+        sent = ctx.sents[sent_i]
+        mine = [d for d in dates if sent.start_char <= d["start"] < sent.end_char and _date_governor(ctx, d) == verb.i]
+        resolved = next((resolve_date(d["text"], published_at) for d in mine if resolve_date(d["text"], published_at)[0]), None)
+        if resolved is None:
+            continue
+        start, end = _clean_span(ctx.doc, *_clause_bounds(verb))
+        actor = next((r for r in (_mention_near(ctx, a) for a in _subject_tokens(verb)) if r is not None), None)
+        out.append({
+            "event_id": ids.span_id("event", article_id, start, end, told["status"]),
+            "article_id": article_id,
+            "deal_mention_id": told["deal_mention_id"],
+            "status": told["status"],
+            "event_date": resolved[0],
+            "event_date_precision": resolved[1],
+            "actor_mention_id": actor["mention_id"] if actor else None,
+            "start": start,
+            "end": end,
+            "text": ctx.text[start:end],
+        })
+    return out
+
+
+CONCLUDED = {"agreed", "signed", "ratified", "implemented"}
+WITHDRAWAL_PHRASES = {("walk", "away"), ("pull", "out"), ("back", "out")}
+
+
+def _withdrawal(cue) -> bool:
+    """"withdrew from", "walked away", "pulled out", "backed out": leaving a deal, whose
+    status (rejected or cancelled) depends on whether the deal had been concluded."""
+    if _lemma(cue) == "withdraw":
+        return True
+    return any((_lemma(cue), c.lower_) in WITHDRAWAL_PHRASES for c in cue.children if c.dep_ in ("prt", "advmod", "prep"))
+
+
+def _date_retold(rows: list[dict], deal_of_row: dict[int, int], derived: set[int] = frozenset()) -> None:
     """An undated event of the same deal and status as a dated one in the article ("signed the
     agreement at a ceremony" after "signed ... on Wednesday", or the headline) is the same event
-    told again: it takes that date, when the article gives only one for that status."""
+    told again: it takes that date, when the article gives only one for that status. A status
+    read from an expectation or a refusal (``derived``: "wants the loan signed" -> negotiating)
+    is the state at publication, not a retelling of another event."""
     dated: dict[tuple, set] = {}
     for row in rows:
         if row["event_date"]:
             dated.setdefault((deal_of_row[id(row)], row["status"]), set()).add((row["event_date"], row["event_date_precision"]))
     for row in rows:
         found = dated.get((deal_of_row[id(row)], row["status"]))
-        if not row["event_date"] and found and len(found) == 1:
+        if not row["event_date"] and found and len(found) == 1 and id(row) not in derived:
             row["event_date"], row["event_date_precision"] = next(iter(found))
 
 
@@ -2082,6 +2446,33 @@ def _date_governor(ctx: _Context, d: dict) -> int | None:
     return None
 
 
+_UNIT_WORDS = {"day", "days", "week", "weeks", "month", "months", "year", "years"}
+_SHIFT_MARKS = {"after": -1, "since": -1, "before": 1}
+
+
+def _relative_clause(ctx: _Context, event) -> tuple | None:
+    """(main verb, signed count, unit) when the event's cue is in a clause dated from its main
+    clause by a distance: "a month after X refused", "two weeks before they signed"."""
+    for i in sorted(set(event.chain) | {event.cue.i}):
+        t = ctx.doc[i]
+        if t.dep_ != "advcl" or t.head.pos_ not in ("VERB", "AUX"):
+            continue
+        marks = [c for c in t.children if c.dep_ == "mark" and c.lower_ in _SHIFT_MARKS]
+        if not marks:
+            continue
+        for c in t.children:
+            if c.dep_ == "npadvmod" and c.lower_ in _UNIT_WORDS and c.i < marks[0].i:
+                count = 1
+                for m in c.children:
+                    if m.dep_ == "nummod":
+                        n = _to_number(m.lower_)
+                        count = int(n) if n is not None and n == int(n) else None
+                if count is None:
+                    return None
+                return t.head, _SHIFT_MARKS[marks[0].lower_] * count, c.lower_
+    return None
+
+
 def _event_date(ctx: _Context, dates: list[dict], event: "_Event", start: int, end: int, sent_i: int,
                 published_at, other_cues: set[int]):
     """Date of an event: a date expression governed by its cue verb, else one inside its
@@ -2091,6 +2482,17 @@ def _event_date(ctx: _Context, dates: list[dict], event: "_Event", start: int, e
     in_sentence = [d for d in dates if sent.start_char <= d["start"] < sent.end_char]
     governed = {id(d): _date_governor(ctx, d) for d in in_sentence}
     chain = set(event.chain) | {event.cue.i}
+    relative = _relative_clause(ctx, event)
+    if relative is not None:
+        # "resumed talks on Wednesday, a month after Veldonia refused to sign": the refusal
+        # is dated from the main clause's date (or the publication date), a month back.
+        main, count, unit = relative
+        main_chain = set(_chain(main)) | {main.i}
+        anchor = next((resolve_date(d["text"], published_at) for d in in_sentence
+                       if governed[id(d)] in main_chain and resolve_date(d["text"], published_at)[0]), None)
+        if anchor is None:
+            anchor = resolve_date("today", published_at)
+        return shift_date(*anchor, count, unit)
     mine = [d for d in in_sentence if governed[id(d)] in chain]
     free = [d for d in in_sentence if governed[id(d)] not in other_cues or governed[id(d)] in chain]
     inside = [d for d in free if start <= d["start"] and d["end"] <= end and d not in mine]
