@@ -159,3 +159,25 @@ def test_two_deals_between_the_same_parties_stay_apart():
                               "a2": _extraction("a2", TEXT2, sector="trade", resources=("wheat",))})
     assert len(rows["deals"]) == 2
     assert all("Korvel" not in d["name"] for d in rows["deals"])
+
+
+def test_a_quote_speaks_about_the_deal_named_by_it_its_paragraph_or_its_article():
+    from transforms.resolve import quote_deal
+
+    text = ("Talks on the grain pact went on.\n\n"
+            "\u201cWe are close,\u201d said Ada Korvel.\n\n"
+            "The loan was signed on Monday. \u201cIt is done,\u201d said Ruta Vell.\n\n"
+            "\u201cNobody expected this,\u201d a farmer said.")
+
+    def span(s):
+        i = text.index(s)
+        return {"start": i, "end": i + len(s)}
+
+    grain = {**span("grain pact"), "deal_id": "grain"}
+    loan_event = {**span("The loan was signed"), "deal_id": "loan"}
+    # named next to the quote, in its paragraph
+    assert quote_deal(span("It is done,"), [grain, loan_event], text) == "loan"
+    # a paragraph with no deal, in an article about two deals: no guess
+    assert quote_deal(span("We are close,"), [grain, loan_event], text) is None
+    # an article about a single deal: its quotes speak about it
+    assert quote_deal(span("Nobody expected this,"), [grain], text) == "grain"

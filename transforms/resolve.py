@@ -365,10 +365,15 @@ def _deal_names(deals: list[dict], actors_by_id: dict[str, dict]) -> None:
         deal["name"] = " ".join(p for p in parts if p)
 
 
-def _quote_rows(extractions, actor_of, deal_mentions, articles):
+def _quote_rows(extractions, actor_of, deal_rows, articles):
+    """Quotes with speaker actors and the deal each speaks about.
+
+    ``deal_rows`` are the resolved deal mentions, attributes and events: anything with an
+    article_id, a span and a deal_id.
+    """
     by_article = defaultdict(list)
-    for dm in deal_mentions:
-        by_article[dm["article_id"]].append(dm)
+    for r in deal_rows:
+        by_article[r["article_id"]].append(r)
     rows = []
     for article_id, extraction in extractions.items():
         text = articles[article_id]["text"]
@@ -377,9 +382,37 @@ def _quote_rows(extractions, actor_of, deal_mentions, articles):
             row["speaker_actor_id"] = actor_of.get(q.get("speaker_mention_id"))
             if row["speaker_actor_id"] is None:
                 row["speaker_mention_id"] = None
-            row["deal_id"] = _deal_near(q, by_article[article_id], text)
+            row["deal_id"] = quote_deal(q, by_article[article_id], text)
             rows.append(row)
     return rows
+
+
+def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    first = text.rfind("\n\n", 0, start)
+    last = text.find("\n\n", end)
+    return (0 if first < 0 else first + 2), (len(text) if last < 0 else last)
+
+
+def quote_deal(quote: dict, deal_rows: list[dict], text: str) -> str | None:
+    """The deal a quote speaks about, in order of evidence:
+
+    1. a deal named in or right next to the quote, within its paragraph (``_deal_near``);
+    2. the deal its paragraph is about: the one most of the paragraph's deal mentions,
+       terms and events belong to (ties: none);
+    3. the article's only deal, when the article is about exactly one.
+    """
+    near = _deal_near(quote, deal_rows, text)
+    if near:
+        return near
+    p0, p1 = _paragraph(text, quote["start"], quote["end"])
+    in_paragraph = Counter(r["deal_id"] for r in deal_rows if p0 <= r["start"] and r["end"] <= p1)
+    if in_paragraph:
+        ranked = in_paragraph.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            return ranked[0][0]
+        return None
+    deals = {r["deal_id"] for r in deal_rows}
+    return deals.pop() if len(deals) == 1 else None
 
 
 def _deal_near(quote: dict, deal_mentions: list[dict], text: str) -> str | None:
@@ -431,7 +464,7 @@ def resolve(articles: list[dict], extractions: dict[str, dict]) -> dict[str, lis
         # The event's own date when it has one (a planned date is capped at publication).
         deal["status_date"] = event_day(latest, by_id[latest["article_id"]]) if latest and latest["event_date"] else None
 
-    quotes = _quote_rows(counted, actor_of, deal_mentions, by_id)
+    quotes = _quote_rows(counted, actor_of, deal_mentions + attributes + events, by_id)
     return {
         "articles": article_rows,
         "actors": actors,
