@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_HOME ?= $(CURDIR)/output/prefect-home
 
-.PHONY: demo test install clean bench-quotes
+.PHONY: demo test install clean bench-quotes bench-deals
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP)
 # Quote attribution on the PolNeAR dev split in ../shared (scores and speed beside bare spaCy).
 bench-quotes: $(STAMP)
 	$(BIN)/python benchmarks/quote_attribution.py --split dev
+
+# Deals on the sample corpus against benchmarks/gold/deals.json: parties, terms, events, clustering.
+bench-deals: $(STAMP)
+	$(BIN)/python benchmarks/deals_samples.py
 
 clean:
 	rm -rf $(VENV) output/store output/releases output/prefect-home
