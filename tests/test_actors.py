@@ -292,3 +292,29 @@ def test_common_given_name_gives_a_gender_when_the_article_shows_none():
                  "start": 20, "end": 30, "title": None}]
     genders = actors.person_genders("Melanie Ross met Terry Vole.", mentions)
     assert genders == {"melanie ross": "f"}      # "Terry" is given to women and men alike: no guess
+
+
+# --- round 3: people sharing a surname, coordinated people ------------------------------------
+
+
+def test_honorific_and_first_introduced_bearer_decide_a_shared_surname(nlp):
+    text = ("Peter Veldrin met reporters in Kessa on Monday. His wife, Anna Veldrin, joined him at the port. "
+            "Mrs. Veldrin said little. Veldrin said the talks went well. Mr. Veldrin left early.")
+    rows = mentions_of(nlp, text)
+    keys = [r["actor_key"] for r in rows if r["text"] == "Veldrin"]
+    assert keys == ["anna veldrin", "peter veldrin", "peter veldrin"]
+
+
+def test_title_word_before_a_surname_is_no_second_bearer(nlp):
+    text = ("Top Korvel aide quits.\n\nFinance Minister Ada Korvel said on Monday that her aide had resigned. "
+            "Korvel thanked him.")
+    rows = mentions_of(nlp, text)
+    assert [r["actor_key"] for r in rows if r["text"] == "Korvel"][-1] == "ada korvel"
+
+
+def test_coordinated_people_open_with_their_first_conjunct(nlp):
+    text = "Mr. Harlan and Ms. Droz say the corridor needs more money. Lena Droz left."
+    doc = nlp(text)
+    rows = actors.find_mentions(doc, ART)
+    first = [r for r in rows if r["text"] == "Harlan"]
+    assert first and actors.coordinated_people(text, rows) == {first[0]["mention_id"]}

@@ -440,3 +440,143 @@ def test_stance_argument_ends_with_the_quoted_words(nlp):
     q = only(rows)
     assert q["kind"] == "mixed" and q["text"] == "the Veldonian Care Act as a “crazy system”"
     assert speaker(q, by_id) == "Jon Ilvar"
+
+
+# --- round 3: coordinated speakers, shared surnames, speakers the parse lost, documents, any verb ----
+
+
+def test_they_after_coordinated_people_is_the_first_of_them(nlp):
+    text = ("Mr. Harlan and Ms. Droz say the corridor needs more money. "
+            "The port has grown far beyond its first plan, they say.")
+    rows, by_id = run(nlp, text)
+    last = rows[-1]
+    assert last["text"].startswith("The port has grown")
+    assert last["speaker_text"] == "they" and speaker(last, by_id) == "Harlan"
+
+
+def test_honorific_keeps_two_people_with_one_surname_apart(nlp):
+    text = ("Peter Veldrin met reporters in Kessa on Monday. His wife, Anna Veldrin, joined him at the port.\n\n"
+            "Mrs. Veldrin said little. \"We are tired of waiting,\" she said.\n\n"
+            "Veldrin said the talks with Marhaven went well.")
+    rows, by_id = run(nlp, text)
+    direct = only(rows, "direct")
+    assert speaker(direct, by_id) == "Anna Veldrin"
+    indirect = [r for r in rows if r["text"].startswith("the talks")]
+    assert indirect and speaker(indirect[0], by_id) == "Peter Veldrin"
+
+
+def test_name_before_the_cue_when_the_parse_gives_no_subject(nlp):
+    text = ("“I will just make this promise to you: we will finish the port,” Kessa harbor Chief Ada Korvel "
+            "said Monday.")
+    rows, by_id = run(nlp, text)
+    q = only(rows)
+    assert q["text"].startswith("I will just make this promise") and speaker(q, by_id) == "Ada Korvel"
+
+
+def test_nested_quote_closing_with_the_outer_one_keeps_the_cue(nlp):
+    text = ("Finance Minister Ada Korvel spoke in Kessa on Friday. “They told me, ‘We are the guardians of the mine,’ "
+            "and I would say, ‘That is ridiculous,’” the minister added.")
+    rows, by_id = run(nlp, text)
+    q = [r for r in rows if r["text"].startswith("They told me")]
+    assert q and q[0]["cue"] == "added" and speaker(q[0], by_id) == "Ada Korvel"
+
+
+def test_document_that_reads_and_organisation_behind_a_report(nlp):
+    text = ("Parents sent a letter to the council in May.\n\n"
+            "“We see the new schools offering our children hope,” the letter reads.\n\n"
+            "The IMF report stated that ore prices would double by June.")
+    rows, by_id = run(nlp, text)
+    letter = [r for r in rows if r["text"].startswith("We see")][0]
+    assert letter["cue"] == "reads" and by_id[letter["speaker_mention_id"]]["text"] == "letter"
+    report = [r for r in rows if r["text"].startswith("ore prices")][0]
+    assert by_id[report["speaker_mention_id"]]["text"] == "IMF"
+
+
+def test_sung_words_are_a_quote(nlp):
+    rows, by_id = run(nlp, "“Keep your hands where we can see them,” Lena Droz sings to the crowd.")
+    q = only(rows)
+    assert q["cue"] == "sings" and speaker(q, by_id) == "Lena Droz"
+
+
+def test_fragment_in_the_object_of_any_verb_with_an_actor_subject_is_mixed(nlp):
+    rows, by_id = run(nlp, "At the rally, Ada Korvel exhorted the farmers to “hold the line” against the tariff.")
+    q = only(rows)
+    assert q["kind"] == "mixed" and q["cue"] == "exhorted" and speaker(q, by_id) == "Ada Korvel"
+    assert q["text"].startswith("the farmers to “hold the line”")
+
+
+def test_fragment_after_a_verb_with_no_actor_subject_stays_a_scare_quote(nlp):
+    rows, _ = run(nlp, "The storm turned the harbor into a “lake” for a week.")
+    assert rows == []
+
+
+def test_parenthetical_cue_gives_one_row_per_part(nlp):
+    rows, by_id = run(nlp, "The new port, Ada Korvel said, will open in the spring and employ 400 people.")
+    assert [r["text"] for r in rows] == ["The new port", "will open in the spring and employ 400 people"]
+    assert all(speaker(r, by_id) == "Ada Korvel" and r["cue"] == "said" for r in rows)
+
+
+def test_parenthetical_cue_after_an_adverbial_or_a_relative_keeps_only_the_clause(nlp):
+    rows, _ = run(nlp, "During the talks, Ada Korvel said, the ministry kept its promise to the farmers.")
+    assert [r["text"] for r in rows] == ["the ministry kept its promise to the farmers"]
+    rows, _ = run(nlp, "The port is near the old stadium, which, Ada Korvel said, is usually full on market days.")
+    assert not any(r["text"].startswith("The port is near") for r in rows)
+
+
+def test_called_on_is_urging_and_takes_the_whole_request(nlp):
+    rows, by_id = run(nlp, "Senator Tomas Ilvar called on the ministry to \"really call out Marhaven on this\" "
+                           "and consider taking further action with its neighbours.")
+    q = only(rows)
+    assert q["kind"] == "mixed" and speaker(q, by_id) == "Tomas Ilvar"
+    assert q["text"].startswith("to \"really call out") and q["text"].endswith("with its neighbours")
+
+
+def test_colon_or_dash_lead_in_takes_the_subject_of_its_clause(nlp):
+    text = ("On July 6, Senator Tomas Ilvar made the following comment:\n\n"
+            "“For young farmers who left school early, the jobless rate is 33 percent.”")
+    rows, by_id = run(nlp, text)
+    q = only(rows)
+    assert q["cue"] == ":" and speaker(q, by_id) == "Tomas Ilvar"
+    rows, by_id = run(nlp, "Tomas Ilvar hardly clarified the matter, treating the remark as a compliment -- "
+                           "''That makes me smart'' -- and moved on.")
+    q = only(rows)
+    assert q["text"] == "That makes me smart" and q["cue"] == "--" and speaker(q, by_id) == "Tomas Ilvar"
+
+
+def test_lead_in_of_another_clause_gives_no_speaker(nlp):
+    rows, _ = run(nlp, 'Ada Korvel became upset, so that I had to change my answer: "Of course I believe it. I was kidding."')
+    assert only(rows)["speaker_mention_id"] is None
+
+
+def test_cue_after_an_appositive_behind_the_name(nlp):
+    text = ("''If the ministry had gone with Droz, I would have been sitting in prison for a long time,'' "
+            "Mr. Harlan, now 81 and retired in Kessa, Veldonia, said by telephone this week.")
+    rows, by_id = run(nlp, text)
+    q = only(rows)
+    assert q["cue"] == "said" and by_id[q["speaker_mention_id"]]["text"] == "Harlan"
+
+
+def test_compound_person_noun_and_airline_are_sources(nlp):
+    rows, by_id = run(nlp, "“We have to stop and listen,” the retired neurosurgeon told a radio station.")
+    m = by_id[only(rows)["speaker_mention_id"]]
+    assert m["actor_type"] == "anonymous" and m["text"] == "retired neurosurgeon"
+    rows, by_id = run(nlp, "Korvel had logged 2,766 flying hours with Skyline, the airline said Thursday.")
+    m = by_id[only(rows)["speaker_mention_id"]]
+    assert m["actor_type"] == "organization" and m["text"] == "airline"
+
+
+def test_headline_name_and_colon_is_the_speaker(nlp):
+    rows, by_id = run(nlp, "A lesson from Lena Droz: 'Be the voice that people hear.'\n\n"
+                           "As a young lawyer in Kessa, Droz learned fast.")
+    q = only(rows)
+    assert q["text"] == "Be the voice that people hear." and q["cue"] == ":" and speaker(q, by_id) == "Lena Droz"
+
+
+def test_participle_after_a_preposition_or_a_declining_verb_takes_that_verbs_subject(nlp):
+    rows, by_id = run(nlp, "President Tomas Ilvar responded to a farmer on Wednesday by saying his refusal to sign "
+                           "was a “manufactured” issue.")
+    assert speaker(only(rows), by_id) == "Tomas Ilvar"
+    rows, by_id = run(nlp, "The two ministries declined to provide any documents, saying they cannot discuss the case "
+                           "during the inquiry.")
+    m = by_id[only(rows)["speaker_mention_id"]]
+    assert m["actor_type"] == "organization" and m["text"] == "two ministries"

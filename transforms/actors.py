@@ -11,6 +11,8 @@ small function that can be tested on its own:
    Tomas Ilvar": the demonym gives the affiliation) and appositive ("Lena Droz, a spokeswoman
    for the Council");
 3. person clusters: a surname-only mention joins the full name seen before it (else after it);
+   a surname several people of the article share goes by its honorific ("Mrs. Doe" is not
+   "John Doe") and otherwise to the bearer named first;
    org short forms and acronyms join the longer name; every later occurrence of a known name
    the NER missed is added;
 4. in text order: anonymous sources ("a senior Veldonian official involved in the talks",
@@ -764,6 +766,8 @@ def cluster_persons(doc, cands: list[_Cand]) -> None:
         words = [norm(t.text) for t in doc[c.i:c.j] if not t.is_punct]
         words = [w for w in words if w]
         c.extra["words"] = words
+        if "gender" not in c.extra and c.i > 0 and doc[c.i - 1].lower_ in HONORIFICS:
+            c.extra["gender"] = "f" if doc[c.i - 1].lower_ in HONORIFICS_F else "m"
         if len(words) >= 2:
             clusters.setdefault((words[0], words[-1]), []).append(c)
     full_by_last: dict[str, list[_Cand]] = {}
@@ -777,7 +781,11 @@ def cluster_persons(doc, cands: list[_Cand]) -> None:
         if len(words) >= 2 or not words:
             c.extra["cluster"] = (words[0], words[-1]) if words else None
             continue
-        target = _nearest(full_by_last.get(words[0], []), c.i) or _nearest(full_by_first.get(words[0], []), c.i)
+        by_last = full_by_last.get(words[0], [])
+        if len({(m.extra["words"][0], m.extra["words"][-1]) for m in by_last}) > 1:
+            target = _shared_surname(c, by_last, clusters)
+        else:
+            target = _nearest(by_last, c.i) or _nearest(full_by_first.get(words[0], []), c.i)
         c.extra["cluster"] = (target.extra["words"][0], target.extra["words"][-1]) if target else ("", words[0])
     members: dict[tuple, list[_Cand]] = {}
     for c in persons:
@@ -790,6 +798,42 @@ def cluster_persons(doc, cands: list[_Cand]) -> None:
             m.key, m.name = norm(name), name
             if m.country_code is None:
                 m.country_code = code
+
+
+def _cluster_gender(members: list[_Cand]) -> str | None:
+    """"m"/"f" of a full-name cluster: a title or honorific of a member, else the given name."""
+    for m in members:
+        if m.extra.get("gender"):
+            return m.extra["gender"]
+    return name_gender(" ".join(members[0].extra["words"])) if members else None
+
+
+def _shared_surname(c: _Cand, by_last: list[_Cand], clusters: dict) -> _Cand | None:
+    """The full name a bare surname shared by several people of the article stands for.
+
+    An honorific keeps them apart ("Mrs. Clinton" is not "Bill Clinton"); without one, the
+    surname alone is the person the article introduced first (news style names a second
+    bearer in full or by first name), unless only one bearer has been named before it.
+    """
+    keys: dict[tuple, list[_Cand]] = {}
+    for m in by_last:
+        keys.setdefault((m.extra["words"][0], m.extra["words"][-1]), []).append(m)
+    real = {k: ms for k, ms in keys.items() if k[0] not in TITLE_MODIFIERS and k[0] not in ROLE_WORDS
+            and k[0] not in _STOP}      # "Top Clinton adviser": no person of that name
+    keys = real or keys
+    g = c.extra.get("gender")
+    if g:
+        genders = {k: _cluster_gender(clusters.get(k, ms)) for k, ms in keys.items()}
+        same = [k for k in keys if genders[k] == g]
+        unknown = [k for k in keys if genders[k] is None]
+        pick = same if same else unknown
+        if pick:
+            keys = {k: keys[k] for k in pick}
+    earlier = [m for ms in keys.values() for m in ms if m.i < c.i]
+    if len({(m.extra["words"][0], m.extra["words"][-1]) for m in earlier}) == 1:
+        return earlier[0]
+    pool = earlier or [m for ms in keys.values() for m in ms]
+    return min(pool, key=lambda m: m.i) if pool else None
 
 
 def _nearest(cands: list[_Cand], i: int) -> _Cand | None:
@@ -1039,6 +1083,7 @@ CUE_LEMMAS = SAY_LEMMAS | frozenset("""
 state stress acknowledge admit suggest predict promise vow declare report tweet respond assert contend maintain
 emphasize emphasise reiterate caution complain concede recall remark observe urge chant sing shout yell scream
 testify agree counter quip joke lament comment conclude retort exclaim mention allege post continue describe call
+read
 """.split())
 # Nouns for people and bodies of people that the suffix rule below misses.
 _HUMAN_NOUNS = frozenset("""
@@ -1061,18 +1106,22 @@ documentary commentary ad video clip tweet post poll survey report study
 """.split())
 _HUMAN_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "men", "woman", "women", "ee", "eer", "ier", "ess")
 # Documents that speak for their unnamed authors ("the report says", "according to the poll").
-_DOCUMENT_HEADS = frozenset("""
+DOCUMENT_HEADS = frozenset("""
 report poll survey study statement letter article ad advertisement clip video complaint lawsuit analysis memo
 memorandum ruling decision data book website site piece email document filing record release post message
 transcript indictment brief motion petition finding research estimate projection story editorial column account
 slide chart footage spot commercial order opinion affidavit audit review investigation assessment paper
+result datum polling average tally count figure profile interview headline copy note page
 """.split())
+# Compound nouns for people end with one of these ("neurosurgeon", "congressman", "housewife").
+_HUMAN_TAILS = ("surgeon", "wife", "maker", "person", "writer", "leader", "worker", "star", "girl", "boy")
 # Indefinite pronouns that stand for unnamed people ("someone asked", "many say").
 _INDEFINITE_SOURCES = {"someone": False, "somebody": False, "one": False, "each": False, "some": True, "many": True,
                        "several": True, "others": True, "both": True, "most": True}
 # Heads of descriptions that name an organisation ("the network said").
 _ORG_DESCRIPTION_HEADS = ORG_HEADS | frozenset("""
 network newspaper station magazine outlet office bureau administration legislature assembly senate house
+airline carrier publication institute foundation association federation league coalition
 """.split())
 
 
@@ -1083,8 +1132,7 @@ def _human_noun(tok) -> bool:
         return True
     if lemma in _NOT_HUMAN or low in _NOT_HUMAN or lemma.endswith("ment") or not lemma.isalpha() or len(lemma) < 4:
         return False
-    return lemma.endswith(_HUMAN_SUFFIXES)
-
+    return lemma.endswith(_HUMAN_SUFFIXES) or lemma.endswith(_HUMAN_TAILS)    # "neurosurgeon", "lawmaker"
 
 def _source_heads(doc):
     """Noun heads that are the source of a verb of saying: subjects, and objects of "according to"."""
@@ -1096,12 +1144,32 @@ def _source_heads(doc):
             continue
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in CUE_LEMMAS:
             continue
-        for child in tok.children:
+        verb = participle_head(tok)
+        for child in verb.children:
             if child.dep_ == "nsubj":
+                if verb is not tok and (child.lemma_.lower() in DOCUMENT_HEADS
+                                        or any(c.dep_ == "prep" and c.lower_ == "of" for c in child.children)):
+                    continue           # "the ad uses footage of X asking", "groups of protesters marched, chanting"
                 yield child
                 for conj in child.children:       # "Developers and supporters say"
                     if conj.dep_ == "conj":
                         yield conj
+
+
+_PARTICIPLE_PREPS = frozenset({"by", "upon", "on", "after", "before", "while", "in", "without"})
+
+
+def participle_head(verb):
+    """The verb whose subject a subjectless participle of saying shares: "The departments declined
+    to comment, saying ...", "Droz responded by saying ..."; else the verb itself."""
+    if verb.tag_ != "VBG" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return verb
+    head = verb.head
+    if verb.dep_ == "pcomp" and head.lower_ in _PARTICIPLE_PREPS and head.head is not head:
+        head = head.head       # "responded by saying": the preposition's verb
+    elif verb.dep_ not in ("advcl", "xcomp", "conj"):
+        return verb
+    return head if head.pos_ in ("VERB", "AUX") and head.i != verb.i else verb
 
 
 def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by_token) -> list[_Cand]:
@@ -1126,7 +1194,7 @@ def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bo
         if head.pos_ != "NOUN":
             continue
         is_org = low in _ORG_DESCRIPTION_HEADS
-        if not is_org and low not in _DOCUMENT_HEADS and low != "percent" and not _human_noun(head):
+        if not is_org and low not in DOCUMENT_HEADS and low != "percent" and not _human_noun(head):
             continue
         start = descriptor_span(doc, head)
         while start < head.i and by_token.get(start) is not None and by_token[start].actor_type in (PERSON, ORG):
@@ -1137,7 +1205,7 @@ def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bo
         plural = head.tag_ in ("NNS", "NNPS")
         if low == "percent":
             plural = True          # "63 percent said": a share of those polled
-        actor_type = ORG if is_org else (GROUP if plural and low not in _DOCUMENT_HEADS else ANON)
+        actor_type = ORG if is_org else (GROUP if plural and low not in DOCUMENT_HEADS else ANON)
         c = _Cand(start, head.i + 1, actor_type, label="anon", key=f"{article_id}:{norm(descriptor)}",
                   name=descriptor, head=low, plural=plural)
         for m in range(start, head.i):        # "the Veldonian businessman": the demonym's country
@@ -1321,11 +1389,13 @@ class SpanSet:
 
 
 def resolve_pronoun(mentions: list[dict], position: int, pronoun: str, exclude=(), genders=None,
-                    prefer=None, window: int = 600) -> dict | None:
+                    prefer=None, window: int = 600, coordinated=None) -> dict | None:
     """The mention a pronoun at character ``position`` most plausibly refers to, or None.
 
     he/she: a preceding person (or singular anonymous source) whose known gender does not
-    clash; they: an anonymous source or group; it: an organisation or country. The nearest
+    clash; they: an anonymous source or group, or the first of coordinated people ("Korvel and
+    Droz said ...": ids in ``coordinated``); it: an organisation, or a document that speaks
+    ("the report"; documents are never he/she). The nearest
     compatible mention wins, unless a mention in ``prefer`` (ids of subjects and speakers)
     is compatible and no more than ``window`` characters further back. Mentions inside
     ``exclude`` spans (other quotes) are skipped. I/we/you: None.
@@ -1345,7 +1415,7 @@ def resolve_pronoun(mentions: list[dict], position: int, pronoun: str, exclude=(
             continue
         if nearest is not None and nearest["start"] - m["end"] > window:
             break
-        if not _compatible(m, kind, genders):
+        if not (_compatible(m, kind, genders) or kind == "pl" and coordinated and m["mention_id"] in coordinated):
             continue
         if prefer is None or m["mention_id"] in prefer:
             return m
@@ -1354,13 +1424,41 @@ def resolve_pronoun(mentions: list[dict], position: int, pronoun: str, exclude=(
     return nearest
 
 
+_COORD_RE = re.compile(r"(?:,[^,\n]{1,40})?,?[ \t]+(?:and|&)[ \t]+")
+_TITLE_GAP_RE = re.compile(r"(?:[A-Z][\w.-]*[ \t]+){0,3}")     # "Mr. ", "Sen. ", "Finance Minister "
+
+
+def coordinated_people(text: str, mentions: list[dict]) -> set[str]:
+    """Ids of person mentions that open a coordination of people ("Korvel and Droz",
+    "Korvel, R-Veld., and Droz"): the speaker mention a plural pronoun after them stands for."""
+    persons = [m for m in mentions if m["actor_type"] == PERSON]
+    starts = [m["start"] for m in persons]
+    out = set()
+    for n, m in enumerate(persons):
+        hit = _COORD_RE.match(text, m["end"])
+        if hit is None:
+            continue
+        k = bisect.bisect_left(starts, hit.end(), n + 1)
+        if k < len(persons) and persons[k]["actor_key"] != m["actor_key"] \
+                and _TITLE_GAP_RE.fullmatch(text, hit.end(), starts[k]):
+            out.add(m["mention_id"])
+    return out
+
+
 def _compatible(m: dict, kind: str, genders: dict) -> bool:
     t = m["actor_type"]
     if kind in ("m", "f"):
-        return (t == PERSON and genders.get(m["actor_key"], kind) == kind) or (t == ANON and not _anon_plural(m))
+        return (t == PERSON and genders.get(m["actor_key"], kind) == kind) \
+            or (t == ANON and not _anon_plural(m) and not _document(m))
     if kind == "pl":
         return t in (ANON, GROUP)
-    return t == ORG
+    return t == ORG or t == ANON and _document(m)        # "it" may be the report that speaks
+
+
+def _document(m: dict) -> bool:
+    """An unnamed source that is a document ("the report", "the letter")."""
+    head = m["text"].rsplit(None, 1)[-1].lower() if m["text"] else ""
+    return head in DOCUMENT_HEADS or head[-1:] == "s" and head[:-1] in DOCUMENT_HEADS
 
 
 def _anon_plural(m: dict) -> bool:

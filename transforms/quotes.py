@@ -14,10 +14,13 @@
    "mixed" and spans the verb's argument: "criticized the act as a “crazy system”"), a cue
    follows it (“No,” she said), or it is the short second part of a quote whose cue sits
    just before it (“Here it is,” she said. “Right here.”); a quote inside a sentence's
-   syntax ("said the plan was “a trap for farmers”") is "mixed".
+   syntax ("said the plan was “a trap for farmers”") is "mixed". A fragment of two words or more
+   (not a title) in an argument of any main verb whose subject is an actor is "mixed" over that
+   argument ("exhorted farmers to “hold the line”", "likened the plan to a “trap”"); "called
+   on/for" urges rather than names.
 3. ``indirect_candidates``: reported speech without marks from the dependency parse (the
    ccomp of a verb of saying; "according to X"), with token fallbacks for "..., X said." and
-   "X said (that) ..." when the parse has no ccomp.
+   "X said (that) ..." when the parse has no ccomp, and "<part>, X said, <part>" (one row per part).
 4. merge: a reported clause that is the quoted text itself is dropped (the direct quote
    stays); a reported clause that holds a quoted fragment, or into which a quote opens,
    becomes one "mixed" row spanning the clause and the quote.
@@ -25,7 +28,11 @@
    antecedent of a pronoun subject, the anonymous mention of "the official", a name after a
    dash (“...” ― Jane Doe), an unnamed source the actor pass made of the subject ("the
    announcer said", "according to the report"); a parenthesis between name and cue is
-   skipped ("Ilvar (D-Veld.) said"). A quote with no cue, or whose cue has no subject of its
+   skipped ("Ilvar (D-Veld.) said"), and so is an appositive ("Ilvar, the minister, said"); a name
+   right before a cue the parse left without a subject; the subject of the clause a colon or dash
+   ends ("Ilvar made this comment: “...”"), or a person's name and a colon in the headline; the
+   organisation behind a document ("the IMF report stated"); "they" after coordinated people
+   ("Ilvar and Droz say") is the first of them. A quote with no cue, or whose cue has no subject of its
    own (“...,” she said, adding “...”), takes the speaker of the previous part of its chain,
    of the previous quote of its paragraph (unless another actor is the subject of a main
    clause in between), or, standing alone in its paragraph, of the quote that ends the
@@ -47,7 +54,8 @@ import re
 from typing import NamedTuple
 
 from transforms import ids
-from transforms.actors import PRONOUNS, SpanSet, person_genders, resolve_pronoun, transcript_labels
+from transforms.actors import (DOCUMENT_HEADS, PRONOUNS, SpanSet, coordinated_people, participle_head, person_genders,
+                               resolve_pronoun, transcript_labels)
 
 # Lemmas of verbs of saying (cues of direct and indirect speech).
 SPEECH_LEMMAS = frozenset("""
@@ -56,7 +64,7 @@ suggest predict promise vow declare report write tweet reply respond assert cont
 emphasise reiterate caution complain concede disclose reveal indicate allege testify recall remark
 observe ask urge inform assure counter quip joke boast lament comment conclude retort exclaim mention
 signal hint concur continue pledge threaten demand propose recommend charge accuse proclaim affirm
-estimate forecast agree describe call speak post shout yell scream chant
+estimate forecast agree describe call speak post shout yell scream chant read sing
 """.split())
 # Verbs that take a quoted word or phrase as a name for something (mixed quotes).
 CALL_LEMMAS = frozenset({"call", "describe", "dub", "label", "term", "brand", "characterize", "characterise", "refer"})
@@ -69,7 +77,8 @@ sing shout yell scream pledge promise vow tweet write post accuse blame credit t
 """.split())
 # Verbs of saying that take a clause as content (indirect speech).
 _INDIRECT_LEMMAS = SPEECH_LEMMAS - {"describe", "call", "speak", "post", "continue", "agree", "urge", "demand",
-                                   "propose", "recommend", "charge", "accuse", "threaten", "pledge", "joke"}
+                                   "propose", "recommend", "charge", "accuse", "threaten", "pledge", "joke",
+                                   "read", "sing"}
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD", "VB", "VBG", "VBN"})
 _CLAUSE_START_POS = frozenset({"PRON", "PROPN", "NOUN", "DET", "ADJ", "NUM", "SCONJ", "ADV", "PUNCT"})
@@ -242,6 +251,7 @@ class _Ctx:
         self.skip = SpanSet(self.quote_outer)
         self.genders = person_genders(self.text, self.mentions, doc, self.quote_outer)
         self.prefer = self._subject_mentions()
+        self.coordinated = coordinated_people(self.text, self.mentions)
         self.paras = paragraphs(self.text)
         self.para_starts = [a for a, _ in self.paras]
         self.in_quote = [False] * len(doc)
@@ -325,13 +335,20 @@ def speaker_of_verb(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
             return found
     if subj:
         return None, None
-    return _speaker_after(ctx, verb)
+    found = _speaker_after(ctx, verb)
+    return found if found[1] is not None else _speaker_before(ctx, verb)
 
 
 def _verb_subjects(ctx: _Ctx, verb) -> list:
     """Subjects of a cue verb, or of the verb it hangs from ("Korvel met reporters and said ...",
     "..., adding that"); never of a verb inside a quotation (“...,” she said, suggesting “...”)."""
     subj = _subjects(verb)
+    if not subj and verb.dep_ == "pcomp":
+        head = participle_head(verb)       # "responded by saying", "upon saying"
+        if head is not verb and not ctx.in_quote[head.i]:
+            subj = _subjects(head)
+            if subj:
+                return subj
     if not subj and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN") \
             and verb.head.i < verb.i and not ctx.in_quote[verb.head.i]:
         return [verb.head]     # "footage of Jane Doe asking, “...”": the noun the participle modifies
@@ -374,12 +391,41 @@ def _speaker_after(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
     return None, None
 
 
+def _speaker_before(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
+    """A name right before a cue verb the parse left without a subject (“...,” Tulsa police Chief
+    Ada Korvel said Monday; "Korvel and Droz call them ..."): only adverbs may stand between."""
+    doc = ctx.doc
+    k = verb.i - 1
+    while k >= 0 and verb.i - k <= 3 and doc[k].tag_ in ("RB", "RBR", "MD") and not ctx.in_quote[k]:
+        k -= 1
+    if k > 0 and doc[k].text == ",":     # "Korvel, the minister of mines, said": back over the appositive
+        c = k - 1
+        while c > 0 and k - c < _APPOSITIVE_REACH and not ctx.in_quote[c] and doc[c].text not in (".", ";", ":"):
+            if doc[c].text == "," and _appositive_end(ctx, doc[c]) == verb.i:
+                k = c - 1
+                break
+            c -= 1
+    if k < 0 or ctx.in_quote[k]:
+        return None, None
+    m = ctx.mention_at(doc[k])
+    if m is not None and m["actor_type"] in _SPEAKER_TYPES and m["end"] == doc[k].idx + len(doc[k]):
+        return m["text"], m
+    return None, None
+
+
 def _np_speaker(ctx: _Ctx, tok) -> tuple[str | None, dict | None]:
     """The mention a subject noun phrase names, or a pronoun's antecedent."""
     low = tok.lower_
     if low in PRONOUNS:
-        m = resolve_pronoun(ctx.mentions, tok.idx, low, exclude=ctx.skip, genders=ctx.genders, prefer=ctx.prefer)
+        m = resolve_pronoun(ctx.mentions, tok.idx, low, exclude=ctx.skip, genders=ctx.genders, prefer=ctx.prefer,
+                            coordinated=ctx.coordinated)
         return (tok.text, m) if m is not None else (None, None)
+    if tok.lemma_.lower() in DOCUMENT_HEADS:     # "the IMF report stated": the IMF speaks through it
+        for child in tok.lefts:
+            if child.dep_ in ("compound", "poss", "nmod"):
+                m = ctx.mention_at(child)
+                if m is not None and m["actor_type"] in ("person", "organization", "country"):
+                    return m["text"], m
     m = ctx.mention_at(tok)
     if m is not None and m["actor_type"] in _SPEAKER_TYPES:
         return m["text"], m
@@ -436,7 +482,7 @@ def cue_text(ctx: _Ctx, verb, content_start: int | None = None) -> str:
 def _cue_after(ctx: _Ctx, q: QuoteSpan):
     """A cue verb right after the closing mark: “...,” she said / “...,” said Korvel."""
     doc, text = ctx.doc, ctx.text
-    inner_end = text[q.start:q.end].rstrip()[-1:]
+    inner_end = text[q.start:q.end].rstrip().rstrip("'’\"”»› ")[-1:]    # a nested quote closing with it
     k = ctx.tok_index(q.outer_end)
     if k < len(doc) and doc[k].idx < q.outer_end:
         k += 1
@@ -462,6 +508,11 @@ def _cue_after(ctx: _Ctx, q: QuoteSpan):
             if m - k > 3 * _AFTER_WINDOW:
                 return None
             continue
+        if tok.text == "," and tok.i > k:
+            skip = _appositive_end(ctx, tok)
+            if skip is not None:   # “...,” Ada Korvel, the minister of mines, said
+                m = skip
+                continue
         steps += 1
         if (tok.text in (".", ";") and tok.i > k) or tok.dep_ == "cc":
             return None
@@ -473,6 +524,26 @@ def _cue_after(ctx: _Ctx, q: QuoteSpan):
             return tok
         if tok.tag_ in _FINITE_TAGS and tok.dep_ not in ("aux", "auxpass"):
             return None
+    return None
+
+
+_APPOSITIVE_REACH = 25
+
+
+def _appositive_end(ctx: _Ctx, comma):
+    """Index of the verb of saying right after an appositive that follows a name ("Korvel, the
+    minister of mines, said"), when ``comma`` opens it; else None."""
+    doc = ctx.doc
+    m = ctx.mention_at(doc[comma.i - 1])
+    if m is None or m["actor_type"] not in ("person", "anonymous", "organization") \
+            or m["end"] != doc[comma.i - 1].idx + len(doc[comma.i - 1]):
+        return None
+    for c in range(comma.i + 1, min(comma.i + _APPOSITIVE_REACH, len(doc) - 1)):
+        t = doc[c]
+        if ctx.in_quote[c] or t.text in (".", ";", ":") or "\n" in t.text:
+            return None
+        if t.text == "," and is_speech_verb(doc[c + 1]):
+            return c + 1
     return None
 
 
@@ -512,6 +583,54 @@ def _linked_verb(ctx: _Ctx, toks, q: QuoteSpan):
             if head.pos_ in ("VERB", "AUX") and head.tag_ in _FINITE_TAGS:
                 break
     return None
+
+
+# Verbs that say nothing of their subject's words: a quoted phrase in their object is not a quote.
+_NOT_SAYING = frozenset("""
+be have do get make take give become seem appear include contain win lose buy sell pay hold join visit
+""".split())
+_ARGUMENT_DEPS = frozenset({"dobj", "xcomp", "ccomp", "prep", "dative", "oprd", "attr"})
+# Prepositions that open an argument of the verb ("likened the plan to “...”", "accused X of “...”"),
+# not an adjunct of time, place or topic ("on “60 Minutes”", "for “The Show”").
+_ARGUMENT_PREPS = frozenset({"as", "to", "of", "about", "against"})
+
+
+def _actor_verb_link(ctx: _Ctx, toks, q: QuoteSpan):
+    """(verb, argument span) when a quoted fragment sits in the object of a main verb whose subject
+    is a named or resolved actor, whatever the verb ("Korvel exhorted farmers to “hold the line”",
+    "Droz likened the plan to a “trap”"); (None, None) otherwise."""
+    inner = ctx.text[q.start:q.end]
+    if not len(toks) or len(inner.split()) < 2 or title_like(inner):
+        return None, None      # a scare-quoted word, a title ("The X-Files")
+    tok, steps, via = toks[0], 0, None
+    while tok.head is not tok and steps < 6:
+        via, tok = tok, tok.head
+        steps += 1
+        if q.outer_start <= tok.idx < q.outer_end:
+            continue
+        if tok.pos_ == "VERB" and tok.tag_ in _FINITE_TAGS:
+            break
+    else:
+        return None, None
+    if tok.pos_ != "VERB" or tok.lemma_.lower() in _NOT_SAYING or via.dep_ not in _ARGUMENT_DEPS \
+            or via.dep_ == "prep" and via.lower_ not in _ARGUMENT_PREPS \
+            or via.i < tok.i or ctx.in_quote[tok.i] or tok.dep_ not in ("ROOT", "conj"):
+        return None, None
+    subj = _subjects(tok)
+    if len(subj) != 1:
+        return None, None
+    s = subj[0]
+    if s.lower_ in PRONOUNS:
+        if s.lower_ not in ("he", "she"):
+            return None, None
+    else:
+        m = ctx.mention_at(s)
+        if m is None or m["actor_type"] not in ("person", "anonymous", "organization", "country"):
+            return None, None
+    arg = _argument_span(ctx, tok, q)
+    if arg is None or arg[1] - arg[0] > 300:
+        return None, None
+    return tok, arg
 
 
 # --- direct quotes --------------------------------------------------------------------------
@@ -561,6 +680,9 @@ def judge_quote(ctx: _Ctx, q: QuoteSpan) -> _Item | None:
     if after is None and title_like(inner):
         return None
     link = None if full else _linked_verb(ctx, toks, q)
+    generic_arg = None
+    if link is None and not full and after is None:
+        link, generic_arg = _actor_verb_link(ctx, toks, q)
     if after is not None and (link is None or link.lemma_.lower() not in CALL_LEMMAS):
         verb, position = after, "after"
     elif link is not None:
@@ -577,7 +699,7 @@ def judge_quote(ctx: _Ctx, q: QuoteSpan) -> _Item | None:
     elif not full and position in (None, "before"):
         return None          # a scare quote, nickname or title
     start, end, kind = q.start, q.end, "direct"
-    if position == "link" and verb.lemma_.lower() in CALL_LEMMAS:
+    if position == "link" and verb.lemma_.lower() in CALL_LEMMAS and not _urging(verb):
         kind = "mixed"
         obj = ctx.doc[verb.i + 1] if verb.i + 1 < len(ctx.doc) else None
         if obj is not None and obj.idx < q.outer_start and q.outer_start - obj.idx < 80 \
@@ -585,12 +707,18 @@ def judge_quote(ctx: _Ctx, q: QuoteSpan) -> _Item | None:
             start, end = obj.idx, q.outer_end
     elif position == "link":
         kind = "mixed"
-        arg = _argument_span(ctx, verb, q)
+        arg = generic_arg or _argument_span(ctx, verb, q)
         if arg is not None:
             start, end = arg
     elif _integrated(text, q) and (inner[:1].islower() or not full):
         kind = "mixed"
     return _Item(start, end, kind, verb, span=q, outer=(min(start, q.outer_start), max(end, q.outer_end)))
+
+
+def _urging(verb) -> bool:
+    """"called on X to ...", "called for ...": urging, not naming."""
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    return verb.lemma_.lower() == "call" and nxt is not None and nxt.lower_ in ("on", "upon", "for")
 
 
 _NOT_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "punct", "aux", "auxpass", "neg", "advmod", "npadvmod"})
@@ -784,10 +912,52 @@ def indirect_candidates(ctx: _Ctx) -> list[_Item]:
                 out.append(item)
                 found = True
         if not found and not comps:
+            parts = _parenthetical_cue_items(ctx, tok)
+            if parts:
+                out.extend(parts)
+                continue
             item = _trailing_cue_item(ctx, tok) or _leading_cue_item(ctx, tok)
             if item:
                 out.append(item)
     return out
+
+
+_SET_OFF = frozenset({",", "—", "–", "--", "―"})
+
+
+def _parenthetical_cue_items(ctx: _Ctx, tok) -> list[_Item]:
+    """"<part>, X said, <part>." when the parse gave no ccomp: one row per part, like an
+    interrupted quote ("The new port, she said, will open in May" -> "The new port", "will open
+    in May"); the second part must be a clause with a finite verb, the first part counts only
+    when it is a clause or the subject of the second (not an adverbial, nor what precedes a
+    relative pronoun or a conjunction: "the stadium, which, X said, is full")."""
+    doc = ctx.doc
+    sent = tok.sent
+    subj = [c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i]
+    if len(subj) != 1:
+        return []
+    a = subj[0].left_edge.i - 1
+    if a <= sent.start or doc[a].text not in _SET_OFF or tok.i - subj[0].left_edge.i > 6:
+        return []
+    k = tok.i + 1
+    while k < sent.end and k - tok.i <= 4 and doc[k].text not in _SET_OFF and not doc[k].is_punct \
+            and doc[k].tag_ not in _FINITE_TAGS and not ctx.in_quote[k]:
+        k += 1
+    if k >= sent.end or doc[k].text not in _SET_OFF:
+        return []
+    lo, hi = _para_start_token(ctx, sent.start, a), _para_end_token(ctx, k, sent.end)
+    rest = doc[k + 1:hi]
+    if not any(t.tag_ in _FINITE_TAGS for t in rest):
+        return []
+    second = _clause_item(ctx, k + 1, hi, tok)
+    if second is None:
+        return []
+    i, j = _trim_tokens(doc, lo, a)
+    if sum(1 for t in doc[i:j] if not t.is_punct) < 2 or doc[a - 1].tag_ in ("WDT", "WP", "CC") \
+            or not (any(t.tag_ in _FINITE_TAGS for t in doc[i:j]) or doc[k + 1].tag_ in _FINITE_TAGS):
+        return [second]      # "..., which, X said, is ...", "During the talks, X said, ...": the clause after
+    first = _Item(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), "indirect", tok)
+    return [first, second]
 
 
 def _according_item(ctx: _Ctx, tok) -> _Item | None:
@@ -905,6 +1075,8 @@ def attribute(ctx: _Ctx, items: list[_Item]) -> None:
     for it in items:
         if it.verb is None and it.span is not None and not it.labelled:
             _dash_attribution(ctx, it)
+            if it.mention is None:
+                _lead_in_attribution(ctx, it)
     chain_speaker: dict[int, _Item] = {}
     for it in items:
         if it.span is not None and it.mention is not None:
@@ -945,6 +1117,42 @@ def _dash_attribution(ctx: _Ctx, it: _Item) -> None:
         it.has_cue = True
 
 
+_LEAD_IN_MARKS = frozenset({":", "—", "–", "―", "--"})
+
+
+def _lead_in_attribution(ctx: _Ctx, it: _Item) -> None:
+    """“...” after a colon or dash that ends a clause whose subject is an actor: "Ilvar made the
+    following comment: “...”", "Droz treated it as a compliment -- “That makes me smart”"; or after
+    a person's name and a colon in the headline or at the start of a line ("Lena Droz: ‘...’")."""
+    doc = ctx.doc
+    k = ctx.tok_index(it.outer[0]) - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k <= 0 or doc[k].text not in _LEAD_IN_MARKS or ctx.in_quote[k] \
+            or doc[k].text != ":" and "\n" in ctx.text[doc[k].idx:it.outer[0]]:
+        return             # a colon may end the paragraph before the quote
+    before = ctx.mention_at(doc[k - 1])
+    if doc[k].text == ":" and before is not None and before["actor_type"] == "person" \
+            and before["end"] == doc[k - 1].idx + len(doc[k - 1]):
+        ps = ctx.paras[ctx.para_of(doc[k].idx)][0]
+        if ps == ctx.paras[0][0] or not ctx.text[ps:before["start"]].strip(" \t\"“'‘"):
+            it.cue, it.speaker_text, it.mention, it.has_cue = ":", before["text"], before, True
+            return     # a headline or a line that names the speaker: "Lena Droz: ‘We will sign’"
+    root, steps = doc[k - 1], 0    # the top of the clause the mark ends, with no other clause after it
+    while root.head.i < k and root.head is not root and steps < 12:
+        root, steps = root.head, steps + 1
+    if root.i >= k or ctx.in_quote[root.i] or root.pos_ not in ("VERB", "AUX") or root.sent.start != doc[k].sent.start \
+            or any(t.tag_ in _FINITE_TAGS and t.dep_ not in ("aux", "auxpass") for t in doc[root.i + 1:k]):
+        return
+    for s in _verb_subjects(ctx, root):
+        if s.lower_ in PRONOUNS and s.lower_ not in ("he", "she"):
+            continue
+        text, m = _np_speaker(ctx, s)
+        if m is not None and m["actor_type"] in ("person", "anonymous", "organization"):
+            it.cue, it.speaker_text, it.mention, it.has_cue = doc[k].text, text, m, True
+            return
+
+
 def _other_actor_between(ctx: _Ctx, prev: _Item, it: _Item) -> bool:
     """Another actor is the subject of a clause between two quotes of a paragraph ("Droz disagreed").
 
@@ -957,7 +1165,7 @@ def _other_actor_between(ctx: _Ctx, prev: _Item, it: _Item) -> bool:
         m = ctx.mention_at(tok)
         if m is None and tok.lower_ in PRONOUNS:
             m = resolve_pronoun(ctx.mentions, tok.idx, tok.lower_, exclude=ctx.skip, genders=ctx.genders,
-                                prefer=ctx.prefer)
+                                prefer=ctx.prefer, coordinated=ctx.coordinated)
             if m is None:
                 continue
         if m is None:
