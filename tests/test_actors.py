@@ -318,3 +318,48 @@ def test_coordinated_people_open_with_their_first_conjunct(nlp):
     rows = actors.find_mentions(doc, ART)
     first = [r for r in rows if r["text"] == "Harlan"]
     assert first and actors.coordinated_people(text, rows) == {first[0]["mention_id"]}
+
+
+# --- issue #4: common nouns, companies and people told apart by their context ------------------
+
+
+def test_common_noun_entity_is_no_organisation_and_the_description_finds_its_bank(nlp):
+    text = ("The Orvane Development Bank approved the plan on Monday. Farmers blocked the road. "
+            "The development bank said the money would arrive in May.")
+    rows = mentions_of(nlp, text)
+    doc = nlp(text)
+    k = next(t.i for t in doc if t.text == "Farmers")
+    assert actors._common_noun_phrase(doc, k, k + 1)          # "Farmers" opening a sentence
+    assert not actors._common_noun_phrase(doc, 1, 4)          # "Orvane Development Bank"
+    orgs = [r for r in rows if r["actor_type"] == "organization"]
+    assert orgs and {r["actor_key"] for r in orgs} == {"orvane development bank"}
+    assert not any(r["text"] == "Farmers" and r["actor_type"] == "organization" for r in rows)
+
+
+def test_specific_description_does_not_fall_back_to_another_organisation(nlp):
+    text = "Brenmark Mining signed the lease on Monday. The ministry said the lease was final."
+    rows = mentions_of(nlp, text)
+    assert not any(r["text"] == "ministry" and r["actor_key"] == "brenmark mining" for r in rows)
+
+
+def test_company_apposition_makes_a_name_an_organisation_in_the_whole_article(nlp):
+    text = ("The harbour contract went to Brellmark Dredging, a privately owned marine engineering company. "
+            "Brellmark Dredging said work would start in May.")
+    rows = mentions_of(nlp, text)
+    found = by_text(rows, "Brellmark Dredging")
+    assert len(found) == 2 and {r["actor_type"] for r in found} == {"organization"}
+
+
+def test_name_of_an_organisation_is_a_person(nlp):
+    text = "According to Ilse Varnholt of the Vessarian Consumers' Association, prices would rise."
+    rows = mentions_of(nlp, text)
+    assert by_text(rows, "Ilse Varnholt")[0]["actor_type"] == "person"
+    assert by_text(rows, "Vessarian Consumers' Association")[0]["actor_type"] == "organization"
+
+
+def test_the_government_is_the_country_named_before(nlp):
+    text = "Sarnovia reopened talks on Monday. The government said the talks would resume in May."
+    rows = mentions_of(nlp, text)
+    country = by_text(rows, "Sarnovia")[0]
+    gov = by_text(rows, "government")[0]
+    assert gov["actor_type"] == "country" and gov["actor_key"] == country["actor_key"]

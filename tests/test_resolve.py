@@ -181,3 +181,97 @@ def test_a_quote_speaks_about_the_deal_named_by_it_its_paragraph_or_its_article(
     assert quote_deal(span("We are close,"), [grain, loan_event], text) is None
     # an article about a single deal: its quotes speak about it
     assert quote_deal(span("Nobody expected this,"), [grain], text) == "grain"
+
+
+# --- issue #4: one actor per real-world actor across articles ---------------------------------------
+
+from transforms.ids import make_id  # noqa: E402
+from transforms.resolve import canonical_actor_keys, resolve_actors  # noqa: E402
+
+
+def _m(aid, text, needle, actor_type, key, title=None, nth=0):
+    """A mention of ``needle`` (its nth occurrence) in ``text``: text[start:end] == needle."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    assert text[start:start + len(needle)] == needle
+    return _mention(aid, start, start + len(needle), needle, actor_type, key, title=title)
+
+
+def _actors(*docs):
+    """resolve_actors over (article_id, [mentions]) pairs: name -> actor row, and mention text -> actor."""
+    extractions = {aid: {"mentions": ms} for aid, ms in docs}
+    actors, _, rows, _ = resolve_actors(extractions)
+    by_id = {a["actor_id"]: a for a in actors}
+    return actors, {(r["article_id"], r["text"]): by_id[r["actor_id"]] for r in rows}
+
+
+def test_demonyms_join_their_country_across_articles():
+    t1, t2, t3 = "Sarnovia signed.", "The Sarnovian minister and Sarnovians cheered.", "Marhaven objected. Marhaveni ships left."
+    actors, of = _actors(
+        ("a1", [_m("a1", t1, "Sarnovia", "country", "sarnovia")]),
+        ("a2", [_m("a2", t2, "Sarnovian", "country", "sarnovian"), _m("a2", t2, "Sarnovians", "group", "sarnovians")]),
+        ("a3", [_m("a3", t3, "Marhaven", "person", "marhaven"), _m("a3", t3, "Marhaveni", "country", "marhaveni")]),
+        ("a4", [_m("a4", "Marhaven and Sarnovia met.", "Marhaven", "country", "marhaven")]),
+    )
+    assert of[("a2", "Sarnovian")] is of[("a1", "Sarnovia")] is of[("a2", "Sarnovians")]
+    assert of[("a3", "Marhaven")] is of[("a3", "Marhaveni")] is of[("a4", "Marhaven")]
+    assert of[("a1", "Sarnovia")]["actor_id"] == make_id("actor", "country", "sarnovia")
+    assert of[("a3", "Marhaveni")]["name"] == "Marhaven" and of[("a3", "Marhaveni")]["actor_type"] == "country"
+
+
+def test_demonym_before_title_words_or_government_is_the_country_and_a_ministry_is_not():
+    keys = canonical_actor_keys([
+        _m("a1", "Taluna agreed.", "Taluna", "country", "taluna"),
+        _m("a2", "Sarnovia signed.", "Sarnovia", "country", "sarnovia"),
+        _m("a3", "Sarnovian Finance Minister Ruta Vell", "Sarnovian Finance", "person", "sarnovian finance"),
+        _m("a4", "the Talunan government said", "Talunan government", "organization", "talunan government"),
+        _m("a5", "the Sarnovian Finance Ministry said", "Sarnovian Finance Ministry", "organization",
+           "sarnovian finance ministry"),
+    ])
+    assert keys[("person", "sarnovian finance")] == ("country", "sarnovia")
+    assert keys[("organization", "talunan government")] == ("country", "taluna")
+    assert keys[("organization", "sarnovian finance ministry")] == ("organization", "sarnovian finance ministry")
+
+
+def test_surname_alone_joins_the_one_full_name_across_articles():
+    t1, t2 = "Mikel Arsen, a spokesman, said no.", "Arsen said the text was final."
+    actors, of = _actors(("a1", [_m("a1", t1, "Mikel Arsen", "person", "mikel arsen", title="spokesman")]),
+                         ("a2", [_m("a2", t2, "Arsen", "person", "arsen")]))
+    assert of[("a2", "Arsen")] is of[("a1", "Mikel Arsen")]
+    assert of[("a2", "Arsen")]["actor_id"] == make_id("actor", "person", "mikel arsen")
+
+
+def test_surname_shared_by_two_people_goes_by_title_or_stays_apart():
+    t1, t2 = "Finance Minister Ruta Vell spoke.", "Dara Vell, a farmer, spoke."
+    t3, t4 = "Vell, the minister, said no.", "Vell said no."
+    actors, of = _actors(("a1", [_m("a1", t1, "Ruta Vell", "person", "ruta vell", title="Finance Minister")]),
+                         ("a2", [_m("a2", t2, "Dara Vell", "person", "dara vell", title="farmer")]),
+                         ("a3", [_m("a3", t3, "Vell", "person", "vell", title="minister")]),
+                         ("a4", [_m("a4", t4, "Vell", "person", "vell")]))
+    assert of[("a1", "Ruta Vell")] is not of[("a2", "Dara Vell")]
+    # "Vell" with the title "minister" in one article, untitled in another: the key "vell" is
+    # titled "minister" overall, so it is Finance Minister Ruta Vell, never the farmer.
+    assert of[("a3", "Vell")] is of[("a1", "Ruta Vell")]
+    keys = canonical_actor_keys([_m("a1", t1, "Ruta Vell", "person", "ruta vell", title="Finance Minister"),
+                                 _m("a2", t2, "Dara Vell", "person", "dara vell", title="farmer"),
+                                 _m("a4", t4, "Vell", "person", "vell")])
+    assert keys[("person", "vell")] == ("person", "vell")           # no evidence: not merged on a guess
+
+
+def test_surname_alone_with_a_clashing_title_stays_apart():
+    keys = canonical_actor_keys([
+        _m("a1", "Finance Minister Ruta Vell spoke.", "Ruta Vell", "person", "ruta vell", title="Finance Minister"),
+        _m("a2", "Vell, a farmer, said no.", "Vell", "person", "vell", title="farmer"),
+    ])
+    assert keys[("person", "vell")] == ("person", "vell")
+
+
+def test_organisation_short_form_joins_its_full_name_and_ids_stay_stable():
+    t1, t2 = "Ostrel Energy offered gas.", "Ostrel said no."
+    one, of1 = _actors(("a1", [_m("a1", t1, "Ostrel Energy", "organization", "ostrel energy")]))
+    both, of2 = _actors(("a1", [_m("a1", t1, "Ostrel Energy", "organization", "ostrel energy")]),
+                        ("a2", [_m("a2", t2, "Ostrel", "organization", "ostrel")]))
+    assert of2[("a2", "Ostrel")] is of2[("a1", "Ostrel Energy")]
+    assert of1[("a1", "Ostrel Energy")]["actor_id"] == of2[("a1", "Ostrel Energy")]["actor_id"]
+    assert len(both) == 1

@@ -24,7 +24,16 @@ small function that can be tested on its own:
    "two speechwriters argued": group), a body ("the network said": organisation), a document
    ("the report says": anonymous source), or an indefinite pronoun ("someone asked").
 A two- or three-word name the NER called an organisation is a person when a person's role
-stands in apposition ("Nadia Fenwright, a spokeswoman for ...").
+stands in apposition ("Nadia Fenwright, a spokeswoman for ...") or "of the <organisation>"
+follows it ("Ilse Varnholt of the ... Association"); a name the NER called a person is an
+organisation when a company noun stands in apposition ("Brellmark Dredging, a ... company"),
+and every occurrence of that name in the article follows. An ORG entity that is a common noun
+phrase ("the development bank", "Farmers" opening a sentence) is no name: the description passes
+take it ("the bank" -> the bank named before; "the ministry", "the court" only join an
+organisation named with that word; "the government" -> the country before it or the only one
+named just before). A one-word NORP used as a noun ("Sarnovia reopened talks") is a country.
+Across articles, ``transforms.resolve.canonical_actor_keys`` joins demonyms, surnames and
+short forms to the actor the corpus names in full.
 
 Pronouns are not mentions: ``resolve_pronoun`` gives the quote code the nearest compatible
 antecedent mention.
@@ -542,13 +551,23 @@ def entity_candidates(doc) -> list[_Cand]:
             if i < i2 < j:
                 i, affiliation = i2, dem
                 label = "PERSON"          # "President Ilvar", "Mr. Korvel" tagged ORG
-        if i >= j or _is_junk(doc, i, j):
+        if i >= j or _is_junk(doc, i, j) or (label == "ORG" and _common_noun_phrase(doc, i, j)):
             continue
         c = _Cand(i, j, "", label=label, title=title)
         if affiliation is not None:
             c.extra["affiliation_token"] = affiliation
         out.append(c)
     return out
+
+
+def _common_noun_phrase(doc, i: int, j: int) -> bool:
+    """An ORG entity that is a common noun phrase, not a name: no capital letter but at the
+    start of a sentence, and a common noun last ("the development bank", "two companies",
+    "Farmers" opening a sentence). The description passes handle it."""
+    if doc[j - 1].tag_ not in ("NN", "NNS"):
+        return False
+    return all(t.is_lower or not t.is_alpha or (k == i and t.is_sent_start and t.tag_ in ("NN", "NNS", "JJ", "CD"))
+               for k, t in enumerate(doc[i:j], i))
 
 
 def speaker_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
@@ -691,12 +710,26 @@ def type_candidates(doc, cands: list[_Cand]) -> None:
                                if d is not c and norm(_span_text(doc, d.i, d.j)) == country), text)
             elif looks_like_demonym(text) and not n.endswith("s"):
                 c.actor_type, c.key, c.name = COUNTRY, n, text
+            elif c.label == "NORP" and c.j - c.i == 1 and doc[c.i].pos_ == "PROPN" and not looks_like_demonym(text) \
+                    and doc[c.i].dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "ROOT"):
+                c.actor_type, c.key, c.name = COUNTRY, n, text     # "Sarnovia reopened talks": a noun, a country
             else:
                 c.actor_type, c.key, c.name = GROUP, n, text
             continue
         c.actor_type = PERSON if c.label == "PERSON" else ORG
-        if c.actor_type == ORG and _person_by_apposition(doc, c):
+        if c.actor_type == ORG and (_person_by_apposition(doc, c) or _person_of_org(doc, c)):
             c.actor_type, c.label = PERSON, "PERSON"
+            c.extra["retyped"] = True
+        elif c.actor_type == PERSON and c.title is None and _org_by_apposition(doc, c):
+            c.actor_type, c.label = ORG, "ORG"
+            c.extra["retyped"] = True
+    # One name, one type in an article: the other occurrences of a name that its context showed
+    # to be an organisation (or a person) follow it.
+    retyped = {norm(_span_text(doc, c.i, c.j)): c.actor_type for c in cands if c.extra.get("retyped")}
+    for c in cands:
+        t = retyped.get(norm(_span_text(doc, c.i, c.j))) if c.actor_type in (PERSON, ORG) else None
+        if t and t != c.actor_type:
+            c.actor_type, c.label = t, ("PERSON" if t == PERSON else "ORG")
 
 
 def _person_by_apposition(doc, c: _Cand) -> bool:
@@ -708,6 +741,37 @@ def _person_by_apposition(doc, c: _Cand) -> bool:
         return False
     title, _ = title_after(doc, c.i, c.j)
     return bool(title) and title.split()[-1].lower() in (ROLE_WORDS | set(ANON_HEADS)) - set(_GENERIC_HEADS)
+
+
+def _person_of_org(doc, c: _Cand) -> bool:
+    """A two-word name the NER called an organisation, followed by "of the <organisation>"
+    ("Ilse Varnholt of the Vessarian Consumers' Association"): a person of that organisation."""
+    names = doc[c.i:c.j]
+    if len(names) != 2 or not all(t.is_title and t.is_alpha and t.pos_ == "PROPN" for t in names) \
+            or names[-1].lower_ in ORG_NAME_WORDS or names[0].lower_ in _GENERIC_ORG_WORDS or c.j + 2 >= len(doc):
+        return False
+    if doc[c.j].lower_ not in ("of", "from", "at") or doc[c.j + 1].lower_ != "the":
+        return False
+    return doc[c.j + 2].ent_type_ == "ORG" or doc[c.j + 2].lower_ in ORG_HEADS
+
+
+_ORG_APPOSITION_HEADS = frozenset("""
+company firm group bank operator maker manufacturer producer supplier contractor developer lender insurer
+consortium conglomerate shipyard yard carrier airline startup subsidiary agency
+""".split())
+
+
+def _org_by_apposition(doc, c: _Cand) -> bool:
+    """A name the NER called a person with a company noun in apposition ("Brellmark Dredging, a
+    privately owned marine engineering company"): an organisation."""
+    if c.j + 1 >= len(doc) or doc[c.j].text != "," or doc[c.j + 1].lower_ not in ("a", "an", "the", "its"):
+        return False
+    for tok in doc[c.j + 2: min(c.j + 9, len(doc))]:
+        if tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in _ORG_APPOSITION_HEADS:
+            return True
+        if tok.is_punct or tok.pos_ in ("VERB", "AUX", "ADP", "PRON", "DET") and tok.tag_ not in ("VBN", "VBG"):
+            return False
+    return False
 
 
 @functools.lru_cache(maxsize=512)
@@ -1196,6 +1260,13 @@ def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bo
         is_org = low in _ORG_DESCRIPTION_HEADS
         if not is_org and low not in DOCUMENT_HEADS and low != "percent" and not _human_noun(head):
             continue
+        if low == "government" and head.tag_ == "NN":     # "the government said": the state named before
+            country = _government_country(doc, head, cands, by_token)
+            if country is not None:
+                out.append(_Cand(head.i, head.i + 1, COUNTRY, label="role", key=country.key, name=country.name,
+                                 country_code=country.country_code))
+                taken[head.i] = True
+                continue
         start = descriptor_span(doc, head)
         while start < head.i and by_token.get(start) is not None and by_token[start].actor_type in (PERSON, ORG):
             start += 1
@@ -1217,6 +1288,21 @@ def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bo
     return out
 
 
+# Descriptions that may stand for any organisation named just before ("the company").
+_GENERIC_ORG_DESCRIPTIONS = frozenset("company firm corporation consortium group organization organisation".split())
+
+
+def _government_country(doc, head, cands: list[_Cand], by_token) -> _Cand | None:
+    """The country "government" stands for: a country word before it ("the Talunan
+    government"), else the only country named in the preceding stretch of text."""
+    for child in head.lefts:            # "the Talunan government", "Sarnovia's government"
+        c = by_token.get(child.i)
+        if c is not None and c.actor_type == COUNTRY and c.key:
+            return c
+    countries = sorted((c for c in cands if c.actor_type == COUNTRY and c.key), key=lambda c: c.i)
+    return _resolve_org_description(doc, head, [], countries)
+
+
 def _resolve_org_description(doc, tok, orgs: list[_Cand], countries: list[_Cand]) -> _Cand | None:
     """ "the company" -> the most recent organisation (one named with the word first);
     "the government" -> the only country named in the preceding stretch of text."""
@@ -1231,7 +1317,8 @@ def _resolve_org_description(doc, tok, orgs: list[_Cand], countries: list[_Cand]
     for c in reversed(recent):
         if tok.lower_ in norm(c.name or "").split():
             return c
-    return recent[-1]
+    # "the ministry", "the court": only an organisation named with that word; "the company": the latest one
+    return recent[-1] if tok.lower_ in _GENERIC_ORG_DESCRIPTIONS else None
 
 
 def _resolve_definite(doc, tok, words, anon, plural, anon_seen, persons, person_starts, titles_of):

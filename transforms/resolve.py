@@ -1,7 +1,9 @@
 """Across articles: per-article extractions in, the release tables' rows out.
 
-- actors: mentions grouped by (actor_type, actor_key); actor_id = hash of that key, so
-  adding articles never renumbers an existing actor.
+- actors: mentions grouped by their canonical (actor_type, actor_key) (``canonical_actor_keys``:
+  demonyms and mistyped country names to the country, a surname alone to the one full name,
+  an organisation's short form to its full name, across articles); actor_id = hash of that
+  key, so adding articles never renumbers an actor named in full.
 - deals: each article's deal mentions grouped by ``deal_ref`` into article-level deal
   instances, then linked across articles when sector matches and parties or resources
   overlap; deal_id = hash of the earliest-reported instance's key. Parties are compared as
@@ -42,17 +44,115 @@ def mark_duplicates(articles: list[dict]) -> dict[str, str]:
     return duplicate_of
 
 
+_TITLE_WORDS = None
+# After a demonym, words that make the whole the state itself ("the Talunan government").
+_STATE_WORDS = frozenset({"government", "state", "authorities", "administration"})
+
+
+def _title_words() -> frozenset[str]:
+    global _TITLE_WORDS
+    if _TITLE_WORDS is None:
+        from transforms.actors import ROLE_WORDS, TITLE_MODIFIERS
+        _TITLE_WORDS = frozenset(ROLE_WORDS | TITLE_MODIFIERS)
+    return _TITLE_WORDS
+
+
+def canonical_actor_keys(mentions: list[dict]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(actor_type, actor_key) -> the (actor_type, actor_key) of the actor it is, across articles.
+
+    Each article is extracted alone; these rules use what the whole corpus names:
+
+    1. countries: a key that is a country named anywhere (a fictional country is keyed by its
+       name) or a demonym of one by the suffix rules (-ian/-an/-i/-ese/-ish/...: "Sarnovian",
+       "Marhaveni", plural "Talunans"), whatever type the article gave it (a one-word "person"
+       "Marhaven", a "group" "Sarnovia"), is that country; so is a demonym followed only by title
+       words that the NER cut off a title ("Sarnovian Finance" of "Sarnovian Finance Minister");
+    2. people: a one-word person key (a surname alone in an article that never gives the full
+       name) joins the one full name in the corpus ending with it; when several people share
+       the surname, the one whose titles share a word with the mention's, if only one does
+       (else it stays apart: two people are never merged on a guess);
+    3. organisations: a one-word organisation key joins the one longer organisation name in
+       the corpus that starts with it ("Ostrel" -> "Ostrel Energy").
+
+    Full names, organisation names and country keys map to themselves, so an actor's id
+    (a hash of type and key) does not change when articles are added, unless a new article
+    is what resolves a surname or a demonym to its full actor.
+    """
+    titles = _title_words()
+    keys = {(m["actor_type"], m["actor_key"]) for m in mentions}
+    country_names = {k for t, k in keys if t == "country" and k and not k.isupper()}
+    # a country key that is a demonym of another country ("sarnovian") is not a country name
+    names = {k: k for k in country_names}
+    countries = {k: k for k in country_names if _demonym_of(k, names, exclude_self=True) is None}
+
+    def country_of(key: str) -> str | None:
+        if " " in key:
+            first, rest = key.split(" ", 1)
+            if all(w in titles for w in rest.split()) or rest in _STATE_WORDS:
+                key = first            # "sarnovian finance" (a title cut off), "talunan government"
+            else:
+                return None
+        hit = _demonym_of(key, countries)
+        if hit is None and key.endswith("s"):
+            hit = _demonym_of(key[:-1], countries)     # "talunans"
+        return hit
+
+    full_by_last: dict[str, set[str]] = defaultdict(set)
+    titles_of: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m["actor_type"] == "person":
+            words = m["actor_key"].split()
+            if len(words) >= 2:
+                full_by_last[words[-1]].add(m["actor_key"])
+            titles_of[m["actor_key"]].update((m.get("title") or "").lower().split())
+    surnames = set(full_by_last)
+    orgs_by_first: dict[str, set[str]] = defaultdict(set)
+    for t, k in keys:
+        if t == "organization" and k and " " in k:
+            orgs_by_first[k.split()[0]].add(k)
+
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for actor_type, key in keys:
+        new = (actor_type, key)
+        if actor_type in ("country", "person", "organization", "group") and key and not key.isupper() \
+                and not (actor_type == "person" and key in surnames) and ":" not in key:
+            country = country_of(key)
+            if country is not None and (actor_type != "person" or len(key.split()) <= 2):
+                new = ("country", country)
+        if new[0] == "person" and " " not in key and key in full_by_last:
+            bearers = sorted(full_by_last[key])
+            own = titles_of.get(key, set()) - {"the", "of", "and"}
+            if len(bearers) > 1:
+                bearers = [b for b in bearers if own & titles_of.get(b, set())] if own else []
+            elif own and titles_of.get(bearers[0]) and not own & titles_of[bearers[0]]:
+                bearers = []           # "Vell, a farmer" is not Finance Minister Ruta Vell
+            if len(bearers) == 1:
+                new = ("person", bearers[0])
+        elif new[0] == "organization" and " " not in key:
+            longer = orgs_by_first.get(key, ())
+            if len(longer) == 1:
+                new = ("organization", next(iter(longer)))
+        out[(actor_type, key)] = new
+    return out
+
+
 def resolve_actors(extractions: dict[str, dict]) -> tuple[list[dict], list[dict], list[dict], dict[str, str]]:
-    """actors, actor_aliases, actor_mentions rows, and mention_id → actor_id."""
+    """actors, actor_aliases, actor_mentions rows, and mention_id → actor_id.
+
+    Mentions are grouped by their canonical (actor_type, actor_key) (``canonical_actor_keys``).
+    """
+    every = [m for extraction in extractions.values() for m in extraction["mentions"]]
+    canonical = canonical_actor_keys(every)
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for extraction in extractions.values():
-        for m in extraction["mentions"]:
-            groups[(m["actor_type"], m["actor_key"])].append(m)
+    for m in every:
+        groups[canonical[(m["actor_type"], m["actor_key"])]].append(m)
 
     actors, aliases, mention_rows, actor_of = [], [], [], {}
     for (actor_type, key), mentions in sorted(groups.items()):
         actor_id = make_id("actor", actor_type, key)
         names = Counter(m["name"] for m in mentions if m.get("name"))
+        own_names = Counter({n: c for n, c in names.items() if _name_key(n) == key})
+        names = own_names or names       # "Marhaven", not its demonym "Marhaveni"
         titles = Counter(m["title"] for m in mentions if m.get("title"))
         codes = Counter(m["country_code"] for m in mentions if m.get("country_code"))
         actors.append({
@@ -109,17 +209,18 @@ def _name_key(name: str) -> str:
     return " ".join((name or "").lower().replace("’", "'").split())
 
 
-def _demonym_of(word: str, countries: dict[str, str]) -> str | None:
+def _demonym_of(word: str, countries: dict[str, str], exclude_self: bool = False) -> str | None:
     """The country key a demonym or adjective names: "Sarnovian" -> "sarnovia", "Marhaveni" ->
-    "marhaven" (a country name plus a demonym suffix, or minus its last letter plus one)."""
+    "marhaven" (a country name plus a demonym suffix, or minus its last letter plus one).
+    ``exclude_self``: only another country's name ("sarnovian" is a demonym of "sarnovia")."""
     word = _name_key(word)
-    if word in countries:
+    if word in countries and not exclude_self:
         return word
     for suffix in DEMONYM_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
             for candidate in (stem, stem + "a", stem + "e", stem + "o"):
-                if candidate in countries:
+                if candidate in countries and candidate != word:
                     return candidate
     return None
 

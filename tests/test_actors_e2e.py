@@ -1,0 +1,61 @@
+"""End to end on the sample corpus: one actor per real-world person across articles, and two
+people sharing a surname kept apart (flows.oneoff.extract_paths; no Prefect, no store)."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "articles"
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    from flows.oneoff import extract_paths
+    from transforms.nlp import DEFAULT_MODEL
+
+    out = tmp_path_factory.mktemp("actors_e2e")
+    assert extract_paths([str(SAMPLES)], str(out), None, DEFAULT_MODEL, 16) == 0
+    return {p.stem: [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+            for p in out.glob("*.jsonl")}
+
+
+def test_people_are_one_actor_across_articles_and_namesakes_stay_apart(tables):
+    from transforms.ids import make_id
+
+    people = {a["name"]: a for a in tables["actors"] if a["actor_type"] == "person"}
+    aliases = defaultdict(set)
+    for row in tables["actor_aliases"]:
+        aliases[row["actor_id"]].add(row["alias"])
+    titles = {a["article_id"]: a["title"] for a in tables["articles"]}
+    articles_of = defaultdict(set)
+    for m in tables["actor_mentions"]:
+        articles_of[m["actor_id"]].add(titles[m["article_id"]])
+
+    # Finance Minister Ruta Vell, quoted in five articles: one actor, with her surname as an alias.
+    ruta = people["Ruta Vell"]
+    assert ruta["actor_id"] == make_id("actor", "person", "ruta vell")        # stable: hash of type + key
+    assert ruta["article_count"] >= 5 and {"Ruta Vell", "Vell"} <= aliases[ruta["actor_id"]]
+    assert "Sarnovian dairy farmers protest over winter power prices" in articles_of[ruta["actor_id"]]
+    assert not any(name in people for name in ("Vell", "Ruta", "Sarnovian Finance"))
+
+    # Dara Vell, a dairy farmer of the same surname ("no relation to the finance minister"): another actor.
+    dara = people["Dara Vell"]
+    assert dara["actor_id"] != ruta["actor_id"]
+    assert articles_of[dara["actor_id"]] == {"Sarnovian dairy farmers protest over winter power prices"}
+
+    # Mikel Arsen: named in full in one article, by surname alone in two others.
+    arsen = people["Mikel Arsen"]
+    assert arsen["article_count"] == 3 and {"Mikel Arsen", "Arsen"} <= aliases[arsen["actor_id"]]
+
+
+def test_demonyms_and_mistyped_countries_are_the_country(tables):
+    actors = {a["actor_id"]: a for a in tables["actors"]}
+    for text, country in (("Sarnovian", "Sarnovia"), ("Marhaveni", "Marhaven"), ("Marhaven", "Marhaven"),
+                          ("Talunan", "Taluna"), ("Veldonian", "Veldonia")):
+        found = {(actors[m["actor_id"]]["actor_type"], actors[m["actor_id"]]["name"])
+                 for m in tables["actor_mentions"] if m["text"] == text}
+        assert found == {("country", country)}, text
