@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_HOME ?= $(CURDIR)/output/prefect-home
 
-.PHONY: demo test install clean bench-quotes bench-deals
+.PHONY: demo test install clean bench bench-quotes bench-deals bench-actors
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The real pipeline flow on N = 100 and 1,000 articles: rates per step, bare spaCy, overhead, RSS, re-run.
+# BENCH_ARGS="--workers 1,2" compares one and two processes; "--large" adds N = 10,000.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/pipeline.py $(BENCH_ARGS)
+
 # Quote attribution on the PolNeAR dev split in ../shared (scores and speed beside bare spaCy).
 bench-quotes: $(STAMP)
 	$(BIN)/python benchmarks/quote_attribution.py --split dev
@@ -35,6 +40,10 @@ bench-quotes: $(STAMP)
 # Deals on the sample corpus against benchmarks/gold/deals.json: parties, terms, events, clustering.
 bench-deals: $(STAMP)
 	$(BIN)/python benchmarks/deals_samples.py
+
+# Actors on the sample corpus against benchmarks/gold/actors.json: mention clustering (B-cubed) and types.
+bench-actors: $(STAMP)
+	$(BIN)/python benchmarks/actors_samples.py
 
 clean:
 	rm -rf $(VENV) output/store output/releases output/prefect-home

@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
                      help=f"the releases folder, or any fsspec URL such as s3://bucket/prefix (default: {DEFAULT_RELEASES})")
     run.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy model package (default: {DEFAULT_MODEL})")
     run.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per task (default: 64)")
+    run.add_argument("--workers", type=int, default=1, metavar="N",
+                     help="extract in N local processes, each loading the spaCy model once (default: 1)")
+    run.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
+                     help="extract on an existing Dask cluster (its workers need the store and the Prefect API; "
+                          "see README, Running at scale)")
+    run.add_argument("--dask-workers", type=int, default=0, metavar="N",
+                     help="extract on a local Dask cluster of N worker processes started for the run")
     run.add_argument("--version", default=None, help="release version YYYY.MM.DD[.N] (default: today's next free one)")
     run.add_argument("--user-agent", default=None, help="User-Agent for HTTP requests (default: dealwire/<version> with a project URL)")
     run.add_argument("--max-retries", type=int, default=3, metavar="N", help="retries per URL on connection errors, 429 and 5xx (default: 3)")
@@ -93,6 +100,12 @@ def _check_model(name: str) -> str | None:
     return None
 
 
+def _has_prefect_dask() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("prefect_dask") is not None
+
+
 def cmd_run(args) -> int:
     missing = [p for p in args.source if not Path(p).exists()]
     if missing:
@@ -101,6 +114,14 @@ def cmd_run(args) -> int:
         return _fail("nothing to read: give --source, --url or --feed")
     if args.batch_size < 1:
         return _fail("--batch-size must be at least 1")
+    if args.workers < 1:
+        return _fail("--workers must be at least 1")
+    if args.dask_workers < 0:
+        return _fail("--dask-workers must not be negative")
+    if sum([args.workers > 1, bool(args.dask_address), args.dask_workers > 0]) > 1:
+        return _fail("give one of --workers N, --dask-address or --dask-workers")
+    if (args.dask_address or args.dask_workers) and not _has_prefect_dask():
+        return _fail("--dask-address and --dask-workers need prefect-dask: pip install prefect-dask")
     if problem := _check_model(args.model):
         return _fail(problem)
     if args.version:
@@ -118,7 +139,8 @@ def cmd_run(args) -> int:
                           releases=args.output, model=args.model, batch_size=args.batch_size,
                           version=args.version, publish=not args.no_publish, user_agent=args.user_agent,
                           max_retries=args.max_retries, host_delay=args.host_delay,
-                          redistributable=args.redistributable)
+                          redistributable=args.redistributable, workers=args.workers,
+                          dask_address=args.dask_address, dask_workers=args.dask_workers)
     except ValidationFailed as exc:
         kept = f"; its validation report is kept at {exc.report}" if exc.report else ""
         return _fail(f"{exc}\nno release was published{kept}; earlier releases and index.json are untouched", 1)

@@ -1,32 +1,71 @@
 """Extract: batches of stored articles → per-article extractions in the store.
 
 An article whose text hash already has an extraction of the current extractor version
-is not extracted again. One spaCy model per worker process, loaded once.
+is not extracted again: the flow lists the extractions once and hands out only the
+articles still to do, so a re-run with nothing new starts no task runner and no model.
+The batches run in this process (``workers=1``), in N local processes (``workers=N``) or
+on Dask (``dask_workers=N`` for a local cluster, ``dask_address`` for an existing one); see
+``flows/runners.py``. One spaCy model per worker process, loaded once.
 """
 from __future__ import annotations
 
+import math
+import os
 import time
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
+from flows.runners import shared_api, single_threaded_children, task_runner
 from flows.store import Store
 from transforms.extract import EXTRACTOR_VERSION, extract_articles
 from transforms.nlp import DEFAULT_MODEL, load_model
+
+TOTALS = ("extracted", "cached", "words", "seconds")
 
 
 def batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-@task(name="extract-batch")
+def batch_size_for(n: int, batch_size: int, slots: int) -> int:
+    """Articles per batch: at most ``batch_size``, and small enough that ``slots`` parallel
+    workers get about four batches each (so that one slow batch does not idle the others)."""
+    if slots <= 1 or n == 0:
+        return max(1, batch_size)
+    return max(1, min(batch_size, math.ceil(n / (slots * 4))))
+
+
+@task(name="plan-extraction", cache_policy=NO_CACHE)
+def plan_extraction(store_root: str, article_ids: list[str] | None = None) -> dict:
+    """The pending articles without an extraction of the current version ("todo", sorted),
+    and how many pending articles already have one ("cached")."""
+    store = Store(store_root)
+    done = store.extraction_keys(EXTRACTOR_VERSION)
+    todo, cached = [], 0
+    for article in store.iter_articles(sorted(store.article_ids() if article_ids is None else set(article_ids))):
+        if article.get("extraction_status") != "pending":
+            continue
+        if (article["article_id"], article["text_sha256"][:16]) in done:
+            cached += 1
+        else:
+            todo.append(article["article_id"])
+    return {"todo": todo, "cached": cached}
+
+
+@task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_batch(store_root: str, article_ids: list[str], model: str = DEFAULT_MODEL) -> dict:
+    task_started = time.perf_counter()
     # Load inputs
     store = Store(store_root)
     articles = [a for a in store.iter_articles(article_ids) if a.get("extraction_status") == "pending"]
     todo = [a for a in articles if not store.has_extraction(EXTRACTOR_VERSION, a["article_id"], a["text_sha256"])]
     # Process
     started = time.perf_counter()
-    results = list(extract_articles(load_model(model), todo)) if todo else []
+    nlp = load_model(model) if todo else None  # cached: loaded by the first batch of each process
+    loaded = time.perf_counter()
+    results = list(extract_articles(nlp, todo)) if todo else []
+    seconds = time.perf_counter() - loaded
     # Save outputs
     for article, extraction in results:
         store.put_extraction(EXTRACTOR_VERSION, article["article_id"], article["text_sha256"], extraction)
@@ -34,23 +73,61 @@ def extract_batch(store_root: str, article_ids: list[str], model: str = DEFAULT_
         "extracted": len(results),
         "cached": len(articles) - len(todo),
         "words": sum(a["word_count"] for a in todo),
-        "seconds": time.perf_counter() - started,
+        "seconds": seconds,
+        "model_seconds": loaded - started,
+        "pid": os.getpid(),
+        "task_seconds": time.perf_counter() - task_started,
+        "extractor_version": EXTRACTOR_VERSION,
     }
 
 
+@flow(name="extract-batches")
+def extract_batches(store: str, chunks: list[list[str]], model: str = DEFAULT_MODEL) -> list[dict]:
+    """Every batch submitted at once to the flow's task runner (processes or Dask)."""
+    futures = [extract_batch.submit(store, chunk, model) for chunk in chunks]
+    return [future.result() for future in futures]
+
+
 @flow(name="extract")
-def extract(store: str, article_ids: list[str] | None = None, model: str = DEFAULT_MODEL, batch_size: int = 64) -> dict:
-    """Extract every pending article of the store (or the given ones) in batches."""
+def extract(store: str, article_ids: list[str] | None = None, model: str = DEFAULT_MODEL, batch_size: int = 64,
+            workers: int = 1, dask_address: str | None = None, dask_workers: int = 0) -> dict:
+    """Extract every pending article of the store (or the given ones) in batches.
+
+    ``workers`` > 1 runs the batches in that many local processes; ``dask_workers`` > 0 on a
+    local Dask cluster of that many processes; ``dask_address`` on an existing Dask cluster.
+    """
     logger = get_run_logger()
-    ids = sorted(Store(store).article_ids() if article_ids is None else set(article_ids))
-    chunks = batches(ids, batch_size)
-    totals = {"extracted": 0, "cached": 0, "words": 0, "seconds": 0.0}
-    for n, chunk in enumerate(chunks, 1):
-        result = extract_batch(store, chunk, model)
-        for key in totals:
-            totals[key] += result[key]
-        logger.info(
-            "extract: batch %d/%d, %d articles (%d extracted, %d already done) in %.1f s",
-            n, len(chunks), len(chunk), result["extracted"], result["cached"], result["seconds"],
-        )
+    plan = plan_extraction(store, None if article_ids is None else list(article_ids))
+    todo = plan["todo"]
+    runner = task_runner(workers, dask_address, dask_workers)
+    slots = int(dask_workers) if dask_workers else int(workers) if runner is not None and not dask_address else 1
+    chunks = batches(todo, batch_size_for(len(todo), batch_size, slots))
+    totals = {key: 0 for key in TOTALS} | {"seconds": 0.0, "task_seconds": 0.0, "model_seconds": 0.0,
+                                            "batches": len(chunks), "processes": 0}
+    totals["cached"] = plan["cached"]
+    if not chunks:
+        logger.info("extract: nothing to do (%d articles already extracted)", plan["cached"])
+        return totals
+    logger.info("extract: %d articles in %d batches (%d already extracted)", len(todo), len(chunks), plan["cached"])
+    if runner is None:
+        results = []
+        for n, chunk in enumerate(chunks, 1):
+            results.append(extract_batch(store, chunk, model))
+            logger.info("extract: batch %d/%d, %d articles in %.1f s", n, len(chunks), len(chunk), results[-1]["seconds"])
+    else:
+        with shared_api(), single_threaded_children():
+            results = extract_batches.with_options(task_runner=runner)(store, chunks, model)
+    stale = sorted({r["extractor_version"] for r in results} - {EXTRACTOR_VERSION})
+    if stale:  # a worker runs other code than this flow: its extractions are not the ones released
+        raise RuntimeError(f"extraction workers run extractor version {', '.join(stale)}, this flow "
+                           f"{EXTRACTOR_VERSION}: install the same dealwire on every worker")
+    for result in results:
+        for key in TOTALS:
+            if key != "cached":
+                totals[key] += result[key]
+        totals["cached"] += result["cached"]
+        totals["task_seconds"] += result["task_seconds"]
+        totals["model_seconds"] += result["model_seconds"]
+    totals["processes"] = len({r["pid"] for r in results})
+    logger.info("extract: %d articles extracted, %d already done", totals["extracted"], totals["cached"])
     return totals

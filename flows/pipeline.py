@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import time
+
 from prefect import flow, get_run_logger
 
 from flows.extract import extract
@@ -30,22 +32,36 @@ def pipeline(
     max_retries: int = 3,
     host_delay: float = 1.0,
     redistributable: bool = False,
+    workers: int = 1,
+    dask_address: str | None = None,
+    dask_workers: int = 0,
 ) -> dict:
     """Read the sources into the store, extract what is new, and publish a validated release.
 
     ``releases`` is a folder or any fsspec URL (``s3://bucket/prefix``). ``redistributable`` marks
     the articles of URLs and feeds as republishable (folders say it in their source.json).
+    Extraction runs in this process, in ``workers`` local processes, on a local Dask cluster of
+    ``dask_workers`` processes, or on the Dask cluster at ``dask_address`` (flows/runners.py).
+    ``result["seconds"]`` holds the wall time of each step.
     """
     logger = get_run_logger()
+    seconds = {}
+    started = time.perf_counter()
     ingested = ingest(store=store, sources=list(sources or []), urls=list(urls or []), feeds=list(feeds or []),
                       batch_size=batch_size, user_agent=user_agent, max_retries=max_retries,
                       host_delay=host_delay, redistributable=redistributable)
-    extracted = extract(store=store, model=model, batch_size=batch_size)
-    result = {"ingest": ingested, "extract": extracted}
+    seconds["ingest"] = time.perf_counter() - started
+    started = time.perf_counter()
+    extracted = extract(store=store, model=model, batch_size=batch_size, workers=workers,
+                        dask_address=dask_address, dask_workers=dask_workers)
+    seconds["extract"] = time.perf_counter() - started
+    result = {"ingest": ingested, "extract": extracted, "seconds": seconds}
     if publish:
+        started = time.perf_counter()
         staged = stage_release(store, releases, version)
         validation = validate_stage(staged)
         result["release"] = publish_stage(staged, validation, model)
+        seconds["release"] = time.perf_counter() - started
         logger.info("release %s: %s", result["release"]["version"], result["release"]["path"])
     return result
 

@@ -118,6 +118,14 @@ class Store:
     def has_extraction(self, version: str, article_id: str, text_sha256: str) -> bool:
         return self.fs.exists(self._extraction_path(version, article_id, text_sha256))
 
+    def extraction_keys(self, version: str) -> set[tuple[str, str]]:
+        """(article_id, text_sha256[:16]) of every extraction of a version: one listing, no reads."""
+        keys = set()
+        for path in self._json_files(self.path("extractions", version), ".json"):
+            article_id, _, short = path.rsplit("/", 1)[-1][: -len(".json")].rpartition("-")
+            keys.add((article_id, short))
+        return keys
+
     def put_extraction(self, version: str, article_id: str, text_sha256: str, tables: dict) -> None:
         path = self._extraction_path(version, article_id, text_sha256)
         self._write_atomic(path, dumps(tables).encode("utf-8"))

@@ -1,0 +1,68 @@
+"""Scaling out: the extraction on a local Dask cluster of two worker processes gives the same
+release as in one process. The articles are ingested once and the store (without its extractions)
+copied, so every table, fetch_log included, must be equal."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import SAMPLES
+from transforms.schema import TABLES
+
+pytestmark = pytest.mark.flow
+
+ARTICLES = ["01-sarnovia-loan-talks.txt", "03-ostrel-gas-offer.txt", "06-minerals-talks-resume.txt",
+            "10-minerals-signing-expected.txt"]
+
+
+def _tables(release: str) -> dict[str, pd.DataFrame]:
+    return {name: pq.read_table(Path(release) / "data" / f"{name}.parquet").to_pandas() for name in TABLES}
+
+
+def test_batch_sizes_spread_the_work_over_the_workers():
+    from flows.extract import batch_size_for
+
+    assert batch_size_for(1000, 64, 1) == 64
+    assert batch_size_for(1000, 64, 2) == 64
+    assert batch_size_for(100, 64, 2) == 13
+    assert batch_size_for(4, 2, 2) == 1
+    assert batch_size_for(0, 64, 2) == 64
+
+
+def test_cli_refuses_two_ways_of_scaling_out():
+    from flows.cli import main
+
+    assert main(["run", "--source", str(SAMPLES), "--workers", "2", "--dask-workers", "2"]) == 2
+    assert main(["run", "--source", str(SAMPLES), "--workers", "0"]) == 2
+
+
+def test_dask_release_equals_the_single_process_release(prefect_harness, tmp_path):
+    from flows.pipeline import pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in [*ARTICLES, "source.json"]:
+        shutil.copy(SAMPLES / name, corpus / name)
+    one = pipeline(sources=[str(corpus)], store=str(tmp_path / "store1"), releases=str(tmp_path / "releases1"),
+                   batch_size=2)
+    assert one["extract"]["extracted"] == len(ARTICLES)
+    # the same stored articles and fetch log, no extractions
+    (tmp_path / "store2").mkdir()
+    for part in ("raw", "articles", "fetch_log"):
+        shutil.copytree(tmp_path / "store1" / part, tmp_path / "store2" / part)
+    two = pipeline(store=str(tmp_path / "store2"), releases=str(tmp_path / "releases2"), batch_size=2,
+                   dask_workers=2)
+    assert two["extract"]["extracted"] == len(ARTICLES) and two["extract"]["batches"] == len(ARTICLES)
+    assert two["release"]["counts"] == one["release"]["counts"]
+    assert one["release"]["counts"]["quotes"] > 0
+    first, second = _tables(one["release"]["path"]), _tables(two["release"]["path"])
+    for name in TABLES:
+        pd.testing.assert_frame_equal(first[name], second[name], obj=name)
+    # a re-run with nothing new starts no cluster and extracts nothing
+    again = pipeline(store=str(tmp_path / "store2"), releases=str(tmp_path / "releases2"), batch_size=2,
+                     dask_workers=2, publish=False)
+    assert again["extract"]["extracted"] == 0 and again["extract"]["cached"] == len(ARTICLES)
