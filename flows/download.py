@@ -13,7 +13,6 @@ Plain ``requests``: no Prefect, no store.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -26,6 +25,7 @@ from urllib.request import url2pathname
 import requests
 import urllib3
 
+from flows.store import sha256_file
 from transforms.release import check_version, version_key
 
 FORMATS = ("parquet", "csv")
@@ -179,14 +179,6 @@ def safe_destination(folder: Path, rel_path: str, dest: Path) -> Path:
 
 
 # ---- fetching one file ------------------------------------------------------------------------------------
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class Progress:

@@ -21,7 +21,6 @@ work; the Prefect tasks wrap them for the pipeline.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import logging
 import os
@@ -39,7 +38,7 @@ import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 from prefect import get_run_logger, task
 
-from flows.store import Store
+from flows.store import Store, sha256_file
 from flows.validate import ValidationFailed, validate_frames
 from transforms import release as rel
 from transforms.changes import diff_release
@@ -245,14 +244,6 @@ def _age(fs, info: dict, now: float) -> float:
 # ---- small helpers ------------------------------------------------------------------------------
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _write_json(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
@@ -401,13 +392,13 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
     for name in TABLES:
         for ext in ("parquet", "csv"):
             p = out / "data" / f"{name}.{ext}"
-            files[f"data/{name}.{ext}"] = {"bytes": p.stat().st_size, "sha256": _sha256_file(p)}
+            files[f"data/{name}.{ext}"] = {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
     sources = rel.sources_summary(frames["articles"])
     _write_json(out / "datapackage.json", rel.datapackage(version, files, created, extractor, sources))
     card = rel.data_card(version, staged["counts"], frames["articles"], validation, extractor, created,
                          changes=changes, charts=charts)
     (out / "README.md").write_text(card, encoding="utf-8")
-    sums = [f"{_sha256_file(p)}  {p.relative_to(out).as_posix()}"
+    sums = [f"{sha256_file(p)}  {p.relative_to(out).as_posix()}"
             for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"]
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
     return {"created": created, "changes": changes, "withheld": sum(s["articles_without_text"] for s in sources)}

@@ -10,6 +10,7 @@ crash never leaves a half-written file under a real name.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
@@ -135,6 +136,15 @@ class Store:
         if not self.fs.exists(path):
             return None
         return json.loads(self._read(path))
+
+
+def sha256_file(path) -> str:
+    """SHA-256 of a local file, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def local_path(url_or_path: str) -> str:
