@@ -18,7 +18,6 @@ words ("Marhaveni officials" is not the country).
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -27,7 +26,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from deals_samples import SAMPLES, file_of_url, run_extraction  # noqa: E402
+from deals_samples import SAMPLES, file_of_url, run_extraction, sample_parser  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "benchmarks" / "gold" / "actors.json"
@@ -168,14 +167,7 @@ def score(gold: dict, output: Path, files: dict[str, str], errors: bool = False)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", default=str(GOLD))
-    parser.add_argument("--samples", default=str(SAMPLES))
-    parser.add_argument("--output", help="keep the extracted tables here (default: a temporary folder)")
-    parser.add_argument("--reuse", action="store_true", help="score the tables already in --output, do not extract")
-    parser.add_argument("--errors", action="store_true", help="list merges, splits, type errors and misses")
-    parser.add_argument("--model", default=None)
-    args = parser.parse_args(argv)
+    args = sample_parser(__doc__, GOLD, "list merges, splits, type errors and misses").parse_args(argv)
 
     gold = json.loads(Path(args.gold).read_text(encoding="utf-8"))
     samples = Path(args.samples)

@@ -302,15 +302,20 @@ def score(gold_doc: dict, tables: dict, files: dict[str, str], errors: bool = Fa
     return out
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", default=str(GOLD))
+def sample_parser(doc: str, gold: Path, errors_help: str) -> argparse.ArgumentParser:
+    """The options every benchmark over the sample corpus takes."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--gold", default=str(gold))
     parser.add_argument("--samples", default=str(SAMPLES))
     parser.add_argument("--output", help="keep the extracted tables here (default: a temporary folder)")
     parser.add_argument("--reuse", action="store_true", help="score the tables already in --output, do not extract")
-    parser.add_argument("--errors", action="store_true", help="list every miss and false positive")
+    parser.add_argument("--errors", action="store_true", help=errors_help)
     parser.add_argument("--model", default=None)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = sample_parser(__doc__, GOLD, "list every miss and false positive").parse_args(argv)
 
     gold_doc = json.loads(Path(args.gold).read_text(encoding="utf-8"))
     samples = Path(args.samples)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -145,8 +144,3 @@ def sha256_file(path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def local_path(url_or_path: str) -> str:
-    """A plain filesystem path for a local store root (used for messages)."""
-    return os.path.abspath(url_or_path) if "://" not in url_or_path else url_or_path

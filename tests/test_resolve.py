@@ -88,19 +88,22 @@ def test_exact_duplicates_are_marked_and_counted_once():
 from transforms.resolve import STATUS_RANK, event_day, party_actor_map  # noqa: E402
 
 
-def test_party_actor_map_merges_demonyms_and_mistyped_countries():
+def test_party_actor_map_keeps_identifiable_parties_and_speaks_for_countries():
+    """Demonyms and mistyped countries are joined earlier, by canonical_actor_keys (tests below);
+    the party map only decides who can be a party and for whom a person acts."""
     actors = {
         "c1": {"actor_id": "c1", "name": "Sarnovia", "actor_type": "country", "mention_count": 5, "title": None},
-        "c2": {"actor_id": "c2", "name": "Sarnovian", "actor_type": "country", "mention_count": 1, "title": None},
-        "p1": {"actor_id": "p1", "name": "Sarnovia", "actor_type": "person", "mention_count": 2, "title": None},
         "p2": {"actor_id": "p2", "name": "Ruta Vell", "actor_type": "person", "mention_count": 3, "title": "Sarnovian Finance Minister"},
         "p3": {"actor_id": "p3", "name": "Anselm Vickery", "actor_type": "person", "mention_count": 3, "title": "president"},
         "o1": {"actor_id": "o1", "name": "Orvane Development Bank", "actor_type": "organization", "mention_count": 4, "title": None},
         "o2": {"actor_id": "o2", "name": "government", "actor_type": "organization", "mention_count": 1, "title": None},
+        "a1": {"actor_id": "a1", "name": "senior official", "actor_type": "anonymous", "mention_count": 2, "title": None},
+        "g1": {"actor_id": "g1", "name": "analysts", "actor_type": "group", "mention_count": 1, "title": None},
     }
     mapped = party_actor_map(actors)
-    assert mapped["c2"] == mapped["p1"] == mapped["p2"] == "c1"
-    assert mapped["o1"] == "o1" and mapped["p3"] == "p3" and mapped["o2"] is None
+    assert mapped["c1"] == mapped["p2"] == "c1"      # "Sarnovian Finance Minister" acts for Sarnovia
+    assert mapped["o1"] == "o1" and mapped["p3"] == "p3"
+    assert mapped["o2"] is None and mapped["a1"] is None and mapped["g1"] is None
 
 
 def test_event_day_is_never_after_publication():

@@ -30,8 +30,6 @@ from transforms import actors, deals, quotes
 # versions are then recomputed.
 EXTRACTOR_VERSION = "0.5.0"
 
-EXTRACTION_KEYS = ("mentions", "quotes", "deal_mentions", "deal_attributes", "deal_events")
-
 
 def extract_doc(doc, article: dict) -> dict[str, list[dict]]:
     """All per-article rows for one parsed article."""

@@ -201,8 +201,6 @@ class _UnionFind:
 
 
 DEMONYM_SUFFIXES = ("ian", "an", "n", "i", "ese", "ish", "ean", "ite")
-# Title words that say which country a person acts for come first in the title ("Veldonian President").
-PARTY_TYPES = ("country", "organization")
 
 
 def _name_key(name: str) -> str:
@@ -228,45 +226,25 @@ def _demonym_of(word: str, countries: dict[str, str], exclude_self: bool = False
 def party_actor_map(actors_by_id: dict[str, dict]) -> dict[str, str | None]:
     """actor_id -> the actor_id to record as a deal party, or None when the actor is no party.
 
-    One actor per country or organisation name across types and demonyms: a country that the
-    actor extractor typed as a person or organisation in one article ("Marhaven"), or named by its
-    demonym ("Sarnovian", "Talunan"), is the country actor of that name. A person whose title
-    begins with a demonym ("Veldonian President") stands for that country; other people are kept
-    (deals between private persons exist) and dropped later when the deal has other parties.
-    Organisations named only by lower-case common nouns ("government", "development bank") are
-    descriptions, not identifiable parties: None.
+    Actors are already one per country (``canonical_actor_keys`` joins demonyms and mistyped
+    countries to their country). Here only the party rules remain: a person whose title begins
+    with a demonym ("Veldonian President") stands for that country; other people are kept (deals
+    between private persons exist) and dropped later when the deal has other parties; anonymous
+    sources, groups and organisations named only by lower-case common nouns ("government",
+    "development bank") are descriptions, not identifiable parties: None.
     """
-    countries: dict[str, str] = {}
-    by_name: dict[str, list[dict]] = defaultdict(list)
-    for actor in actors_by_id.values():
-        by_name[_name_key(actor["name"])].append(actor)
-    rank = {"country": 0, "organization": 1, "group": 2, "person": 3, "anonymous": 4}
-    for name, group in sorted(by_name.items()):
-        best = min(group, key=lambda a: (rank.get(a["actor_type"], 9), -a["mention_count"], a["actor_id"]))
-        if best["actor_type"] == "country" and _demonym_of(name, {}) is None:
-            countries[name] = best["actor_id"]
-    # A country name that is itself a demonym of another country ("Sarnovian") is no country.
-    for name in list(countries):
-        other = _demonym_of(name, {k: v for k, v in countries.items() if k != name})
-        if other and other != name and len(other) < len(name):
-            del countries[name]
+    countries = {_name_key(a["name"]): a["actor_id"] for a in actors_by_id.values() if a["actor_type"] == "country"}
     out: dict[str, str | None] = {}
     for actor_id, actor in actors_by_id.items():
-        name = _name_key(actor["name"])
-        country = _demonym_of(name, countries)
-        if actor["actor_type"] in ("anonymous", "group") and country is None:
+        kind = actor["actor_type"]
+        if kind in ("anonymous", "group") or (kind == "organization" and actor["name"] == actor["name"].lower()):
             out[actor_id] = None
-        elif (country is not None and actor["actor_type"] != "person") or name in countries:
-            out[actor_id] = countries[country or name]
-        elif actor["actor_type"] == "person":
+        elif kind == "person":
             words = (actor.get("title") or "").split()
-            title_country = _demonym_of(words[0], countries) if words else None
-            out[actor_id] = countries[title_country] if title_country else actor_id
-        elif actor["actor_type"] == "organization" and actor["name"] == actor["name"].lower():
-            out[actor_id] = None
+            country = _demonym_of(words[0], countries) if words else None
+            out[actor_id] = countries[country] if country else actor_id
         else:
-            same = [a for a in by_name[name] if a["actor_type"] in PARTY_TYPES]
-            out[actor_id] = min(same, key=lambda a: (rank[a["actor_type"]], -a["mention_count"], a["actor_id"]))["actor_id"] if same else actor_id
+            out[actor_id] = actor_id
     return out
 
 

@@ -316,7 +316,3 @@ TABLES: dict[str, Table] = {
         DEAL_PARTIES, DEAL_ATTRIBUTES, DEAL_EVENTS, FETCH_LOG,
     )
 }
-
-
-def empty_row(table: str) -> dict:
-    return {c: None for c in TABLES[table].column_names}
