@@ -3,6 +3,9 @@
     <root>/raw/<sha256[:2]>/<sha256>                      immutable raw snapshots
     <root>/articles/<article_id[:2]>/<article_id>.json    one article each
     <root>/fetch_log/<run_id>.jsonl                        outcome of each input, per run
+    <root>/http_cache/<key[:2]>/<key>.json                 per canonical URL: ETag, Last-Modified,
+                                                          raw sha256 and article of the last fetch
+    <root>/retries/<key>.json                              per feed/sitemap source: failed URLs to retry
     <root>/extractions/<version>/<article_id>-<text_sha256[:16]>.json
 
 Every write goes to a temporary name beside the target and is then renamed, so a
@@ -18,7 +21,7 @@ from datetime import date, datetime
 
 import fsspec
 
-from transforms.ids import sha256_bytes
+from transforms.ids import make_id, sha256_bytes
 
 
 def _json_default(value):
@@ -73,6 +76,9 @@ class Store:
             self._write_atomic(path, data)
         return digest
 
+    def has_raw(self, digest: str) -> bool:
+        return self.fs.exists(self.path("raw", digest[:2], digest))
+
     def get_raw(self, digest: str) -> bytes:
         return self._read(self.path("raw", digest[:2], digest))
 
@@ -110,6 +116,36 @@ class Store:
         for path in self._json_files(self.path("fetch_log"), ".jsonl"):
             rows.extend(json.loads(line) for line in self._read(path).decode("utf-8").splitlines() if line)
         return rows
+
+    # ---- conditional GET: what the last successful fetch of a URL gave ----------
+    def _http_cache_path(self, url: str) -> str:
+        key = make_id("http-cache", url)
+        return self.path("http_cache", key[:2], f"{key}.json")
+
+    def get_http_cache(self, url: str) -> dict | None:
+        """{url, etag, last_modified, raw_sha256, article_id, fetched_at} of the URL's last
+        successful fetch, or None."""
+        path = self._http_cache_path(url)
+        if not self.fs.exists(path):
+            return None
+        return json.loads(self._read(path))
+
+    def put_http_cache(self, url: str, record: dict) -> None:
+        self._write_atomic(self._http_cache_path(url), dumps({**record, "url": url}).encode("utf-8"))
+
+    # ---- failed URLs of a source, to retry on its next runs ---------------------
+    def _retries_path(self, source: str) -> str:
+        return self.path("retries", f"{make_id('retries', source)}.json")
+
+    def get_retries(self, source: str) -> dict[str, dict]:
+        """{url: {"attempts", "reason", "first_failed", "title", "published_at"}} for a source."""
+        path = self._retries_path(source)
+        if not self.fs.exists(path):
+            return {}
+        return json.loads(self._read(path))["urls"]
+
+    def put_retries(self, source: str, urls: dict[str, dict]) -> None:
+        self._write_atomic(self._retries_path(source), dumps({"source": source, "urls": urls}).encode("utf-8"))
 
     # ---- extractions ------------------------------------------------------
     def _extraction_path(self, version: str, article_id: str, text_sha256: str) -> str:

@@ -114,7 +114,7 @@ def site(tmp_path: Path, serve_dir):
     return server
 
 
-FAST = {"max_retries": 1, "backoff": 0.01, "host_delay": 0.0, "batch_size": 4}
+FAST = {"max_retries": 1, "backoff": 0.01, "host_delay": 0.0, "batch_size": 4, "allow_private": True}
 
 
 def closed_port_url() -> str:
@@ -219,19 +219,48 @@ def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
     before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "store" / "articles").rglob("*.json")}
     again = ingest(store=root, sources=[str(corpus)], urls=urls, feeds=feeds, run_id="run-2", **FAST)
     assert again["article_ids"] == result["article_ids"]
-    assert (again["new"], again["unchanged"], again["failed"], again["skipped"]) == (0, 8, 5, 4)
+    # 9 unchanged: 5 local files compared with the store; the feed and its 2 pages and story1
+    # answered "304 Not Modified" to conditional requests (http.server honours If-Modified-Since).
+    assert (again["new"], again["unchanged"], again["failed"], again["skipped"]) == (0, 9, 5, 4)
     after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "store" / "articles").rglob("*.json")}
     assert after == before
-    assert len(store.fetch_log()) == 2 * len(log)
+    second = by_input([row for row in store.fetch_log() if row["fetch_id"] not in {r["fetch_id"] for r in log}])
+    assert len(second) == len(log)
+    for url in (urls[0], feeds[0], site.url("story3.html"), site.url("story4.html")):
+        assert (second[url]["outcome"], second[url]["http_status"]) == ("unchanged", 304), url
+        assert second[url]["article_id"] == rows[url]["article_id"]
 
 
 def test_ingest_missing_source_and_repeats(prefect_harness, tmp_path, site):
     root = str(tmp_path / "store")
     missing = str(tmp_path / "nowhere")
     url = site.url("story1.html")
-    result = ingest(store=root, sources=[missing], urls=[url, url], run_id="run-x", **FAST)
+    feed = site.url("feed.xml")
+    bad_feeds = [{"url": feed, "kind": "podcast"}, {"name": "nameless"}, {"url": feed, "include": ["("]}]
+    tracked = url + "?utm_source=feed&fbclid=abc"
+    result = ingest(store=root, sources=[missing], urls=[url, tracked], feeds=bad_feeds, run_id="run-x", **FAST)
     rows = Store(root).fetch_log()
-    assert [(r["input"], r["outcome"]) for r in rows] == [(missing, "error"), (url, "skipped"), (url, "ok")]
+    assert [(r["input"], r["outcome"]) for r in rows] == [
+        (missing, "error"), (feed, "error"), ("nameless", "error"), (feed, "error"), (tracked, "skipped"), (url, "ok")]
     assert rows[0]["reason"] == f"{missing}: no such file or directory"
-    assert rows[1]["reason"] == f"{url}: listed more than once (first in urls)"
-    assert (result["new"], result["failed"], result["skipped"]) == (1, 1, 1)
+    assert rows[1]["reason"] == f"{feed}: unknown kind 'podcast' (expected one of feed, sitemap)"
+    assert rows[2]["reason"] == "nameless: a feed source needs a 'url'"
+    assert rows[3]["reason"].startswith(f"{feed}: include: invalid regular expression '(' (")
+    assert rows[4]["reason"] == f"{tracked}: listed more than once (first in urls)"
+    assert (result["new"], result["failed"], result["skipped"]) == (1, 4, 1)
+
+
+def test_ingest_feed_sources_as_mappings(prefect_harness, tmp_path, site):
+    """A feed given as a mapping: its name is the source, include/exclude choose its links, and
+    its publisher fills articles whose page names none (these pages do not)."""
+    root = str(tmp_path / "store")
+    source = {"url": site.url("feed.xml"), "kind": "feed", "name": "harbour-wire", "publisher": "Harbour Wire",
+              "include": [r"story\d"], "exclude": [r"story4"]}
+    result = ingest(store=root, feeds=[source], run_id="run-m", **FAST)
+    store = Store(root)
+    rows = by_input(store.fetch_log())
+    assert sorted(rows) == sorted([site.url("feed.xml"), site.url("story3.html")])
+    assert {row["source"] for row in rows.values()} == {"harbour-wire"}
+    (article,) = store.iter_articles()
+    assert article["publisher"] == "Harbour Wire" and article["source"] == "harbour-wire"
+    assert result["new"] == 1

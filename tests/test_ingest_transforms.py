@@ -267,3 +267,118 @@ def test_article_from_text_needs_url_and_time():
         article_from_text("text", url="", source="s", retrieved_at=RETRIEVED)
     with pytest.raises(ValueError):
         article_from_text("text", url="https://p.example/", source="s", retrieved_at=None)
+
+
+# ---- urls.py ----------------------------------------------------------------------------------
+
+from transforms.feeds import compile_patterns, parse_sitemap, select_entries  # noqa: E402
+from transforms.urls import address_refusal, canonical_url, is_tracking_parameter  # noqa: E402
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("HTTPS://News.Example:443/2024/Quay-Deal?utm_source=rss&utm_medium=feed#top",
+     "https://news.example/2024/Quay-Deal"),
+    ("http://news.example:80", "http://news.example/"),
+    ("http://news.example:8080/a?b=2&a=1&fbclid=xyz&gclid=1&mc_cid=9&mc_eid=8", "http://news.example:8080/a?a=1&b=2"),
+    ("https://news.example/a?id=7&UTM_Campaign=spring", "https://news.example/a?id=7"),
+    ("https://news.example/a%20b?q=caf%C3%A9+au+lait", "https://news.example/a%20b?q=caf%C3%A9+au+lait"),
+    ("https://news.example/a?", "https://news.example/a"),
+    ("https://[2001:DB8::1]:443/x", "https://[2001:db8::1]/x"),
+    ("file:///tmp/corpus/a.txt", "file:///tmp/corpus/a.txt"),
+    ("  https://news.example/a  ", "https://news.example/a"),
+])
+def test_canonical_url(url, expected):
+    assert canonical_url(url) == expected
+    assert canonical_url(expected) == expected  # idempotent
+
+
+def test_tracking_parameters():
+    assert all(map(is_tracking_parameter, ["utm_source", "UTM_TERM", "fbclid", "gclid", "mc_cid", "_hsenc"]))
+    assert not any(map(is_tracking_parameter, ["id", "page", "q", "utmost"]))
+
+
+@pytest.mark.parametrize("address, expected", [
+    ("127.0.0.1", "loopback address"), ("::1", "loopback address"), ("10.0.0.8", "private address"),
+    ("192.168.1.1", "private address"), ("172.16.5.4", "private address"), ("169.254.169.254", "link-local address"),
+    ("fe80::1%eth0", "link-local address"), ("224.0.0.1", "multicast address"), ("0.0.0.0", "unspecified address"),
+    ("240.0.0.1", "reserved address"), ("::ffff:127.0.0.1", "loopback address"), ("100.64.0.1", "non-public address"),
+    ("93.184.216.34", None), ("2a00:1450:4001:80e::200e", None),
+])
+def test_address_refusal(address, expected):
+    assert address_refusal(address) == expected
+
+
+# ---- feeds.py: entity expansion, malformed feeds, sitemaps, include/exclude ------------------------
+
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+          b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><rss version="2.0"><channel><title>&c;</title>'
+          b'<item><title>&c;</title><link>https://q.example/a</link></item></channel></rss>')
+
+
+def test_feeds_and_sitemaps_declaring_entities_are_refused():
+    for parse in (parse_feed, parse_sitemap):
+        with pytest.raises(ValueError, match=r"^https://q\.example/x: refused, the XML declares entities"):
+            parse(LAUGHS, "https://q.example/x")
+    utf16 = LAUGHS.decode("ascii").replace('encoding="utf-8"', "").encode("utf-16")
+    with pytest.raises(ValueError, match="declares entities"):
+        parse_feed(utf16, "https://q.example/x")
+
+
+def test_malformed_feed_without_entries_is_an_error():
+    data = b"<?xml version='1.0'?><rss version='2.0'><channel><title>Broken</title><item><title>Unclosed</item></chan"
+    with pytest.raises(ValueError, match=r"^https://q\.example/rss: not a parsable RSS/Atom feed \(.+\)$"):
+        parse_feed(data, "https://q.example/rss")
+
+
+def test_malformed_feed_with_entries_gives_them():
+    data = RSS.replace(b"</channel></rss>", b"<item><title>Cut")
+    assert [e["url"] for e in parse_feed(data, "https://post.example/feeds/ports.xml")] == [
+        "https://post.example/2024/quay-deal", "https://post.example/2024/ferry"]
+
+
+SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <url><loc>https://post.example/2024/quay</loc><lastmod>2024-06-01T10:00:00+02:00</lastmod></url>
+  <url><loc> /2024/ferry </loc><lastmod>not a date</lastmod></url>
+  <url><loc>https://post.example/2024/quay</loc></url>
+  <url><loc>mailto:desk@post.example</loc></url>
+  <url></url>
+</urlset>"""
+SITEMAP_INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <sitemap><loc>https://post.example/sitemap-2024.xml</loc><lastmod>2024-07-01</lastmod></sitemap>
+</sitemapindex>"""
+
+
+def test_parse_sitemap_urlset():
+    assert parse_sitemap(SITEMAP, "https://post.example/sitemap.xml") == {"kind": "urlset", "entries": [
+        {"url": "https://post.example/2024/quay", "title": None, "published_at": "2024-06-01T08:00:00+00:00"},
+        {"url": "https://post.example/2024/ferry", "title": None, "published_at": None},
+    ]}
+
+
+def test_parse_sitemap_index():
+    assert parse_sitemap(SITEMAP_INDEX, "https://post.example/sitemap.xml") == {"kind": "sitemapindex", "entries": [
+        {"url": "https://post.example/sitemap-2024.xml", "published_at": "2024-07-01T00:00:00+00:00"}]}
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"<urlset><url><loc>https://a.example/</loc></urlset>", "not well-formed XML"),
+    (b"<html><body>moved</body></html>", r"not a sitemap \(root element <html>"),
+    (b"", "not well-formed XML"),
+    (b'<!DOCTYPE urlset [<!ENTITY x SYSTEM "file:///etc/hostname">]><urlset>&x;</urlset>', "declares entities"),
+])
+def test_parse_sitemap_errors(data, message):
+    with pytest.raises(ValueError, match=rf"^https://q\.example/sitemap\.xml: .*{message}"):
+        parse_sitemap(data, "https://q.example/sitemap.xml")
+
+
+def test_select_entries_include_and_exclude():
+    entries = [{"url": u} for u in ("https://a.example/world/1", "https://a.example/sport/2",
+                                    "https://a.example/world/live/3")]
+    kept, left = select_entries(entries, compile_patterns([r"/world/"], "src"), compile_patterns(r"/live/", "src"))
+    assert [e["url"] for e in kept] == ["https://a.example/world/1"]
+    assert len(left) == 2
+    assert select_entries(entries)[0] == entries
+    with pytest.raises(ValueError, match=r"^src: invalid regular expression '\(' \("):
+        compile_patterns(["("], "src")
