@@ -59,3 +59,33 @@ def test_demonyms_and_mistyped_countries_are_the_country(tables):
         found = {(actors[m["actor_id"]]["actor_type"], actors[m["actor_id"]]["name"])
                  for m in tables["actor_mentions"] if m["text"] == text}
         assert found == {("country", country)}, text
+
+
+def test_three_spellings_of_one_minister_are_one_actor_and_the_namesake_is_not(tables):
+    """Kestrian Energy Minister Yuri Tcharovsky is quoted in samples 20, 21 and 22 as "Yuri
+    Tcharovsky", "Iurii Charovskiy" and "Juri Tscharowski"; Pavel Tscharowski, an analyst in 22,
+    shares the surname and stays another actor; "Emil Drecka" (21) is a misspelling of Prime
+    Minister Emil Dracka; "SGA" (22) is the Sarnovian Grid Authority; places are no actors."""
+    from transforms.ids import make_id
+
+    actors = {a["actor_id"]: a for a in tables["actors"]}
+    of_text = defaultdict(set)
+    for m in tables["actor_mentions"]:
+        of_text[m["text"]].add(m["actor_id"])
+    aliases = defaultdict(set)
+    for row in tables["actor_aliases"]:
+        aliases[row["actor_id"]].add(row["alias"])
+
+    minister = make_id("actor", "person", "yuri tcharovsky")          # the spelling of the earliest article
+    assert of_text["Yuri Tcharovsky"] == of_text["Iurii Charovskiy"] == of_text["Juri Tscharowski"] == {minister}
+    assert {"Yuri Tcharovsky", "Iurii Charovskiy", "Juri Tscharowski"} <= aliases[minister]
+    assert actors[minister]["article_count"] == 3 and actors[minister]["title"] == "Energy Minister"
+    analyst = of_text["Pavel Tscharowski"]
+    assert len(analyst) == 1 and minister not in analyst
+    assert actors[next(iter(analyst))]["article_count"] == 1
+
+    assert of_text["Emil Drecka"] == of_text["Emil Dracka"]
+    assert of_text["SGA"] == of_text["Sarnovian Grid Authority"]
+    kestria = make_id("actor", "country", "kestria")
+    assert of_text["Federated Republic of Kestria"] == {kestria}
+    assert not of_text.get("Lindmoor") and not of_text.get("Varska") and not of_text.get("Greyhollow")

@@ -278,3 +278,63 @@ def test_organisation_short_form_joins_its_full_name_and_ids_stay_stable():
     assert of2[("a2", "Ostrel")] is of2[("a1", "Ostrel Energy")]
     assert of1[("a1", "Ostrel Energy")]["actor_id"] == of2[("a1", "Ostrel Energy")]["actor_id"]
     assert len(both) == 1
+
+
+# --- issue #4: spelling variants, misspellings, initials -----------------------------------------------
+
+
+def test_transliterated_spellings_are_one_person_keyed_by_the_earliest_article_and_namesakes_stay_apart():
+    t1, t2, t3 = "Yuri Tcharovsky spoke.", "Iurii Charovskiy spoke.", "Juri Tscharowski and Pavel Tscharowski spoke."
+    mentions = [_m("a1", t1, "Yuri Tcharovsky", "person", "yuri tcharovsky", title="Energy Minister"),
+                _m("a2", t2, "Iurii Charovskiy", "person", "iurii charovskiy", title="Energy Minister"),
+                _m("a3", t3, "Juri Tscharowski", "person", "juri tscharowski", title="Energy Minister"),
+                _m("a3", t3, "Pavel Tscharowski", "person", "pavel tscharowski", title="energy analyst")]
+    order = {"a1": "2026-11-27", "a2": "2026-11-28", "a3": "2026-11-29"}
+    keys = canonical_actor_keys(mentions, order)
+    assert {keys[("person", k)] for k in ("yuri tcharovsky", "iurii charovskiy", "juri tscharowski")} == {
+        ("person", "yuri tcharovsky")}
+    assert keys[("person", "pavel tscharowski")] == ("person", "pavel tscharowski")       # first names clash
+    # adding a later article with a new spelling does not rename the person
+    later = canonical_actor_keys(mentions + [_m("a4", "Yury Tcharovskij spoke.", "Yury Tcharovskij", "person",
+                                                "yury tcharovskij")], order | {"a4": "2026-12-01"})
+    assert later[("person", "yury tcharovskij")] == ("person", "yuri tcharovsky")
+    # a surname alone in a spelling of its own joins the one bearer whose title fits
+    alone = canonical_actor_keys(mentions + [_m("a5", "Charovskiy, the minister, spoke.", "Charovskiy", "person",
+                                                "charovskiy", title="minister")], order)
+    assert alone[("person", "charovskiy")] == ("person", "yuri tcharovsky")
+
+
+def test_one_letter_misspelling_merges_only_with_the_same_first_name_and_a_shared_title():
+    base = [_m("a1", "Prime Minister Emil Dracka spoke.", "Emil Dracka", "person", "emil dracka", title="Prime Minister")]
+    keys = canonical_actor_keys(base + [_m("a2", "Prime Minister Emil Drecka spoke.", "Emil Drecka", "person",
+                                           "emil drecka", title="Prime Minister")], {"a1": 1, "a2": 2})
+    assert keys[("person", "emil drecka")] == ("person", "emil dracka")
+    keys = canonical_actor_keys(base + [_m("a2", "Emil Drecka, a farmer, spoke.", "Emil Drecka", "person",
+                                           "emil drecka", title="farmer")])
+    assert keys[("person", "emil drecka")] == ("person", "emil drecka")           # no shared evidence
+    keys = canonical_actor_keys(base + [_m("a2", "Prime Minister Anna Drecka spoke.", "Anna Drecka", "person",
+                                           "anna drecka", title="Prime Minister")])
+    assert keys[("person", "anna drecka")] == ("person", "anna drecka")           # another first name
+
+
+def test_initials_join_the_organisation_and_the_state_named_in_full():
+    keys = canonical_actor_keys([
+        _m("a1", "The Sarnovian Grid Authority said so.", "Sarnovian Grid Authority", "organization", "sarnovian grid authority"),
+        _m("a2", "The SGA said so.", "SGA", "organization", "sga"),
+        _m("a3", "Sga said so.", "Sga", "organization", "sga2"),
+        _m("a4", "The Federated Republic of Kestria agreed.", "Federated Republic of Kestria", "country", "kestria"),
+        _m("a5", "The FRK government said so.", "FRK government", "organization", "frk government"),
+    ])
+    assert keys[("organization", "sga")] == ("organization", "sarnovian grid authority")
+    assert keys[("organization", "frk government")] == ("country", "kestria")
+
+
+def test_middle_initials_and_suffixes_must_agree_and_a_bare_name_between_two_stays_apart():
+    m = lambda aid, name: _mention(aid, 0, len(name), name, "person", name.lower().replace(".", ""))  # noqa: E731
+    keys = canonical_actor_keys([m("a1", "Oren K. Talbot"), m("a2", "Oren R. K. Talbot"), m("a3", "Oren Talbot"),
+                                 m("a4", "Levi Marsh Jr."), m("a5", "Levi Marsh III"), m("a6", "Ada B. Korvel"),
+                                 m("a7", "Ada Korvel")])
+    assert keys[("person", "oren k talbot")] != keys[("person", "oren r k talbot")]     # two people
+    assert keys[("person", "oren talbot")] == ("person", "oren talbot")               # which of them: not said
+    assert keys[("person", "levi marsh jr")] != keys[("person", "levi marsh iii")]
+    assert keys[("person", "ada b korvel")] == keys[("person", "ada korvel")]          # one middle initial: one person

@@ -7,9 +7,17 @@ small function that can be tested on its own:
 1. named candidates from NER (PERSON, ORG, GPE, NORP), trimmed ("the", "'s", punctuation),
    leading titles moved out of the span, typed (real countries through pycountry, fictional
    countries from GPE and demonyms, the small model's PERSON/ORG errors corrected);
+   then places that do not act are dropped (``drop_places``): a city, region or fictional name
+   that no demonym of the article backs, used as a place ("in Drysk", "the Greyhollow basin",
+   "the line between Lindmoor and Varska", a "WASHINGTON (AP) --" dateline); a real capital that
+   acts ("Paris refused", "Washington argued") is its country's government, with its ISO code;
+   a state's formal name is the state ("the Federated Republic of Kestria" -> kestria, and "the
+   FRK government" after it); bodies of states (the E.U., NATO) are organisations;
 2. titles and roles: before the name ("Finance Minister Ada Korvel", "Veldonian President
-   Tomas Ilvar": the demonym gives the affiliation) and appositive ("Lena Droz, a spokeswoman
-   for the Council");
+   Tomas Ilvar": the demonym gives the affiliation; "Kestrian Energy" cut off by the NER from
+   "Kestrian Energy Minister Juri Tscharowski" is split into the country and the title),
+   appositive ("Lena Droz, a spokeswoman for the Council") and in front ("A spokeswoman for the
+   authority, Tilde Marrow, said");
 3. person clusters: a surname-only mention joins the full name seen before it (else after it);
    a surname several people of the article share goes by its honorific ("Mrs. Doe" is not
    "John Doe") and otherwise to the bearer named first;
@@ -22,18 +30,25 @@ small function that can be tested on its own:
 5. unnamed sources that speak (``source_descriptions``): the subject of a verb of saying or the
    object of "according to" that is a common noun for people ("the announcer said": anonymous;
    "two speechwriters argued": group), a body ("the network said": organisation), a document
-   ("the report says": anonymous source), or an indefinite pronoun ("someone asked").
+   ("the report says": anonymous source), or an indefinite pronoun ("someone asked");
+   a singular definite description of a person named before ("the retired neurosurgeon",
+   "the billionaire businessman", "the former senator", "the 43-year-old") is that person when
+   the person's title, the words before the name, an appositive or an age ("Droz, 43,") hold
+   every content word of the description (``describe_person``; nobody when two people fit).
 A two- or three-word name the NER called an organisation is a person when a person's role
 stands in apposition ("Nadia Fenwright, a spokeswoman for ...") or "of the <organisation>"
 follows it ("Ilse Varnholt of the ... Association"); a name the NER called a person is an
 organisation when a company noun stands in apposition ("Brellmark Dredging, a ... company"),
-and every occurrence of that name in the article follows. An ORG entity that is a common noun
-phrase ("the development bank", "Farmers" opening a sentence) is no name: the description passes
-take it ("the bank" -> the bank named before; "the ministry", "the court" only join an
+and every occurrence of that name in the article follows; so is a capitalised name of two or more
+words ending in an organisation word ("Veldon Mining", "Brask Holdings", "the Orvel Times":
+``organisation_name``). "the company" never stands for a university, a ministry or a county.
+An ORG entity that is a common noun phrase ("the development bank", "Farmers" opening a
+sentence) is no name: the description passes take it ("the bank" -> the bank named before; "the ministry", "the court" only join an
 organisation named with that word; "the government" -> the country before it or the only one
 named just before). A one-word NORP used as a noun ("Sarnovia reopened talks") is a country.
-Across articles, ``transforms.resolve.canonical_actor_keys`` joins demonyms, surnames and
-short forms to the actor the corpus names in full.
+Across articles, ``transforms.resolve.canonical_actor_keys`` joins demonyms, surnames,
+spelling variants of full names (``spelling_key``: Tcharovsky / Charovskiy / Tscharowski),
+one-letter misspellings, short forms and initials to the actor the corpus names in full.
 
 Pronouns are not mentions: ``resolve_pronoun`` gives the quote code the nearest compatible
 antecedent mention.
@@ -47,6 +62,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from transforms import ids
+from transforms.nlp import doc_text
 
 PERSON, ORG, COUNTRY, ANON, GROUP = "person", "organization", "country", "anonymous", "group"
 NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -202,6 +218,42 @@ COUNTRY_ALIASES = {
     "cape verde": "CV", "east timor": "TL", "vatican": "VA", "palestine": "PS", "brunei": "BN",
     "uae": "AE", "emirates": "AE", "micronesia": "FM", "kosovo": "XK",
 }
+# Capitals of real countries: a capital that acts ("Paris refused", "Washington argued") stands for
+# its government (a metonym); a capital that is only a place ("talks in Paris") is no actor.
+# Left out: capitals whose name usually stands for something else (Brussels: the EU; The Hague:
+# the courts; Amsterdam: not the seat of government; Jerusalem: contested).
+CAPITALS = {
+    "washington": "US", "washington dc": "US", "washington, dc": "US", "paris": "FR", "london": "GB",
+    "berlin": "DE", "moscow": "RU", "beijing": "CN", "tokyo": "JP", "new delhi": "IN", "delhi": "IN",
+    "rome": "IT", "madrid": "ES", "ottawa": "CA", "brasilia": "BR", "canberra": "AU", "pretoria": "ZA",
+    "abuja": "NG", "nairobi": "KE", "cairo": "EG", "riyadh": "SA", "tehran": "IR", "baghdad": "IQ",
+    "damascus": "SY", "ankara": "TR", "athens": "GR", "bern": "CH", "stockholm": "SE",
+    "oslo": "NO", "copenhagen": "DK", "helsinki": "FI", "warsaw": "PL", "kyiv": "UA", "kiev": "UA",
+    "seoul": "KR", "pyongyang": "KP", "hanoi": "VN", "bangkok": "TH", "manila": "PH", "jakarta": "ID",
+    "kuala lumpur": "MY", "islamabad": "PK", "kabul": "AF", "dhaka": "BD", "abu dhabi": "AE", "doha": "QA",
+    "amman": "JO", "beirut": "LB", "tripoli": "LY", "tunis": "TN", "algiers": "DZ", "rabat": "MA",
+    "addis ababa": "ET", "kinshasa": "CD", "accra": "GH", "dakar": "SN", "harare": "ZW", "lusaka": "ZM",
+    "luanda": "AO", "maputo": "MZ", "santiago": "CL", "lima": "PE", "bogota": "CO", "caracas": "VE",
+    "havana": "CU", "lisbon": "PT", "dublin": "IE", "vienna": "AT", "prague": "CZ", "budapest": "HU",
+    "bucharest": "RO", "sofia": "BG", "belgrade": "RS", "zagreb": "HR", "astana": "KZ", "tashkent": "UZ",
+    "ulaanbaatar": "MN", "taipei": "TW", "minsk": "BY", "tbilisi": "GE", "yerevan": "AM", "baku": "AZ",
+    "khartoum": "SD", "mogadishu": "SO", "bamako": "ML", "niamey": "NE", "ndjamena": "TD",
+    "ouagadougou": "BF", "reykjavik": "IS", "tallinn": "EE", "riga": "LV", "vilnius": "LT",
+    "bratislava": "SK", "ljubljana": "SI", "sarajevo": "BA", "tirana": "AL", "nicosia": "CY",
+    "valletta": "MT", "colombo": "LK", "kathmandu": "NP", "phnom penh": "KH", "vientiane": "LA",
+    "naypyidaw": "MM", "wellington": "NZ", "mexico city": "MX", "buenos aires": "AR", "quito": "EC",
+    "montevideo": "UY", "asuncion": "PY", "la paz": "BO", "kampala": "UG", "kigali": "RW",
+    "dodoma": "TZ", "windhoek": "NA", "yaounde": "CM", "libreville": "GA", "muscat": "OM",
+    "kuwait city": "KW", "sanaa": "YE", "manama": "BH", "chisinau": "MD", "skopje": "MK",
+    "podgorica": "ME", "dushanbe": "TJ", "ashgabat": "TM", "bishkek": "KG",
+}
+# Bodies of states that the NER tags as places: organisations, never a country or a place.
+SUPRANATIONAL = {
+    "eu": "European Union", "european union": "European Union", "un": "United Nations",
+    "united nations": "United Nations", "nato": "NATO", "african union": "African Union", "au": "African Union",
+    "asean": "ASEAN", "opec": "OPEC", "imf": "International Monetary Fund", "wto": "World Trade Organization",
+    "g7": "G7", "g20": "G20", "european commission": "European Commission", "mercosur": "Mercosur",
+}
 # Suffixes of demonyms, longest first, for fictional countries ("Veldonian" -> "Veldonia").
 _DEMONYM_SUFFIXES = ("ian", "ean", "ese", "ish", "an", "i", "n")
 
@@ -230,6 +282,71 @@ def _span_text(doc, i: int, j: int) -> str:
 
 def _char_span(doc, i: int, j: int) -> tuple[int, int]:
     return doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+
+
+# --- spelling variants ----------------------------------------------------------------------
+
+# Rewrites that make the usual romanisations of one name alike (applied in order, after accents
+# are stripped): Tchaikovsky / Chaikovskiy / Tschaikowski all become "caikovski".
+_SPELLING_RULES = (
+    (re.compile(r"tsch|tch"), "ch"), (re.compile(r"sch"), "sh"), (re.compile(r"ch|cz|ts|tz"), "c"),
+    (re.compile(r"kh"), "h"), (re.compile(r"ck|q"), "k"), (re.compile(r"ph"), "f"), (re.compile(r"w"), "v"),
+    (re.compile(r"x"), "ks"), (re.compile(r"[yj]"), "i"), (re.compile(r"off?$"), "ov"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def spelling_key(word: str) -> str:
+    """A transliteration-normalised form of one name word, so that spelling variants of a name
+    meet: lower case, no accents, tsch/tch/ch/ts alike, kh = h, w = v, y = j = i, -off = -ov,
+    double letters single ("Tscharowski", "Tcharovsky", "Charovskiy" -> "carovski")."""
+    w = "".join(ch for ch in norm(word) if ch.isalpha())
+    for pattern, repl in _SPELLING_RULES:
+        w = pattern.sub(repl, w)
+    return w
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance of two short strings, capped at ``limit + 1`` (enough to tell a
+    one-letter misspelling from a different name)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return min(prev[-1], limit + 1)
+
+
+def acronym(name: str) -> str:
+    """Initials of a multi-word name without function words ("Federated Republic of Kestria" ->
+    "frk", "Sarnovian Grid Authority" -> "sga"); "" for a one-word name."""
+    words = [w for w in norm(name).split() if w not in _STOP]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+# Words of a state's formal name ("the Federated Republic of Kestria" is Kestria).
+STATE_FORM_WORDS = frozenset("""
+republic federal federated federative democratic people's peoples popular islamic socialist united kingdom
+commonwealth union principality grand duchy sultanate emirate state states confederation plurinational
+arab co-operative cooperative independent
+""".split())
+
+
+def state_short_name(name: str) -> str | None:
+    """The short name of a state given its formal name ("Federated Republic of Kestria" ->
+    "kestria"), else None."""
+    n = norm(name)
+    head, sep, tail = n.partition(" of ")
+    if not sep or not tail or not head or not all(w in STATE_FORM_WORDS for w in head.split()):
+        return None
+    tail = tail[4:] if tail.startswith("the ") else tail
+    return tail or None
 
 
 # --- countries ------------------------------------------------------------------------------
@@ -390,7 +507,8 @@ def title_before(doc, i: int) -> tuple[str | None, int | None, str | None]:
     while k >= sent_start:
         tok = doc[k]
         low = tok.lower_
-        if tok.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") and k < i - 1:
+        if tok.ent_type_ in ("ORG", "GPE", "NORP", "PERSON") and k < i - 1 \
+                and not (low in TITLE_MODIFIERS and k > sent_start and looks_like_demonym(doc[k - 1].text)):
             break          # "Brenmark Mining chief executive": the company is not part of the title
         if low in ROLE_WORDS or low in TITLE_MODIFIERS or low in HONORIFICS:
             gender = gender or _gender_of_word(low)
@@ -410,7 +528,7 @@ def title_before(doc, i: int) -> tuple[str | None, int | None, str | None]:
     affiliation = None
     if k >= sent_start:
         tok = doc[k]
-        if tok.ent_type_ in ("NORP", "GPE"):
+        if tok.ent_type_ in ("NORP", "GPE") or (tok.is_title and looks_like_demonym(tok.text) and tok.ent_type_ != "PERSON"):
             affiliation = k
         elif tok.text in _POSS and k - 1 >= sent_start and doc[k - 1].ent_type_ in ("GPE", "NORP", "ORG"):
             affiliation = k - 1
@@ -459,6 +577,24 @@ def title_after(doc, i: int, j: int) -> tuple[str | None, int | None]:
             affiliation = tok.i
             break
     return _span_text(doc, start, role.i + 1), affiliation
+
+
+def title_in_front(doc, c) -> str | None:
+    """A role the name stands in apposition to, before it: "A spokeswoman for the authority,
+    Tilde Marrow, said" -> "spokeswoman"."""
+    root = c.j - 1
+    for tok in doc[c.i:c.j]:
+        if not (c.i <= tok.head.i < c.j) or tok.head.i == tok.i:
+            root = tok.i
+            break
+    head = doc[root].head
+    if doc[root].dep_ != "appos" or head.i >= c.i or head.lower_ not in ROLE_WORDS:
+        return None
+    start = head.i
+    while start - 1 >= 0 and doc[start - 1].dep_ in ("amod", "compound") and doc[start - 1].head.i == head.i \
+            and doc[start - 1].ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
+        start -= 1
+    return _span_text(doc, start, head.i + 1)
 
 
 # Common English given names whose bearers are nearly all of one gender: a prior for "he"/"she"
@@ -546,6 +682,8 @@ def entity_candidates(doc) -> list[_Cand]:
         if i >= j:
             continue
         title, affiliation, label = None, None, ent.label_
+        if _demonym_with_portfolio(doc, i, j):
+            j, label = i + 1, "NORP"        # "Kestrian Energy" of "Kestrian Energy Minister Juri Tscharowski"
         if label in ("PERSON", "ORG"):
             i2, title, dem = split_leading_title(doc, i, j)
             if i < i2 < j:
@@ -558,6 +696,14 @@ def entity_candidates(doc) -> list[_Cand]:
             c.extra["affiliation_token"] = affiliation
         out.append(c)
     return out
+
+
+def _demonym_with_portfolio(doc, i: int, j: int) -> bool:
+    """An entity that is a demonym plus the start of a title the NER cut off ("Kestrian Energy"
+    before "Minister Juri Tscharowski"): the demonym is the country, the rest is the title."""
+    if j - i < 2 or j >= len(doc) or not looks_like_demonym(doc[i].text) or not doc[i].is_title:
+        return False
+    return all(t.lower_ in TITLE_MODIFIERS for t in doc[i + 1:j]) and doc[j].lower_ in ROLE_WORDS
 
 
 def _common_noun_phrase(doc, i: int, j: int) -> bool:
@@ -590,6 +736,9 @@ def speaker_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
             while i - 1 >= 0 and doc[i - 1].dep_ == "compound" and doc[i - 1].head.i == subj.i and doc[i - 1].pos_ == "PROPN":
                 i -= 1
             j = subj.i + 1
+            while i < j - 2 and (_is_role_token(doc[i]) or doc[i].lower_ in TITLE_MODIFIERS
+                                 or (looks_like_demonym(doc[i].text) and doc[i].is_title)):
+                i += 1        # "Kestrian Energy Minister Iurii Charovskiy told": the title is no name
             names = doc[i:j]
             if not 2 <= len(names) <= 3 or any(k in covered for k in range(i, j)) \
                     or not all(t.is_title and t.is_alpha for t in names) \
@@ -621,7 +770,8 @@ def transcript_labels(text: str) -> list[tuple[int, int]]:
 def label_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
     """Transcript speaker labels the NER missed ("PENCE: ..."), when the label names a person of
     the article (a full name's last or first word) or opens two paragraphs or more."""
-    labels = transcript_labels(doc.text)
+    text = doc_text(doc)
+    labels = transcript_labels(text)
     if not labels:
         return []
     covered = set()
@@ -634,13 +784,13 @@ def label_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
             person_words.add(norm(doc[c.i].text))
     counts: dict[str, int] = {}
     for a, b in labels:
-        counts[norm(doc.text[a:b])] = counts.get(norm(doc.text[a:b]), 0) + 1
+        counts[norm(text[a:b])] = counts.get(norm(text[a:b]), 0) + 1
     out = []
     for a, b in labels:
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is None or any(k in covered for k in range(span.start, span.end)):
             continue
-        n = norm(doc.text[a:b])
+        n = norm(text[a:b])
         if n in _LABEL_STOP or not (n.split()[-1] in person_words or counts[n] >= 2):
             continue
         out.append(_Cand(span.start, span.end, "", label="PERSON"))
@@ -653,6 +803,169 @@ _LABEL_STOP = frozenset("""
 update correction note editor's note editors note photo video watch read more related breaking exclusive byline
 previously look email source sources disclaimer warning advertisement ad q a
 """.split()) | frozenset({"editor's note", "read more", "short reads"})
+
+
+# Prepositions after which a name is where something happens, not who acts ("talks in Drysk").
+_LOCATIVE_PREPS = frozenset("""
+in at near outside inside into across around through throughout within off towards toward via over under
+along beside beyond onto from
+""".split())
+# Nouns after "of" that make the name a place ("the port of Saltreach", "the border town of Varska").
+PLACE_NOUNS = frozenset("""
+port city town village capital centre center region province district county basin ridge river valley hills
+hill mountains mountain coast shore bay island islands lake sea field fields flats plain plains mine mines
+harbour harbor border suburb suburbs outskirts area zone streets street square airport station state
+""".split())
+# Nouns of deals: a name before one is a party ("the Taluna deal"), not a place.
+DEAL_NOUNS = frozenset("deal agreement contract pact accord treaty loan offer proposal talks negotiation".split())
+# Words after which "from X" names the other party of a deal ("imports from Kestria").
+_FROM_PARTY_LEMMAS = frozenset("""
+buy purchase import imports borrow receive obtain get order request demand seek bid offer loan loans aid
+support pressure funding financing credit supply supplies delivery deliveries
+""".split())
+# Nouns of links between places ("the line between Lindmoor and Varska").
+_ROUTE_NOUNS = frozenset("line lines road roads railway rail route border pipeline cable bridge corridor link".split())
+# Verbs of motion: "to" after them is where ("travelled to Telvadra"), not whom ("a loan to Sarnovia").
+_MOTION_LEMMAS = frozenset("""
+travel go come return fly move drive head sail ship deliver send carry bring visit trip journey flight
+""".split())
+
+
+def _span_root(doc, c: "_Cand"):
+    """The token of a candidate's span whose head lies outside it."""
+    for tok in doc[c.i:c.j]:
+        if not (c.i <= tok.head.i < c.j) or tok.head.i == tok.i:
+            return tok
+    return doc[c.j - 1]
+
+
+def is_place_use(doc, c: "_Cand") -> bool:
+    """A name used as a place, not as an actor: the object of a locative preposition ("in Drysk",
+    "travelled to Telvadra"), "of" after a place noun ("the port of Saltreach"), or a modifier of
+    a place noun ("the Greyhollow basin", "the Varska hills")."""
+    if is_dateline(doc, c):
+        return True
+    root = _span_root(doc, c)
+    while root.dep_ == "conj" and root.head.i < root.i:     # "between Lindmoor and Varska"
+        root = root.head
+    head = root.head
+    if root.dep_ == "pobj" and head.i != root.i:
+        low = head.lower_
+        if low == "from" and head.head.lemma_.lower() in _FROM_PARTY_LEMMAS:
+            return False           # "buy electricity from Taluna": a party, not a place
+        if low in _LOCATIVE_PREPS:
+            return True
+        if low == "between" and head.head.lower_ in PLACE_NOUNS | _ROUTE_NOUNS:
+            return True
+        if low == "to" and head.head.pos_ in ("VERB", "NOUN") and head.head.lemma_.lower() in _MOTION_LEMMAS:
+            return True
+        if low == "of" and head.head.lower_ in PLACE_NOUNS:
+            return True
+        return False
+    if root.dep_ in ("compound", "amod", "nmod") and head.i >= c.j and head.lower_ in PLACE_NOUNS \
+            and head.lower_ not in _STATE_NOUNS:
+        return True
+    if root.dep_ == "appos" and head.lower_ in PLACE_NOUNS:
+        return True
+    return False
+
+
+_DATELINE_MARKS = frozenset({"(", "—", "―", "–", "-", "--", ","})
+
+
+def is_dateline(doc, c: "_Cand") -> bool:
+    """A place in capitals opening a paragraph before a dash or "(AP)": "WASHINGTON (AP) — ..."."""
+    at_start = c.i == 0 or "\n" in doc[c.i - 1].whitespace_ or "\n" in doc[c.i - 1].text
+    text = _span_text(doc, c.i, c.j)
+    return at_start and text.isupper() and c.j < len(doc) and doc[c.j].text in _DATELINE_MARKS
+
+
+def _place_modifier(doc, c: "_Cand") -> bool:
+    """A one-word "person" that is a place: "the Oskel ridge", "the mines in Greyhollow"."""
+    root = _span_root(doc, c)
+    while root.dep_ == "conj" and root.head.i < root.i:
+        root = root.head
+    if root.dep_ in ("compound", "amod", "nmod") and root.head.i >= c.j and root.head.lower_ in PLACE_NOUNS:
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ == "between":
+        return root.head.head.lower_ in PLACE_NOUNS | _ROUTE_NOUNS
+    # "the mines in Greyhollow" (a "person"); an organisation "in Congress" stays an actor
+    return c.label == "PERSON" and root.dep_ == "pobj" and root.head.lower_ in ("in", "at", "near", "on")
+
+
+def _modifier_of_noun(doc, c: "_Cand") -> bool:
+    """The name modifies a common noun after it ("the Amberfall administrative court", "the
+    Amberfall consultancy"): a place name, not the actor."""
+    root = _span_root(doc, c)
+    head = root.head
+    return root.dep_ in ("compound", "amod", "nmod") and head.i >= c.j and head.pos_ == "NOUN" \
+        and head.lower_ not in _STATE_NOUNS and head.lower_ not in ROLE_WORDS and head.lower_ not in TITLE_MODIFIERS \
+        and head.lower_ not in ORG_HEADS and head.lemma_.lower() not in DEAL_NOUNS
+
+
+def _names_a_thing(doc, c: "_Cand") -> bool:
+    """A capital that names something after it ("the Paris accord", "a Washington event",
+    "Washington-based"): the place, not the government; "the Paris government" is the state."""
+    root = _span_root(doc, c)
+    head = root.head
+    if c.j < len(doc) and doc[c.j].text == "-":
+        return True
+    return root.dep_ in ("compound", "amod", "nmod", "npadvmod") and head.i >= c.j and head.lower_ not in _STATE_NOUNS
+
+
+def capital_of(text: str) -> str | None:
+    """ISO code of the country whose capital ``text`` names ("Paris" -> "FR"), else None."""
+    return CAPITALS.get(norm(text))
+
+
+def drop_places(doc, cands: list["_Cand"], backed: set[str]) -> list["_Cand"]:
+    """Places that are not actors: a name that is no known country (a city, a region, a
+    fictional name without a demonym in the article) and that every occurrence uses as a place
+    ("in Drysk", "the Greyhollow basin"). A name that acts anywhere in the article ("Paris
+    refused") stays, and a capital that acts is its country's government."""
+    candidates = [c for c in cands if c.actor_type in (COUNTRY, ORG, PERSON) and c.label in ("GPE", "ORG", "PERSON")]
+    by_name: dict[str, list[_Cand]] = {}
+    for c in candidates:
+        by_name.setdefault(norm(_span_text(doc, c.i, c.j)), []).append(c)
+    drop = set()
+    for name, occurrences in by_name.items():
+        first = occurrences[0]
+        kind = _place_kind(first, name, backed)
+        if kind is None:
+            continue
+        if kind == "modifier":
+            if all(_place_modifier(doc, c) for c in occurrences):
+                drop.update(id(c) for c in occurrences)
+            continue
+        code = capital_of(name) if kind == "capital" else None
+        places = sum(is_place_use(doc, c) for c in occurrences)
+        if kind == "place" and 2 * places >= len(occurrences):
+            drop.update(id(c) for c in occurrences)      # mostly a place: its other uses are metonyms or misparses
+            continue
+        for c in occurrences:
+            if is_place_use(doc, c) or (kind == "place" and _modifier_of_noun(doc, c)) \
+                    or (kind == "capital" and _names_a_thing(doc, c)):
+                drop.add(id(c))
+            elif code:
+                c.actor_type, c.country_code, c.key, c.name = COUNTRY, code, code, _country_name(code)
+    return [c for c in cands if id(c) not in drop]
+
+
+def _place_kind(c: "_Cand", name: str, backed: set[str]) -> str | None:
+    """"capital", "place" or None (not a place name): what a typed candidate's name may be."""
+    if c.actor_type == COUNTRY and c.country_code and c.key == c.country_code or name in SUPRANATIONAL:
+        return None                                   # a real country (or its demonym), the E.U.
+    if capital_of(name) and c.label in ("GPE", "ORG"):
+        return "capital"
+    if c.label != "NORP" and c.actor_type == COUNTRY and not c.country_code and name not in backed \
+            and c.key == name and not state_short_name(name) and not looks_like_demonym(name) \
+            and not (len(name) <= 4 and " " not in name):      # "VA", "FRK": initials, not a place
+        return "place"                                # a fictional name no demonym backs
+    if c.label == "GPE" and c.actor_type == ORG:
+        return "place"                                # a subdivision or a county: local government if it acts
+    if c.label in ("PERSON", "ORG") and c.j - c.i == 1 and c.actor_type in (PERSON, ORG):
+        return "modifier"                             # "the Greyhollow basin" tagged a person
+    return None
 
 
 def type_candidates(doc, cands: list[_Cand]) -> None:
@@ -674,6 +987,9 @@ def type_candidates(doc, cands: list[_Cand]) -> None:
     for c in cands:
         text = _span_text(doc, c.i, c.j)
         n = norm(text)
+        if n in SUPRANATIONAL and c.label in ("GPE", "ORG", "NORP"):
+            c.actor_type, c.key, c.name = ORG, norm(SUPRANATIONAL[n]), SUPRANATIONAL[n]
+            continue            # "the E.U.": an organisation of states, not a country
         code = country_code(text)
         if code is None and c.label in ("NORP", "PERSON", "ORG") and c.j - c.i <= 2:
             code = demonym_code(text) if c.label != "ORG" else None
@@ -691,9 +1007,12 @@ def type_candidates(doc, cands: list[_Cand]) -> None:
             sub = subdivision_country(text)
             if sub and n not in fictional:
                 c.actor_type, c.country_code, c.key, c.name = ORG, sub, n, text
-            else:
-                c.actor_type, c.key, c.name = COUNTRY, n, text
+            else:            # "the Federated Republic of Kestria" is Kestria
+                c.actor_type, c.key, c.name = COUNTRY, state_short_name(text) or n, text
             continue
+        if c.label == "ORG" and _formal_initials(doc, cands, n):
+            c.actor_type, c.key, c.name = COUNTRY, _formal_initials(doc, cands, n), text
+            continue            # "the FRK government": the initials of a state named in full
         if n in fictional:      # "Veldonia" mis-tagged ORG/PERSON
             c.actor_type, c.key, c.name = COUNTRY, n, text
             continue
@@ -717,7 +1036,10 @@ def type_candidates(doc, cands: list[_Cand]) -> None:
                 c.actor_type, c.key, c.name = GROUP, n, text
             continue
         c.actor_type = PERSON if c.label == "PERSON" else ORG
-        if c.actor_type == ORG and (_person_by_apposition(doc, c) or _person_of_org(doc, c)):
+        if c.actor_type == PERSON and organisation_name(doc, c):
+            c.actor_type, c.label = ORG, "ORG"
+            c.extra["retyped"] = True
+        elif c.actor_type == ORG and (_person_by_apposition(doc, c) or _person_of_org(doc, c)):
             c.actor_type, c.label = PERSON, "PERSON"
             c.extra["retyped"] = True
         elif c.actor_type == PERSON and c.title is None and _org_by_apposition(doc, c):
@@ -730,6 +1052,45 @@ def type_candidates(doc, cands: list[_Cand]) -> None:
         t = retyped.get(norm(_span_text(doc, c.i, c.j))) if c.actor_type in (PERSON, ORG) else None
         if t and t != c.actor_type:
             c.actor_type, c.label = t, ("PERSON" if t == PERSON else "ORG")
+
+
+# Last words that make a capitalised name an organisation's ("Veldon Mining", "Orvel Times").
+# Newspaper words are also surnames ("Marjorie Post"): they need "the" before the name ("the Orvel Times").
+NEWSPAPER_WORDS = frozenset("times post journal herald tribune gazette telegraph news chronicle courier".split())
+ORG_LAST_WORDS = ORG_NAME_WORDS | NEWSPAPER_WORDS | frozenset("""
+holdings bank group ministry council party agency foundation association institute network airways railways
+shipping logistics pharmaceuticals
+""".split())
+
+
+def organisation_name(doc, c: _Cand) -> bool:
+    """A name the NER called a person is an organisation's when it is capitalised, has two or
+    more words, ends in an organisation word ("Veldon Mining", "Brask Holdings"; a newspaper's
+    word only after "the": "the Orvel Times") and neither a title, an honorific nor a common
+    given name makes it a person's."""
+    words = [t for t in doc[c.i:c.j] if not t.is_punct]
+    if len(words) < 2 or not all(t.text[:1].isupper() for t in words) or c.title is not None:
+        return False
+    if c.i > 0 and doc[c.i - 1].lower_.rstrip(".") in {h.rstrip(".") for h in HONORIFICS}:
+        return False
+    last = words[-1].lower_
+    if last in NEWSPAPER_WORDS and not (c.i > 0 and doc[c.i - 1].lower_ == "the"):
+        return False
+    return last in ORG_LAST_WORDS and name_gender(words[0].text) is None
+
+
+def _formal_initials(doc, cands: list[_Cand], n: str) -> str | None:
+    """The short name of the state whose formal name, given in this article, has the initials
+    ``n`` ("frk", "frk government" -> "kestria"), else None."""
+    words = n.split()
+    if not words or not all(w in ("government", "state", "authorities", "administration") for w in words[1:]):
+        return None
+    for c in cands:
+        if c.label == "GPE":
+            form = _span_text(doc, c.i, c.j)
+            if state_short_name(form) and acronym(form) == words[0]:
+                return state_short_name(form)
+    return None
 
 
 def _person_by_apposition(doc, c: _Cand) -> bool:
@@ -800,6 +1161,8 @@ def attach_titles(doc, cands: list[_Cand], by_token: dict[int, _Cand]) -> None:
                 title, aff_tok3 = title_after(doc, c.i, c.j)
                 if title:
                     c.title, aff_tok = title, aff_tok if aff_tok is not None else aff_tok3
+            if c.title is None:
+                c.title = title_in_front(doc, c)
         if c.i > 0 and doc[c.i - 1].lower_ in HONORIFICS:
             c.extra["gender"] = "f" if doc[c.i - 1].lower_ in HONORIFICS_F else "m"
         if c.title and "gender" not in c.extra:
@@ -982,7 +1345,7 @@ def propagate_names(doc, cands: list[_Cand], taken: list[bool]) -> list[_Cand]:
         for toks, c in sorted(options, key=lambda o: -len(o[0])):
             e = k + len(toks)
             if e <= n and all(doc[k + m].text == toks[m] for m in range(len(toks))) and not any(taken[k:e]) \
-                    and (len(toks) > 1 or tok.pos_ == "PROPN"):
+                    and (len(toks) > 1 or tok.pos_ == "PROPN" or tok.pos_ == "NOUN" and tok.is_title and c.actor_type == PERSON):
                 hit = (e, c)
                 break
         if hit is None:
@@ -1105,6 +1468,8 @@ def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by
         if det in _DEFINITE:
             words = [w for w in norm(descriptor).split() if w]
             target = _resolve_definite(doc, tok, words, anon, plural, anon_seen, persons, person_starts, titles_of)
+            if target is None and not plural:
+                target = describe_person(doc, tok, cands)
             if target is not None:
                 c = _Cand(start, tok.i + 1, target.actor_type, label="role", key=target.key, name=target.name,
                           country_code=target.country_code, head=target.head, plural=target.plural)
@@ -1248,12 +1613,23 @@ def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bo
     for head in _source_heads(doc):
         if taken[head.i] or head.lower_ in PRONOUNS:
             continue
+        if head.lower_ in ROLE_WORDS and any(ch.dep_ == "appos" and by_token.get(ch.i) is not None
+                                             and by_token[ch.i].actor_type == PERSON for ch in head.children):
+            continue           # "A spokeswoman for the authority, Tilde Marrow, said": the person speaks
         low = head.lemma_.lower()
         if head.lower_ in _INDEFINITE_SOURCES and head.pos_ in ("PRON", "NUM", "ADJ", "DET", "NOUN"):
             plural = _INDEFINITE_SOURCES[head.lower_]
             out.append(_Cand(head.i, head.i + 1, GROUP if plural else ANON, label="anon",
                              key=f"{article_id}:{head.lower_}:{head.i}", name=head.text, head=head.lower_, plural=plural))
             taken[head.i] = True
+            continue
+        person = describe_person(doc, head, cands)
+        if person is not None:         # "the retired neurosurgeon said": the person introduced before
+            start = _description_start(doc, head)
+            out.append(_Cand(start, head.i + 1, PERSON, label="role", key=person.key, name=person.name,
+                             country_code=person.country_code, title=_span_text(doc, start, head.i + 1)))
+            for m in range(start, head.i + 1):
+                taken[m] = True
             continue
         if head.pos_ != "NOUN":
             continue
@@ -1288,6 +1664,121 @@ def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bo
     return out
 
 
+# --- descriptions of a person named before ("the retired neurosurgeon", "the 43-year-old") -----
+
+_PERSON_REACH = 3000          # characters back that "the 43-year-old" may look for its person
+_AGE_RE = re.compile(r"(\d{1,3})-year-old$")
+_APPOSITIVE_AGE_RE = re.compile(r"[ \t]*,[ \t]*(\d{1,3})[ \t]*[,.;]")       # "Lena Droz, 43, said"
+_APPOSITIVE_TOKENS = 10
+# Abbreviated titles and the role word a description uses for them ("Sen. Ilvar" ... "the senator").
+TITLE_ABBREVIATIONS = {
+    "sen": "senator", "sen.": "senator", "rep": "representative", "rep.": "representative",
+    "gov": "governor", "gov.": "governor", "pres": "president", "pres.": "president", "gen": "general",
+    "gen.": "general", "dr": "doctor", "dr.": "doctor", "prof": "professor", "prof.": "professor",
+    "ceo": "executive", "congressman": "representative", "congresswoman": "representative",
+}
+# Words of a description that say nothing about which person it is.
+# "former" is kept: "the former senator" is not a sitting one.
+_DESCRIPTION_FILLER = (TITLE_MODIFIERS - {"former"}) | _DEFINITE | frozenset({"a", "an", "retired", "longtime", "veteran", "self-described",
+                                                             "young", "old", "elderly", "outspoken", "embattled"})
+
+
+def _description_start(doc, head) -> int:
+    """First token of a description ending at ``head``: its determiner and modifiers."""
+    start = head.left_edge.i
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start
+
+
+def _age_of_description(doc, head) -> str | None:
+    """"43" for "the 43-year-old" (tokens 43 - year - old), else None."""
+    start = _description_start(doc, head)
+    m = _AGE_RE.search(doc_text(doc)[doc[start].idx:head.idx + len(head)])
+    return m.group(1) if m else None
+
+
+def _words_describing(doc, c: "_Cand") -> set[str]:
+    """Lower-case words that describe a named person where it is named: its title, the common
+    nouns and adjectives right before the name ("billionaire businessman Tomas Ilvar"), an
+    appositive ("Lena Droz, a retired neurosurgeon,"), and an age ("Droz, 43,": "43")."""
+    words = set(norm(c.title or "").split())
+    k = c.i - 1
+    while k >= 0 and c.i - k <= 4 and doc[k].pos_ in ("NOUN", "ADJ", "PROPN", "NUM") and not doc[k].is_punct:
+        words.add(doc[k].lower_)
+        k -= 1
+    age = _APPOSITIVE_AGE_RE.match(doc_text(doc), doc[c.j - 1].idx + len(doc[c.j - 1]))
+    if age:
+        words.add(age.group(1))
+    elif c.j < len(doc) and doc[c.j].text == ",":
+        words.update(t.lower_ for t in _appositive_phrase(doc, c.j + 1))
+    return {TITLE_ABBREVIATIONS.get(w, w) for w in words} | words
+
+
+_APPOSITIVE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM"})
+
+
+def _appositive_phrase(doc, k: int) -> list:
+    """The noun phrase that opens at token ``k`` after a name and its comma ("a retired
+    neurosurgeon" in "Droz, a retired neurosurgeon from Harwick,"): its words up to the first
+    that is not part of a noun phrase, which must be punctuation, a preposition or a conjunction,
+    so that a clause ("Droz, who called the senator ...", "after Droz, the minister spoke")
+    describes nobody."""
+    out = []
+    for tok in doc[k:k + _APPOSITIVE_TOKENS]:
+        if tok.pos_ not in _APPOSITIVE_POS and tok.text not in ("-", "’s", "'s"):
+            break
+        out.append(tok)
+    end = k + len(out)
+    closed = end < len(doc) and (doc[end].is_punct or doc[end].pos_ in ("ADP", "CCONJ"))
+    return out if out and out[0].pos_ != "PROPN" and closed else []    # not "Droz, the minister said"
+
+
+def _description_clue(doc, head) -> tuple[set[str], str | None]:
+    """What a definite description says of its person: its content words (head noun and
+    distinctive modifiers: "billionaire", "businessman") and the gender its head gives."""
+    age = _age_of_description(doc, head)
+    if age:
+        return {age}, None
+    start = _description_start(doc, head)
+    words = {t.lower_ for t in doc[start:head.i + 1] if t.is_alpha and t.lower_ not in _DESCRIPTION_FILLER}
+    return words, _gender_of_word(head.lower_)
+
+
+def describe_person(doc, head, cands: list["_Cand"]) -> "_Cand | None":
+    """The named person a singular definite description stands for, or None.
+
+    "the retired neurosurgeon", "the billionaire businessman", "the former senator",
+    "the 43-year-old": the most recent person before it, within ``_PERSON_REACH``, whose
+    title, words before the name, appositive or age share the description's content words
+    (all of them), and whose gender does not clash. Null rather than a guess: when the most
+    recent such person shares the sentence with another compatible one, nobody is chosen.
+    """
+    if head.tag_ in ("NNS", "NNPS") or _determiner(head) != "the" or head.lemma_.lower() in DOCUMENT_HEADS:
+        return None
+    if not (_human_noun(head) or _age_of_description(doc, head)):
+        return None
+    clue, gender = _description_clue(doc, head)
+    if not clue:
+        return None
+    lo = head.idx - _PERSON_REACH
+    described: dict[str, set[str]] = {}
+    latest: dict[str, "_Cand"] = {}
+    for c in sorted((c for c in cands if c.actor_type == PERSON and c.key and c.j <= head.i
+                     and doc[c.i].idx >= lo), key=lambda c: c.i):
+        described.setdefault(c.key, set()).update(_words_describing(doc, c))
+        latest[c.key] = c
+    compatible = [latest[k] for k, words in described.items() if clue <= words
+                  and (gender is None or latest[k].extra.get("gender", gender) == gender)]
+    if not compatible:
+        return None
+    compatible.sort(key=lambda c: c.i)
+    best = compatible[-1]
+    if len(compatible) > 1 and doc[compatible[-2].i].sent.start == doc[best.i].sent.start:
+        return None            # two people fit equally well: null is better than wrong
+    return best
+
+
 # Descriptions that may stand for any organisation named just before ("the company").
 _GENERIC_ORG_DESCRIPTIONS = frozenset("company firm corporation consortium group organization organisation".split())
 
@@ -1299,6 +1790,11 @@ def _government_country(doc, head, cands: list[_Cand], by_token) -> _Cand | None
         c = by_token.get(child.i)
         if c is not None and c.actor_type == COUNTRY and c.key:
             return c
+        if child.is_upper and len(child.text) >= 2:     # "the FRK government": initials of a formal name
+            for c in cands:
+                if c.actor_type == COUNTRY and c.key and c.label == "GPE" \
+                        and acronym(_span_text(doc, c.i, c.j)) == child.lower_ and state_short_name(_span_text(doc, c.i, c.j)):
+                    return c
     countries = sorted((c for c in cands if c.actor_type == COUNTRY and c.key), key=lambda c: c.i)
     return _resolve_org_description(doc, head, [], countries)
 
@@ -1317,8 +1813,30 @@ def _resolve_org_description(doc, tok, orgs: list[_Cand], countries: list[_Cand]
     for c in reversed(recent):
         if tok.lower_ in norm(c.name or "").split():
             return c
-    # "the ministry", "the court": only an organisation named with that word; "the company": the latest one
-    return recent[-1] if tok.lower_ in _GENERIC_ORG_DESCRIPTIONS else None
+    # "the ministry", "the court": only an organisation named with that word; "the company": the latest
+    # organisation that may be one (not "New York University", not a place acting as a government)
+    if tok.lower_ not in _GENERIC_ORG_DESCRIPTIONS:
+        return None
+    return next((c for c in reversed(recent) if _may_be_described_as(c, tok.lower_)), None)
+
+
+# Last words of organisations that are not companies, firms or business groups.
+NOT_COMPANY_WORDS = frozenset("""
+university college school institute academy ministry department council commission committee court
+parliament assembly senate congress party union agency authority administration government police army
+church foundation association society times post journal herald tribune gazette telegraph news network
+program programme office center centre reserve
+""".split())
+_COMPANY_DESCRIPTIONS = frozenset({"company", "firm", "corporation", "consortium"})
+
+
+def _may_be_described_as(c: "_Cand", word: str) -> bool:
+    """Whether "the <word>" ("the company", "the group") may stand for organisation ``c``: never
+    a place acting as its government; "company"/"firm" never a university, ministry, party…"""
+    last = norm(c.name or "").rsplit(" ", 1)[-1]
+    if c.label == "GPE" or last in _LOCAL_PLACE_WORDS:
+        return False
+    return not (word in _COMPANY_DESCRIPTIONS and last in NOT_COMPANY_WORDS)
 
 
 def _resolve_definite(doc, tok, words, anon, plural, anon_seen, persons, person_starts, titles_of):
@@ -1354,6 +1872,9 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     cands.extend(speaker_candidates(doc, cands))
     cands.extend(label_candidates(doc, cands))
     type_candidates(doc, cands)
+    kept = drop_places(doc, cands, {c.key for c in cands if c.actor_type == COUNTRY and c.key != norm(_span_text(doc, c.i, c.j))})
+    places = [c for c in cands if all(c is not k for k in kept)]
+    cands = kept
     by_token: dict[int, _Cand] = {}
     for c in cands:
         for k in range(c.i, c.j):
@@ -1363,7 +1884,7 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     cluster_persons(doc, cands)
     cluster_orgs(doc, cands)
     taken = [False] * len(doc)
-    for c in cands:
+    for c in cands + places:          # a place stays a place: no later pass makes it an actor
         for k in range(c.i, c.j):
             taken[k] = True
     added = propagate_names(doc, cands, taken)
