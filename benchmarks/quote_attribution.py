@@ -21,9 +21,9 @@ SHARED = ROOT.parent / "shared" / "bench"
 
 
 def bare_spacy_rate(texts: list[str], model: str, batch_size: int) -> tuple[float, float]:
-    from transforms.nlp import load_model
+    from transforms.nlp import load_stock_model
 
-    nlp = load_model(model)
+    nlp = load_stock_model(model)  # the package's pipeline untouched: "bare spaCy"
     started = time.perf_counter()
     words = 0
     for doc in nlp.pipe(texts, batch_size=batch_size):
@@ -61,6 +61,7 @@ def main(argv=None) -> int:
         if args.errors:
             cmd += ["--errors", str(args.errors)]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()
+        quoted = {json.loads(line)["file"] for line in quotes.read_text(encoding="utf-8").splitlines() if line.strip()}
     for line in out[:-1]:
         print(line)
     figures = json.loads(out[-1])
@@ -68,6 +69,8 @@ def main(argv=None) -> int:
     print(f"\nPolNeAR {args.split}: {figures['articles']} articles, {figures['system_quotes']} system quotes")
     for key in ("precision", "recall_direct", "recall_indirect", "recall", "f1", "speaker_accuracy"):
         print(f"  {key:18} {figures[key]:.3f}")
+    silent = len(list((gold / "text").glob("*.txt"))) - len(quoted)
+    print(f"  articles without a system quote  {silent} (none found, or merged by dealwire as a duplicate of another input)")
     print(f"  dealwire extract wall time  {wall:.1f} s ({len(texts) / wall:.1f} articles/s, incl. model load and resolve)")
     print(f"  bare spaCy nlp.pipe         {bare_articles:.1f} articles/s, {bare_words:.0f} words/s")
     return 0

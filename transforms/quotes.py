@@ -20,10 +20,13 @@
    on/for" urges rather than names.
 3. ``indirect_candidates``: reported speech without marks from the dependency parse (the
    ccomp of a verb of saying; "according to X"), with token fallbacks for "..., X said." and
-   "X said (that) ..." when the parse has no ccomp, and "<part>, X said, <part>" (one row per part).
+   "X said (that) ..." when the parse has no ccomp, and "<part>, X said, <part>" (one row per part);
+   what an actor vowed, promised, pledged, urged or threatened "to ..." and what it "called for".
 4. merge: a reported clause that is the quoted text itself is dropped (the direct quote
    stays); a reported clause that holds a quoted fragment, or into which a quote opens,
-   becomes one "mixed" row spanning the clause and the quote.
+   becomes one "mixed" row spanning the clause and the quote; but a quote that is a sentence of
+   its own and ends the clause ("X said he agreed and added, “We sign today.”") stays direct and
+   the clause ends before it.
 5. speakers: the subject of the cue verb ("X said", "said X", "X, the minister, said"), the
    antecedent of a pronoun subject, the anonymous mention of "the official", a name after a
    dash (“...” ― Jane Doe), an unnamed source the actor pass made of the subject ("the
@@ -36,16 +39,25 @@
    own (“...,” she said, adding “...”), takes the speaker of the previous part of its chain,
    of the previous quote of its paragraph (unless another actor is the subject of a main
    clause in between), or, standing alone in its paragraph, of the quote that ends the
-   previous paragraph. A cue whose subject names nobody keeps the speaker empty.
-   Pronouns prefer the subjects of main clauses as antecedents.
+   previous paragraph. A cue whose subject names no actor keeps the actor empty.
+   Pronouns prefer the subjects of main clauses as antecedents; a relative "who" speaks for the
+   noun its clause describes; "issued a statement saying" for whoever issued it. Verbs of
+   speaking in a manner ("barked") and verb + particle ("pointed out") are cues; so is a verb of
+   saying the small model tagged as a noun after a quote (“...,” the two write).
+6. the speaker as written: ``speaker_text`` is ``text[speaker_start:speaker_end]``, the mention
+   nearest the quote: a pronoun or "who" where it stands (its antecedent gives the mention and
+   actor), else the actor's mention. A subject that names no actor ("those surveyed", “...,”
+   asked the boy) is kept as written with no mention: a speaker without an actor, never a guessed one.
 
 Spans: a direct row is the text inside the marks (whitespace inside « » trimmed). Interrupted
 quotes (“A,” she said, “B.”) give one row per part, each with the speaker; so do the parts of
 a multi-paragraph quote (each row stays inside one paragraph). A mixed row is the reported
 content with its marks: the clause ("the agreement was “a fair deal”") or, after a calling
 verb, the object and the quoted words ("the plan “short-sighted”"); a mixed quote the
-syntax governs directly ("said “no”") keeps the inner span. An indirect row is the reported
-clause without "that" and without the final punctuation.
+syntax governs directly ("said “no”") keeps the inner span. A reported clause with words of
+its own around a quote is one mixed row ("that her pen “has an eraser”" -> "her pen “has an
+eraser”"); a quote that continues the sentence's syntax spans the cue verb's argument. An
+indirect row is the reported clause without "that" and without the final punctuation.
 """
 from __future__ import annotations
 
@@ -57,6 +69,12 @@ from transforms import ids
 from transforms.actors import (DOCUMENT_HEADS, PRONOUNS, SpanSet, coordinated_people, participle_head, person_genders,
                                resolve_pronoun, transcript_labels)
 
+# Verbs of speaking in a manner: cues of direct speech ("“Go home,” Ilvar barked"), not of reported clauses.
+MANNER_LEMMAS = frozenset("""
+bark snap mutter murmur whisper grumble muse gush scoff sneer plead interject opine rant growl holler
+""".split())
+# Verb + particle that say something: cues of direct and indirect speech.
+_PHRASAL_SPEECH = {"point": "out", "fire": "back", "shoot": "back", "chime": "in", "cut": "in", "spell": "out"}
 # Lemmas of verbs of saying (cues of direct and indirect speech).
 SPEECH_LEMMAS = frozenset("""
 say tell add warn argue insist deny confirm claim state announce explain note stress acknowledge admit
@@ -65,7 +83,7 @@ emphasise reiterate caution complain concede disclose reveal indicate allege tes
 observe ask urge inform assure counter quip joke boast lament comment conclude retort exclaim mention
 signal hint concur continue pledge threaten demand propose recommend charge accuse proclaim affirm
 estimate forecast agree describe call speak post shout yell scream chant read sing
-""".split())
+""".split()) | MANNER_LEMMAS
 # Verbs that take a quoted word or phrase as a name for something (mixed quotes).
 CALL_LEMMAS = frozenset({"call", "describe", "dub", "label", "term", "brand", "characterize", "characterise", "refer"})
 # Verbs that take a stance on words they repeat: a quoted phrase in their object is the
@@ -78,7 +96,7 @@ sing shout yell scream pledge promise vow tweet write post accuse blame credit t
 # Verbs of saying that take a clause as content (indirect speech).
 _INDIRECT_LEMMAS = SPEECH_LEMMAS - {"describe", "call", "speak", "post", "continue", "agree", "urge", "demand",
                                    "propose", "recommend", "charge", "accuse", "threaten", "pledge", "joke",
-                                   "read", "sing"}
+                                   "read", "sing"} - MANNER_LEMMAS
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD", "VB", "VBG", "VBN"})
 _CLAUSE_START_POS = frozenset({"PRON", "PROPN", "NOUN", "DET", "ADJ", "NUM", "SCONJ", "ADV", "PUNCT"})
@@ -123,8 +141,8 @@ def _mark_role(text: str, pos: int, mark: str, ps: int, pe: int, opened: dict) -
     if mark in ('"', "''", "``"):
         if mark == "``":
             return "dq", "open"
-        if "dq" in opened and not prev.isspace():
-            return "dq", "close"
+        if "dq" in opened and (not prev.isspace() or pos - 2 >= ps and text[pos - 2] in "'’" and not nxt.isalnum()):
+            return "dq", "close"     # also after a nested quote and a space: "... 'outreach,' " he said
         if (prev in _OPEN_BEFORE or pos == ps) and not nxt.isspace():
             return "dq", "open"
         return None
@@ -261,13 +279,15 @@ class _Ctx:
                     self.in_quote[k] = True
 
     def _subject_mentions(self) -> set[str]:
-        """Ids of mentions that are the subject of a clause outside quotes (preferred antecedents)."""
+        """Ids of mentions that are the subject of a main clause outside quotes, or of a verb of
+        saying the parse hung beside it ("Ilvar says, win or lose, he stays"): the preferred
+        antecedents of a pronoun."""
         out = set()
         for m in self.mentions:
             if self.skip.contains(m["start"]):
                 continue
             for tok in self.tokens(m["start"], m["end"]):
-                if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ in ("ROOT", "conj"):
+                if tok.dep_ in ("nsubj", "nsubjpass") and (tok.head.dep_ in ("ROOT", "conj") or _loose_speech_verb(tok.head)):
                     out.add(m["mention_id"])
                     break
         return out
@@ -313,8 +333,27 @@ _STATE_NOUNS = frozenset({"government", "ministry", "authorities", "administrati
 _SPEAKER_TYPES = frozenset({"person", "anonymous", "organization", "group", "country"})
 
 
+def _loose_speech_verb(tok) -> bool:
+    """A verb of saying wherever the parse hangs it ("Ilvar says, win or lose, he is staying":
+    "says" as a parataxis), but not one inside the words another speaker reports ("Droz said
+    Ilvar has argued for ...")."""
+    return is_speech_verb(tok) and not _reported_verb(tok)
+
+
+def _reported_verb(tok) -> bool:
+    """A verb inside the words another speaker reports ("Droz said Ilvar has argued for ...")."""
+    return tok.dep_ in ("ccomp", "xcomp") and tok.head.i < tok.i and is_speech_verb(tok.head)
+
+
 def is_speech_verb(tok) -> bool:
-    return (tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_LEMMAS) or _is_according(tok)
+    return (tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() in SPEECH_LEMMAS or _phrasal_speech(tok))) \
+        or _is_according(tok)
+
+
+def _phrasal_speech(tok) -> bool:
+    """A verb of saying made of a verb and a particle: "pointed out", "shot back", "chimed in"."""
+    particle = _PHRASAL_SPEECH.get(tok.lemma_.lower())
+    return particle is not None and any(c.lower_ == particle and c.i == tok.i + 1 for c in tok.children)
 
 
 def _is_according(tok) -> bool:
@@ -328,6 +367,12 @@ def speaker_of_verb(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
         to = doc[verb.i + 1]
         objs = [c for c in to.children if c.dep_ == "pobj"]
         return _np_speaker(ctx, objs[0]) if objs else _speaker_after(ctx, to)
+    if verb.pos_ == "NOUN":        # a cue tagged as a noun (“...,” the two write): the words before it
+        for tok in doc[_after_quote(ctx, verb):verb.i]:
+            m = ctx.mention_at(tok)
+            if m is not None and m["actor_type"] in _SPEAKER_TYPES:
+                return m["text"], m
+        return None, None
     subj = _verb_subjects(ctx, verb)
     for s in subj:
         found = _np_speaker(ctx, s)
@@ -351,7 +396,16 @@ def _verb_subjects(ctx: _Ctx, verb) -> list:
                 return subj
     if not subj and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN") \
             and verb.head.i < verb.i and not ctx.in_quote[verb.head.i]:
-        return [verb.head]     # "footage of Jane Doe asking, “...”": the noun the participle modifies
+        noun = verb.head
+        if noun.lemma_.lower() in DOCUMENT_HEADS and noun.dep_ == "dobj" and not ctx.in_quote[noun.head.i]:
+            issuer = _subjects(noun.head)
+            if issuer:
+                return issuer  # "Ilvar issued a statement saying ...": who issued it speaks
+        return [noun]          # "footage of Jane Doe asking, “...”": the noun the participle modifies
+    if not subj and verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBN") and verb.head.i < verb.i \
+            and verb.head.pos_ in ("NOUN", "PROPN", "ADJ") and verb.head.left_edge.i > 0 \
+            and ctx.in_quote[verb.head.left_edge.i - 1] and not ctx.in_quote[verb.head.i]:
+        return [verb.head]     # “...?” the 43-year-old asked: a subject the parse made the head
     if not subj and verb.tag_ == "VBG" and verb.dep_ in ("xcomp", "advcl", "acl") and verb.i > 0:
         before = ctx.doc[verb.i - 1]
         m = ctx.mention_at(before)
@@ -416,6 +470,8 @@ def _speaker_before(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
 def _np_speaker(ctx: _Ctx, tok) -> tuple[str | None, dict | None]:
     """The mention a subject noun phrase names, or a pronoun's antecedent."""
     low = tok.lower_
+    if low in ("who", "that", "which") and tok.head.dep_ == "relcl" and tok.head.head.i < tok.i:
+        return _np_speaker(ctx, tok.head.head)    # "Ilvar, who said ...": the noun the clause describes
     if low in PRONOUNS:
         m = resolve_pronoun(ctx.mentions, tok.idx, low, exclude=ctx.skip, genders=ctx.genders, prefer=ctx.prefer,
                             coordinated=ctx.coordinated)
@@ -516,6 +572,8 @@ def _cue_after(ctx: _Ctx, q: QuoteSpan):
         steps += 1
         if (tok.text in (".", ";") and tok.i > k) or tok.dep_ == "cc":
             return None
+        if clause_end and _noun_tagged_cue(ctx, tok, k):
+            return tok
         if is_speech_verb(tok):
             if inner_end == ".":   # “... .” Korvel said.  — only a bare "X said." after a full stop
                 rest = [t for t in doc[tok.i + 1: min(tok.i + 4, len(doc))] if not t.is_punct]
@@ -528,6 +586,31 @@ def _cue_after(ctx: _Ctx, q: QuoteSpan):
 
 
 _APPOSITIVE_REACH = 25
+# Forms of verbs of saying that the small model sometimes tags as a noun after a quote (“...,” the two write).
+_CUE_FORMS = frozenset("""
+say says said write writes wrote read reads ask asks asked add adds added tweet tweets tweeted explain explains
+explained recall recalls recalled reply replies replied warn warns warned insist insists insisted continue continues
+continued
+""".split())
+_NP_POS = frozenset({"DET", "ADJ", "NUM", "NOUN", "PROPN", "PUNCT"})
+
+
+def _after_quote(ctx: _Ctx, tok) -> int:
+    """The first token of ``tok``'s phrase after any quotation it starts in."""
+    i = tok.left_edge.i
+    while i < tok.i and (ctx.in_quote[i] or ctx.doc[i].is_punct):
+        i += 1
+    return i
+
+
+def _noun_tagged_cue(ctx: _Ctx, tok, first: int) -> bool:
+    """A verb of saying tagged as a noun, right after a closing mark and a short noun phrase, ending
+    the sentence: “...,” the editorial reads. / “...,” the two write."""
+    doc = ctx.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return tok.pos_ == "NOUN" and tok.lower_ in _CUE_FORMS and tok.i > first \
+        and (nxt is None or nxt.text in (".", "!", "?") or "\n" in nxt.text) \
+        and all(t.pos_ in _NP_POS and t.text not in (",", ";", ":") for t in doc[first:tok.i])
 
 
 def _appositive_end(ctx: _Ctx, comma):
@@ -637,12 +720,13 @@ def _actor_verb_link(ctx: _Ctx, toks, q: QuoteSpan):
 
 class _Item:
     __slots__ = ("start", "end", "kind", "verb", "cue", "speaker_text", "mention", "span", "outer", "para",
-                 "has_cue", "labelled")
+                 "has_cue", "labelled", "speaker_span")
 
     def __init__(self, start, end, kind, verb=None, span=None, outer=None):
         self.start, self.end, self.kind, self.verb = start, end, kind, verb
         self.span, self.outer = span, outer or (start, end)
         self.cue = self.speaker_text = self.mention = None
+        self.speaker_span = None       # (start, end) of the speaker as written nearest the quote
         self.para = None
         self.has_cue = verb is not None
         self.labelled = False          # the speaker is a transcript label ("WALLACE: ...")
@@ -677,8 +761,8 @@ def judge_quote(ctx: _Ctx, q: QuoteSpan) -> _Item | None:
     toks = ctx.tokens(q.start, q.end)
     full = sentence_like(toks, inner)
     after = _cue_after(ctx, q)
-    if after is None and title_like(inner):
-        return None
+    if after is None and title_like(inner) and not _second_part(ctx, q):
+        return None          # a title, unless it ends an interrupted quote (“Yes,” she said. “The Big Day.”)
     link = None if full else _linked_verb(ctx, toks, q)
     generic_arg = None
     if link is None and not full and after is None:
@@ -702,7 +786,10 @@ def judge_quote(ctx: _Ctx, q: QuoteSpan) -> _Item | None:
     if position == "link" and verb.lemma_.lower() in CALL_LEMMAS and not _urging(verb):
         kind = "mixed"
         obj = ctx.doc[verb.i + 1] if verb.i + 1 < len(ctx.doc) else None
-        if obj is not None and obj.idx < q.outer_start and q.outer_start - obj.idx < 80 \
+        arg = _argument_span(ctx, verb, q)
+        if arg is not None and arg[0] < q.outer_start:
+            start, end = arg     # "called the plan “short-sighted” for farmers": the object and what it is called
+        elif obj is not None and obj.idx < q.outer_start and q.outer_start - obj.idx < 80 \
                 and "\n" not in text[obj.idx:q.outer_start] and not ctx.in_quote[obj.i]:
             start, end = obj.idx, q.outer_end
     elif position == "link":
@@ -712,6 +799,10 @@ def judge_quote(ctx: _Ctx, q: QuoteSpan) -> _Item | None:
             start, end = arg
     elif _integrated(text, q) and (inner[:1].islower() or not full):
         kind = "mixed"
+        if verb is not None and verb.idx < q.outer_start:
+            arg = _argument_span(ctx, verb, q)     # "said the plan was “a trap”": the whole argument
+            if arg is not None:
+                start, end = arg
     return _Item(start, end, kind, verb, span=q, outer=(min(start, q.outer_start), max(end, q.outer_end)))
 
 
@@ -795,6 +886,12 @@ def _continued_cue(ctx: _Ctx, q: QuoteSpan):
         if is_speech_verb(tok):
             return tok
     return None
+
+
+def _second_part(ctx: _Ctx, q: QuoteSpan) -> bool:
+    """The quote is the second part of an interrupted quote: a cue stands between it and the previous quote."""
+    verb = _continued_cue(ctx, q)
+    return verb is not None and _continues_quote(ctx, q, verb)
 
 
 def _continues_quote(ctx: _Ctx, q: QuoteSpan, verb) -> bool:
@@ -898,7 +995,12 @@ def indirect_candidates(ctx: _Ctx) -> list[_Item]:
             if item:
                 out.append(item)
             continue
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in _INDIRECT_LEMMAS:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in _PROMISE_LEMMAS:
+            item = _promise_item(ctx, tok)
+            if item:
+                out.append(item)
+                continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in _INDIRECT_LEMMAS and not _phrasal_speech(tok):
             continue
         comps = [c for c in tok.children if c.dep_ == "ccomp"]
         found = False
@@ -920,6 +1022,37 @@ def indirect_candidates(ctx: _Ctx) -> list[_Item]:
             if item:
                 out.append(item)
     return out
+
+
+# Speech acts that commit or press someone to act: their "to ..." is what was said ("vowed to
+# reopen the mine", "urged farmers to hold the line").
+_PROMISE_LEMMAS = frozenset({"promise", "vow", "pledge", "urge", "threaten", "call"})
+
+
+def _promise_item(ctx: _Ctx, tok) -> _Item | None:
+    """"X vowed to <act>": the infinitive clause, when the verb's subject is an actor or a person
+    pronoun ("the river threatened to flood" is no speech); "X called for <demand>": what is called for."""
+    subjects = _verb_subjects(ctx, tok)
+    if not subjects or speaker_of_verb(ctx, tok)[1] is None \
+            and not any(s.lower_ in ("he", "she", "they", "i", "we") for s in subjects):
+        return None
+    if tok.lemma_.lower() == "call":
+        nxt = ctx.doc[tok.i + 1] if tok.i + 1 < len(ctx.doc) else None
+        objs = [c for c in nxt.children if c.dep_ == "pobj"] if nxt is not None and nxt.lower_ == "for" else []
+        if not objs or ctx.in_quote[objs[0].i]:
+            return None
+        i = _para_start_token(ctx, objs[0].left_edge.i, tok.i)
+        j = _para_end_token(ctx, tok.i, min(objs[0].right_edge.i + 1, tok.sent.end))
+        i, j = _trim_tokens(ctx.doc, i, j)
+        if j - i < 2:
+            return None
+        return _Item(ctx.doc[i].idx, ctx.doc[j - 1].idx + len(ctx.doc[j - 1]), "indirect", tok)
+    for c in tok.children:
+        if c.dep_ == "xcomp" and c.i > tok.i and ctx.doc[c.left_edge.i].lower_ == "to":
+            i = _para_start_token(ctx, c.left_edge.i, tok.i)
+            j = _para_end_token(ctx, tok.i, min(c.right_edge.i + 1, tok.sent.end))
+            return _clause_item(ctx, i, j, tok, 3)
+    return None
 
 
 _SET_OFF = frozenset({",", "—", "–", "--", "―"})
@@ -1030,24 +1163,38 @@ def _para_end_token(ctx: _Ctx, i: int, hi: int) -> int:
 
 # --- merging and attribution ----------------------------------------------------------------
 
-def merge(directs: list[_Item], indirects: list[_Item]) -> list[_Item]:
+def merge(directs: list[_Item], indirects: list[_Item], text: str) -> list[_Item]:
     """One item per piece of content (see module docstring, step 4)."""
     absorbed: set[int] = set()
     keep: list[_Item] = []
     for ind in indirects:
         over = [d for d in directs if d.outer[0] < ind.end and ind.start < d.outer[1]]
+        own = [d for d in over if ind.start <= d.outer[0] and _stands_as_sentence(text, d)
+               and not any(ch.isalnum() for ch in text[d.outer[1]:ind.end])]
+        if own:
+            # a quote that is a sentence of its own and ends the clause ("... and added, “I will
+            # sign.”") stays a direct quote; the clause keeps the words before it
+            cut = _clause_end_before(text, ind.start, min(own, key=lambda d: d.outer[0]))
+            if cut - ind.start < 12 or not _clause_has_words(text, ind.start, cut):
+                for d in own:
+                    if d.verb is None and not d.labelled:
+                        d.verb, d.has_cue = ind.verb, True
+                continue
+            ind.end = cut
+            over = [d for d in directs if d.outer[0] < ind.end and ind.start < d.outer[1]]
         if not over:
             keep.append(ind)
             continue
         length = ind.end - ind.start
         inner_cov = sum(max(0, min(ind.end, d.end) - max(ind.start, d.start)) for d in over)
-        if inner_cov * 2 >= length:
+        opens_inside = all(ind.start <= d.outer[0] for d in over)
+        if not _words_outside(text, ind, over) or inner_cov * 2 >= length and not opens_inside:
             for d in over:                 # the clause is the quote: give the quote its cue
                 if d.verb is None and not d.labelled:
                     d.verb = ind.verb
                     d.has_cue = True
             continue
-        if all(ind.start <= d.outer[0] for d in over):
+        if opens_inside:
             # a quote that opens inside the clause belongs to it ("saying anybody who ... “is not ...”")
             ind.end = max(ind.end, max(d.outer[1] for d in over))
             ind.kind = "mixed"
@@ -1064,6 +1211,47 @@ def merge(directs: list[_Item], indirects: list[_Item]) -> list[_Item]:
     return out
 
 
+_TRAILING_CC = re.compile(r"(\s+(and|but|then|before|as)\b)?$")
+
+
+def _clause_end_before(text: str, start: int, quote: _Item) -> int:
+    """Where a reported clause starting at ``start`` ends before a quote of its own: before the
+    introducing punctuation, and before the quote's cue with its conjunction ("... and added,")."""
+    cut = _end_before(text, start, quote.outer[0])
+    if quote.verb is not None and start < quote.verb.idx < cut:
+        cut = _end_before(text, start, quote.verb.idx)
+        cut = _end_before(text, start, cut - len(_TRAILING_CC.search(text[start:cut]).group()))
+    return cut
+
+
+def _stands_as_sentence(text: str, d: _Item) -> bool:
+    """A quote set off by punctuation that opens with a capital: a sentence of its own, not a
+    fragment in the clause's syntax ("added, “I will sign.”" but not "was, she said, “a trap”")."""
+    inner = text[d.start:d.end]
+    return d.span is not None and not _integrated(text, d.span) and inner[:1].isupper() and len(inner.split()) > SHORT_WORDS
+
+
+def _end_before(text: str, start: int, pos: int) -> int:
+    """``pos`` moved back over spaces and the punctuation that introduces a quote."""
+    while pos > start and (text[pos - 1].isspace() or text[pos - 1] in ",:;—–-"):
+        pos -= 1
+    return pos
+
+
+def _clause_has_words(text: str, a: int, b: int) -> bool:
+    return len(re.findall(r"\w+", text[a:b])) >= 3
+
+
+def _words_outside(text: str, ind: _Item, quotes: list[_Item]) -> bool:
+    """The reported clause has words of its own outside the quotation marks ("that his pen “...”")."""
+    pos = ind.start
+    for d in sorted(quotes, key=lambda d: d.outer[0]):
+        if any(ch.isalnum() for ch in text[pos:max(pos, d.outer[0])]):
+            return True
+        pos = max(pos, d.outer[1])
+    return any(ch.isalnum() for ch in text[pos:ind.end])
+
+
 def attribute(ctx: _Ctx, items: list[_Item]) -> None:
     """Cue and speaker of every item; continuation for quotes without a cue."""
     for it in items:
@@ -1072,6 +1260,9 @@ def attribute(ctx: _Ctx, items: list[_Item]) -> None:
             content_start = it.outer[0] if it.outer[0] > it.verb.idx else None
             it.cue = cue_text(ctx, it.verb, content_start)
             it.speaker_text, it.mention = speaker_of_verb(ctx, it.verb)
+            it.speaker_span = _written_speaker_span(ctx, it)
+            if it.mention is not None:      # a speaker of an earlier quote: a preferred antecedent of "he"
+                ctx.prefer.add(it.mention["mention_id"])
     for it in items:
         if it.verb is None and it.span is not None and not it.labelled:
             _dash_attribution(ctx, it)
@@ -1079,10 +1270,10 @@ def attribute(ctx: _Ctx, items: list[_Item]) -> None:
                 _lead_in_attribution(ctx, it)
     chain_speaker: dict[int, _Item] = {}
     for it in items:
-        if it.span is not None and it.mention is not None:
+        if it.span is not None and _speaks(it):
             chain_speaker.setdefault(it.span.chain, it)
     for n, it in enumerate(items):
-        if it.mention is not None:
+        if _speaks(it):
             continue
         if it.has_cue and (it.verb is None or _is_according(it.verb) or _verb_subjects(ctx, it.verb)):
             continue           # a cue with its own subject that names nobody: no guess
@@ -1091,15 +1282,86 @@ def attribute(ctx: _Ctx, items: list[_Item]) -> None:
             source = chain_speaker[it.span.chain]
         if source is None and n > 0:
             prev = items[n - 1]
-            if prev.mention is not None and prev.para == it.para and not _other_actor_between(ctx, prev, it):
+            if _speaks(prev) and prev.para == it.para and not _other_actor_between(ctx, prev, it):
                 source = prev
-            elif prev.mention is not None and prev.para == it.para - 1 and _stands_alone(ctx, it) \
+            elif _speaks(prev) and prev.para == it.para - 1 and _stands_alone(ctx, it) \
                     and _ends_paragraph(ctx, prev):
                 source = prev
         if source is not None:
-            it.speaker_text, it.mention = source.mention["text"], source.mention
+            it.speaker_text, it.mention = source.speaker_text, source.mention
+            it.speaker_span = source.speaker_span
             if it.span is not None:
                 chain_speaker.setdefault(it.span.chain, it)
+
+
+def _speaks(it: _Item) -> bool:
+    """The item has a speaker: an actor, or a speaker written without one ("a woman in the crowd")."""
+    return it.mention is not None or it.speaker_span is not None
+
+
+def _speaker_key(it: _Item) -> str | None:
+    return it.mention["actor_key"] if it.mention is not None else None
+
+
+def _written_speaker_span(ctx: _Ctx, it: _Item) -> tuple[int, int] | None:
+    """Where the speaker is written nearest the quote (see ``_written_speaker``), or the mention."""
+    verb = it.verb
+    if verb is not None and verb.pos_ == "NOUN":
+        if it.mention is not None:
+            return it.mention["start"], it.mention["end"]
+        first = _after_quote(ctx, verb)
+        if first >= verb.i:
+            return None
+        last = ctx.doc[verb.i - 1]
+        return ctx.doc[first].idx, last.idx + len(last)        # “...,” the two write
+    written = _written_speaker(ctx, verb) if verb is not None else None
+    if written is not None and (it.mention is None or _pronoun_like(written)):
+        return _speaker_phrase(ctx, written)
+    return None if it.mention is None else (it.mention["start"], it.mention["end"])
+
+
+# Words that stand for a speaker named elsewhere, or for the writer: the mention nearest the quote.
+_STAND_IN_WORDS = frozenset(PRONOUNS) | {"who", "which", "that", "i", "we", "you", "me", "us"}
+
+
+def _pronoun_like(tok) -> bool:
+    return tok.lower_ in _STAND_IN_WORDS and tok.pos_ in ("PRON", "DET", "SCONJ")
+
+
+def _written_speaker(ctx: _Ctx, verb):
+    """The subject of a cue as written ("she", "who", "I", "those surveyed"), or the object of
+    "according to"; None when the cue has none outside a quotation."""
+    if _is_according(verb):
+        candidates = [c for c in ctx.doc[verb.i + 1].children if c.dep_ == "pobj"]
+    else:
+        candidates = _verb_subjects(ctx, verb)
+    if not candidates and verb.i > 0 and ctx.in_quote[verb.i - 1]:
+        # “...?” asked the boy: an inverted subject the parse made the object
+        candidates = [c for c in verb.rights if c.dep_ in ("dobj", "nsubj", "attr") and c.i - verb.i <= 4]
+    for tok in candidates:
+        nominal = tok.pos_ in ("NOUN", "PROPN", "NUM") \
+            or tok.pos_ == "ADJ" and any(c.dep_ == "det" for c in tok.children) \
+            or tok.pos_ == "PRON" and any(c.dep_ in ("acl", "relcl") for c in tok.children)   # "those surveyed"
+        if not ctx.in_quote[tok.i] and (nominal or _pronoun_like(tok)):
+            return tok
+    return None
+
+
+_SPEAKER_PHRASE_TOKENS = 8
+
+
+def _speaker_phrase(ctx: _Ctx, tok) -> tuple[int, int]:
+    """Characters of a subject as written: a pronoun alone, a noun with its modifiers before it
+    and a short phrase after it ("those surveyed", "staff for the committee")."""
+    if _pronoun_like(tok):
+        return tok.idx, tok.idx + len(tok)
+    i, j = tok.left_edge.i, tok.right_edge.i + 1
+    if j - i > _SPEAKER_PHRASE_TOKENS or any(ctx.in_quote[k] or ctx.doc[k].text in (",", "(", "—", "–")
+                                            for k in range(tok.i + 1, j)):
+        j = tok.i + 1
+    while i < tok.i and (ctx.in_quote[i] or ctx.doc[i].is_punct):
+        i += 1
+    return ctx.doc[i].idx, ctx.doc[j - 1].idx + len(ctx.doc[j - 1])
 
 
 _DASH_RE = re.compile(r"[ \t\u00a0]*([―—–]|--)[ \t\u00a0]*")
@@ -1150,6 +1412,8 @@ def _lead_in_attribution(ctx: _Ctx, it: _Item) -> None:
         text, m = _np_speaker(ctx, s)
         if m is not None and m["actor_type"] in ("person", "anonymous", "organization"):
             it.cue, it.speaker_text, it.mention, it.has_cue = doc[k].text, text, m, True
+            if s.lower_ in PRONOUNS:
+                it.speaker_span = s.idx, s.idx + len(s)
             return
 
 
@@ -1172,7 +1436,7 @@ def _other_actor_between(ctx: _Ctx, prev: _Item, it: _Item) -> bool:
             if tok.pos_ in ("NOUN", "PROPN"):
                 return True    # someone unnamed ("The woman replied")
             continue
-        if m["actor_key"] != prev.mention["actor_key"] and m["actor_type"] in _SPEAKER_TYPES:
+        if m["actor_key"] != _speaker_key(prev) and m["actor_type"] in _SPEAKER_TYPES:
             return True
     return False
 
@@ -1187,7 +1451,7 @@ def _ends_paragraph(ctx: _Ctx, prev: _Item) -> bool:
     """The previous quote is the last thing its paragraph says (but for its own attribution)."""
     pe = ctx.paras[prev.para][1]
     for m in ctx.mentions_between(prev.outer[1], pe):
-        if m["actor_key"] != prev.mention["actor_key"] and m["actor_type"] in ("person", "anonymous", "organization"):
+        if m["actor_key"] != _speaker_key(prev) and m["actor_type"] in ("person", "anonymous", "organization"):
             return False
     tail = ctx.text[prev.outer[1]:pe]
     return tail.count(".") <= 1 and len(tail) < 120
@@ -1200,7 +1464,7 @@ def find_quotes(doc, mentions: list[dict], article_id: str) -> list[dict]:
     ctx = _Ctx(doc, text, mentions, spans)
     directs = [it for it in (judge_quote(ctx, q) for q in spans) if it is not None]
     directs = transcript_items(ctx, spans, directs)
-    items = merge(directs, indirect_candidates(ctx))
+    items = merge(directs, indirect_candidates(ctx), text)
     for it in items:
         if it.kind == "indirect" and ctx.skip_between(it.start, it.end):
             it.kind = "mixed"       # the reported clause holds quoted words
@@ -1208,6 +1472,7 @@ def find_quotes(doc, mentions: list[dict], article_id: str) -> list[dict]:
     rows = []
     for it in items:
         m = it.mention
+        span = it.speaker_span or (None if m is None else (m["start"], m["end"]))
         rows.append({
             "quote_id": ids.span_id("quote", article_id, it.start, it.end),
             "article_id": article_id,
@@ -1216,7 +1481,9 @@ def find_quotes(doc, mentions: list[dict], article_id: str) -> list[dict]:
             "text": text[it.start:it.end],
             "kind": it.kind,
             "cue": it.cue,
-            "speaker_text": it.speaker_text if m is not None else None,
+            "speaker_text": text[span[0]:span[1]] if span else None,
             "speaker_mention_id": m["mention_id"] if m is not None else None,
+            "speaker_start": span[0] if span else None,
+            "speaker_end": span[1] if span else None,
         })
     return rows
