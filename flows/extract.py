@@ -60,20 +60,21 @@ def extract_batch(store_root: str, article_ids: list[str], model: str = DEFAULT_
     store = Store(store_root)
     articles = [a for a in store.iter_articles(article_ids) if a.get("extraction_status") == "pending"]
     todo = [a for a in articles if not store.has_extraction(EXTRACTOR_VERSION, a["article_id"], a["text_sha256"])]
-    # Process
     started = time.perf_counter()
     nlp = load_model(model) if todo else None  # cached: loaded by the first batch of each process
-    loaded = time.perf_counter()
-    results = list(extract_articles(nlp, todo)) if todo else []
-    seconds = time.perf_counter() - loaded
-    # Save outputs
-    for article, extraction in results:
+    loaded, cpu_started = time.perf_counter(), time.process_time()
+    # Process + save outputs, one article at a time: no batch's rows are held longer than needed
+    extracted = 0
+    for article, extraction in (extract_articles(nlp, todo) if todo else ()):
         store.put_extraction(EXTRACTOR_VERSION, article["article_id"], article["text_sha256"], extraction)
+        extracted += 1
+    seconds, cpu_seconds = time.perf_counter() - loaded, time.process_time() - cpu_started
     return {
-        "extracted": len(results),
+        "extracted": extracted,
         "cached": len(articles) - len(todo),
         "words": sum(a["word_count"] for a in todo),
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,  # beside "seconds": how much of the time this process had a CPU
         "model_seconds": loaded - started,
         "pid": os.getpid(),
         "task_seconds": time.perf_counter() - task_started,
@@ -102,8 +103,8 @@ def extract(store: str, article_ids: list[str] | None = None, model: str = DEFAU
     runner = task_runner(workers, dask_address, dask_workers)
     slots = int(dask_workers) if dask_workers else int(workers) if runner is not None and not dask_address else 1
     chunks = batches(todo, batch_size_for(len(todo), batch_size, slots))
-    totals = {key: 0 for key in TOTALS} | {"seconds": 0.0, "task_seconds": 0.0, "model_seconds": 0.0,
-                                            "batches": len(chunks), "processes": 0}
+    totals = {key: 0 for key in TOTALS} | {"seconds": 0.0, "cpu_seconds": 0.0, "task_seconds": 0.0,
+                                            "model_seconds": 0.0, "batches": len(chunks), "processes": 0}
     totals["cached"] = plan["cached"]
     if not chunks:
         logger.info("extract: nothing to do (%d articles already extracted)", plan["cached"])
@@ -124,10 +125,10 @@ def extract(store: str, article_ids: list[str] | None = None, model: str = DEFAU
     for result in results:
         for key in TOTALS:
             if key != "cached":
-                totals[key] += result[key]
+                totals[key] += result.get(key, 0.0)
         totals["cached"] += result["cached"]
-        totals["task_seconds"] += result["task_seconds"]
-        totals["model_seconds"] += result["model_seconds"]
+        for key in ("cpu_seconds", "task_seconds", "model_seconds"):
+            totals[key] += result.get(key, 0.0)
     totals["processes"] = len({r["pid"] for r in results})
     logger.info("extract: %d articles extracted, %d already done", totals["extracted"], totals["cached"])
     return totals

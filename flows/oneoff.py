@@ -24,12 +24,13 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def read_articles(paths: list[str]) -> tuple[list[dict], list[dict], dict[str, str]]:
-    """Articles, fetch_log rows, and article_id → the file it came from."""
+def read_articles(paths: list[str]) -> tuple[list[dict], list[dict], dict[str, str], dict[str, list[str]]]:
+    """Articles, fetch_log rows, article_id → the file it came from, and article_id → the later
+    files with the same text (skipped, logged)."""
     items, log = list_inputs([str(p) for p in paths])
     for row in log:
         _progress(f"warning: {row['reason']}")
-    articles, origin, sidecars = {}, {}, {}
+    articles, origin, sidecars, copies = {}, {}, {}, {}
     for item in items:
         for read in read_file(item, sidecars):
             article = read.article
@@ -37,13 +38,15 @@ def read_articles(paths: list[str]) -> tuple[list[dict], list[dict], dict[str, s
                 reason = read.reason if article is None else f"{read.input}: same text as {origin[article['article_id']]}"
                 log.append(log_row(read, outcome=read.outcome if article is None else "skipped", reason=reason))
                 _progress(f"warning: {reason}")
+                if article is not None:
+                    copies.setdefault(article["article_id"], []).append(read.input)
                 continue
             if read.reason:
                 _progress(f"note: {read.reason}")
             articles[article["article_id"]] = article
             origin[article["article_id"]] = read.input
             log.append(log_row(read, article_id=article["article_id"]))
-    return list(articles.values()), log, origin
+    return list(articles.values()), log, origin, copies
 
 
 def _write_jsonl(path: Path, rows: list[dict], columns: list[str] | None = None) -> None:
@@ -55,27 +58,31 @@ def _write_jsonl(path: Path, rows: list[dict], columns: list[str] | None = None)
     os.replace(tmp, path)
 
 
-def bench_quotes(rows: dict[str, list[dict]], origin: dict[str, str]) -> list[dict]:
-    """Quotes as score_quotes.py reads them: file, span, speaker name and speaker mention span."""
+def bench_quotes(rows: dict[str, list[dict]], origin: dict[str, str],
+                 copies: dict[str, list[str]] | None = None) -> list[dict]:
+    """Quotes as score_quotes.py reads them: file, span, speaker name and the speaker as written
+    nearest the quote (else its mention's span); a file with the same text as an earlier one
+    (``copies``: article_id → the other inputs) gets the same quotes."""
     names = {a["actor_id"]: a["name"] for a in rows["actors"]}
     mentions = {m["mention_id"]: m for m in rows["actor_mentions"]}
     out = []
     for q in rows["quotes"]:
         mention = mentions.get(q["speaker_mention_id"])
-        out.append({
-            "file": Path(origin[q["article_id"]]).name,
-            "start": q["start"], "end": q["end"], "kind": q["kind"],
-            "speaker": names.get(q["speaker_actor_id"]),
-            "speaker_start": mention["start"] if mention else None,
-            "speaker_end": mention["end"] if mention else None,
-        })
+        for source in [origin[q["article_id"]], *(copies or {}).get(q["article_id"], [])]:
+            out.append({
+                "file": Path(source).name,
+                "start": q["start"], "end": q["end"], "kind": q["kind"],
+                "speaker": names.get(q["speaker_actor_id"]),
+                "speaker_start": q["speaker_start"] if q.get("speaker_start") is not None else (mention["start"] if mention else None),
+                "speaker_end": q["speaker_end"] if q.get("speaker_end") is not None else (mention["end"] if mention else None),
+            })
     return out
 
 
 def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None, model: str, batch_size: int) -> int:
     started = time.perf_counter()
     # Load inputs
-    articles, log, origin = read_articles(paths)
+    articles, log, origin, copies = read_articles(paths)
     pending = [a for a in articles if a["extraction_status"] == "pending"]
     if not pending:
         _progress("dealwire: nothing to extract (no readable English article)")
@@ -96,7 +103,9 @@ def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None
         for name, table in TABLES.items():
             _write_jsonl(Path(output) / f"{name}.jsonl", rows[name], table.column_names)
     if quotes_jsonl:
-        _write_jsonl(Path(quotes_jsonl), bench_quotes(rows, origin))
+        # Every file's quotes, syndicated copies included: the benchmark scores each file.
+        every = resolve(articles, extractions, count_duplicates=True)
+        _write_jsonl(Path(quotes_jsonl), bench_quotes(every, origin, copies))
     counts = ", ".join(f"{name} {len(rows[name])}" for name in TABLES)
     print(f"extracted {len(extractions)} articles ({words} words) in {seconds:.1f} s "
           f"({len(extractions) / max(seconds, 1e-9):.1f} articles/s, {words / max(seconds, 1e-9):.0f} words/s)")

@@ -8,9 +8,10 @@ import time
 
 from prefect import flow, get_run_logger
 
+from flows.artifacts import record_run_artifacts
 from flows.extract import extract
 from flows.ingest import ingest
-from flows.publish import publish_stage, stage_release, validate_stage
+from flows.publish import check_unchanged, publish_stage, stage_release, validate_stage
 from transforms.nlp import DEFAULT_MODEL
 
 DEFAULT_STORE = "output/store"
@@ -31,6 +32,7 @@ def pipeline(
     user_agent: str | None = None,
     max_retries: int = 3,
     host_delay: float = 1.0,
+    allow_private: bool = False,
     redistributable: bool = False,
     workers: int = 1,
     dask_address: str | None = None,
@@ -49,7 +51,8 @@ def pipeline(
     started = time.perf_counter()
     ingested = ingest(store=store, sources=list(sources or []), urls=list(urls or []), feeds=list(feeds or []),
                       batch_size=batch_size, user_agent=user_agent, max_retries=max_retries,
-                      host_delay=host_delay, redistributable=redistributable)
+                      host_delay=host_delay, redistributable=redistributable,
+                      allow_private=allow_private)
     seconds["ingest"] = time.perf_counter() - started
     started = time.perf_counter()
     extracted = extract(store=store, model=model, batch_size=batch_size, workers=workers,
@@ -58,11 +61,17 @@ def pipeline(
     result = {"ingest": ingested, "extract": extracted, "seconds": seconds}
     if publish:
         started = time.perf_counter()
-        staged = stage_release(store, releases, version)
-        validation = validate_stage(staged)
-        result["release"] = publish_stage(staged, validation, model)
+        unchanged = None if version else check_unchanged(store, releases, model)
+        if unchanged:  # no new version of the same tables
+            result["unchanged_since"] = unchanged
+            logger.info("nothing changed since release %s: no new release published", unchanged)
+        else:
+            staged = stage_release(store, releases, version, model)
+            validation = validate_stage(staged)
+            result["release"] = publish_stage(staged, validation, model)
+            logger.info("release %s: %s", result["release"]["version"], result["release"]["path"])
         seconds["release"] = time.perf_counter() - started
-        logger.info("release %s: %s", result["release"]["version"], result["release"]["path"])
+    result["artifacts"] = record_run_artifacts(store, "dealwire pipeline", result)
     return result
 
 

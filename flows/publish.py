@@ -20,7 +20,9 @@ work; the Prefect tasks wrap them for the pipeline.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import json
 import logging
 import os
@@ -28,6 +30,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -119,11 +122,18 @@ class Target:
         return index
 
     def versions(self) -> list[str]:
-        """Every version published or present: index.json entries and version-named folders."""
-        names = {info["name"].rstrip("/").rsplit("/", 1)[-1] for info in self.listing()
-                 if info.get("type") == "directory"}
-        names |= {r.get("version") for r in self.read_index().get("releases", []) if isinstance(r, dict)}
+        """Every version published: the entries of index.json, the only record of publication (a
+        version-named folder it does not list was left by a run killed before it wrote the index;
+        ``publish_staged`` replaces it)."""
+        names = {r.get("version") for r in self.read_index().get("releases", []) if isinstance(r, dict)}
         return sorted((n for n in names if isinstance(n, str) and rel.VERSION_RE.match(n)), key=rel.version_key)
+
+    def unlisted_release(self, version: str) -> bool:
+        """A complete release folder (its datapackage.json and SHA256SUMS are there) that index.json
+        does not list: moved into place by a run killed before it wrote the index. Any other folder
+        in the way (another tool's, say) is left alone."""
+        return (version not in self.versions() and self.exists(f"{version}/datapackage.json")
+                and self.exists(f"{version}/SHA256SUMS"))
 
     def upload_dir(self, local_dir: Path, rel_path: str) -> list[str]:
         """Copy every file under local_dir to rel_path/; the relative paths uploaded."""
@@ -260,6 +270,70 @@ def _utc_stamp(now: datetime) -> str:
 # ---- stage -----------------------------------------------------------------------------------------
 
 
+# What the release tables are made of: the code that shapes them, and the store's articles and
+# extractions. fetch_log is not part of it: every run adds its rows, so a run that changed nothing else
+# publishes no release, and its fetch_log rows go out with the next release.
+ROOT = Path(__file__).resolve().parent.parent
+RELEASE_CODE = ("transforms/*.py", "flows/publish.py", "flows/validate.py", "expectations/*.json")
+
+
+def code_fingerprint() -> str:
+    """sha256 over the files whose code or rules decide what a release holds."""
+    digest = hashlib.sha256()
+    for pattern in RELEASE_CODE:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(f"{path.relative_to(ROOT).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _listing(store: Store, *parts: str) -> list[str]:
+    """Every file under a store folder as "path size content-hash" lines. An object store's listing
+    gives the hash (ETag); elsewhere each file is read (the release reads them all anyway)."""
+    folder = store.path(*parts)
+    if not store.fs.exists(folder):
+        return []
+    lines = []
+    for path, info in sorted(store.fs.find(folder, detail=True).items()):
+        if path.rsplit("/", 1)[-1].startswith(".tmp-"):
+            continue
+        stamp = info.get("ETag") or info.get("etag") or hashlib.sha256(store.fs.cat_file(path)).hexdigest()
+        lines.append(f"{path[len(folder):]} {info.get('size')} {stamp}")
+    return lines
+
+
+def inputs_fingerprint(store: Store, model: str) -> str:
+    """sha256 of everything a release is built from except fetch_log: schema, extractor and model,
+    the release code, and the content of the store's articles and current extractions."""
+    digest = hashlib.sha256()
+    for part in (SCHEMA_VERSION, EXTRACTOR_VERSION, model, code_fingerprint()):
+        digest.update(f"{part}\n".encode())
+    for folder in (("articles",), ("extractions", EXTRACTOR_VERSION)):
+        digest.update(f"[{'/'.join(folder)}]\n".encode())
+        for line in _listing(store, *folder):
+            digest.update(f"{line}\n".encode())
+    return digest.hexdigest()
+
+
+def latest_release_entry(target: Target) -> dict | None:
+    """The index.json entry of the latest release, if any."""
+    index = target.read_index()
+    entries = [r for r in index.get("releases", []) if isinstance(r, dict)]
+    return next((r for r in entries if r.get("version") == index.get("latest")), None)
+
+
+def unchanged_since(store_root: str, releases: str, model: str = DEFAULT_MODEL) -> str | None:
+    """The latest release's version if it was built from exactly what the store and code hold now,
+    else None (no release yet, a release without a fingerprint, or anything changed)."""
+    target = Target(releases)
+    if not target.fs.exists(target.path("index.json")):
+        return None
+    latest = latest_release_entry(target)
+    if not latest or not latest.get("inputs"):
+        return None
+    return latest["version"] if latest["inputs"] == inputs_fingerprint(Store(store_root), model) else None
+
+
 def load_release_rows(store: Store) -> dict[str, list[dict]]:
     """Every table's rows from what the store holds now."""
     articles = list(store.iter_articles())
@@ -277,6 +351,25 @@ def load_release_rows(store: Store) -> dict[str, list[dict]]:
     return rows
 
 
+WORK_MAX_AGE = 24 * 3600  # a work folder this old was left by a killed run
+
+
+def work_root() -> Path:
+    """The parent of the private local work folders (``<tmp>/dealwire-work``), swept of folders
+    that killed runs left behind: they hold full text, including text that is not redistributable."""
+    root = Path(tempfile.gettempdir()) / "dealwire-work"
+    root.mkdir(mode=0o700, exist_ok=True)
+    now = time.time()
+    for old in root.glob("dealwire-release-*"):
+        try:
+            if now - old.stat().st_mtime > WORK_MAX_AGE:
+                shutil.rmtree(old, ignore_errors=True)
+                LOG.warning("removed %s, a work folder left behind by an interrupted run", old)
+        except OSError:
+            pass
+    return root
+
+
 def stage_tables(tables: dict[str, pa.Table], releases: str, version: str | None = None,
                  log: logging.Logger | logging.LoggerAdapter = LOG) -> dict:
     """Check the target and the version, then write the full tables into a private local work folder."""
@@ -289,7 +382,7 @@ def stage_tables(tables: dict[str, pa.Table], releases: str, version: str | None
     missing = [name for name in TABLES if name not in tables]
     if missing:
         raise ValueError(f"no table {', '.join(missing)} to publish")
-    work = Path(tempfile.mkdtemp(prefix=f"dealwire-release-{version}-"))
+    work = Path(tempfile.mkdtemp(prefix=f"dealwire-release-{version}-", dir=work_root()))
     try:
         (work / "full").mkdir()
         for name in TABLES:
@@ -364,44 +457,100 @@ def previous_release(target: Target, version: str) -> tuple[str | None, dict[str
     return prev, tables, package.get("schema_version")
 
 
-def build_public_files(staged: dict, validation: dict, model: str, target: Target) -> dict:
-    """Every public file of the release in <work>/release/; returns what the index and the log need."""
+# From this many rows in all, the public Parquet and CSV files are written by a second process while
+# this one lists the changes (the two longest parts of publishing; benchmarks/release_scale.py).
+PARALLEL_ROWS = 500_000
+
+
+def _write_data_files(out: Path, name: str, table: pa.Table) -> None:
+    """One public table as data/<name>.parquet and data/<name>.csv."""
+    pq.write_table(table, out / "data" / f"{name}.parquet", compression="zstd")
+    write_csv(rel.csv_frame(name, table), out / "data" / f"{name}.csv")
+
+
+def write_public_data(work: str, out: str) -> None:
+    """Every table's public files from the staged full tables (what a second process runs)."""
+    for name in TABLES:
+        _write_data_files(Path(out), name, rel.public_table(name, pq.read_table(Path(work) / "full" / f"{name}.parquet")))
+
+
+@contextlib.contextmanager
+def data_files_writer(work: Path, out: Path, public: dict[str, pa.Table], parallel: bool) -> Iterator[None]:
+    """Write the public data files: in this process before the block runs, or, when ``parallel``, in a
+    second process (forkserver: this one may run threads) while the block runs, waited for at its end."""
+    if not parallel:
+        for name, table in public.items():
+            _write_data_files(out, name, table)
+        yield
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        writing = pool.submit(write_public_data, str(work), str(out))
+        try:
+            yield
+        finally:
+            writing.result()  # its error, if any, is this release's
+
+
+def build_public_files(staged: dict, validation: dict, model: str, target: Target,
+                       parallel_rows: int = PARALLEL_ROWS) -> dict:
+    """Every public file of the release in <work>/release/; returns what the index and the log need,
+    and the seconds each part took."""
     work = Path(staged["work"])
     out = work / "release"
     version = staged["version"]
     created = datetime.now(timezone.utc)
     extractor = {"version": EXTRACTOR_VERSION, "model": model}
+    seconds, clock = {}, time.perf_counter()
+
+    def lap(part: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[part] = round(now - clock, 3)
+        clock = now
+
     # Load inputs
     full = {name: pq.read_table(work / "full" / f"{name}.parquet") for name in TABLES}
     prev_version, prev_tables, prev_schema = previous_release(target, version)
+    lap("read")
     # Process + save outputs (all inside the work folder)
     public = {name: rel.public_table(name, table) for name, table in full.items()}
     (out / "data").mkdir(parents=True, exist_ok=True)
-    for name, table in public.items():
-        pq.write_table(table, out / "data" / f"{name}.parquet", compression="zstd")
-        write_csv(rel.csv_frame(name, table), out / "data" / f"{name}.csv")
-    frames = {name: table.to_pandas() for name, table in public.items()}
-    changes = diff_release(version, frames, prev_tables, prev_version, SCHEMA_VERSION, prev_schema)
-    _write_json(out / "changes.json", changes)
+    parallel = sum(t.num_rows for t in full.values()) >= parallel_rows
+    with data_files_writer(work, out, public, parallel):
+        if not parallel:
+            lap("parquet+csv")
+        frames = {name: table.to_pandas() for name, table in public.items()}
+        changes = diff_release(version, frames, prev_tables, prev_version, SCHEMA_VERSION, prev_schema)
+        _write_json(out / "changes.json", changes)
+        lap("changes")
+    if parallel:
+        lap("waiting for parquet+csv")
     charts = {}
     for file_name, (alt, svg) in release_charts(frames["articles"], frames["deals"]).items():
         (out / "charts").mkdir(exist_ok=True)
         (out / "charts" / file_name).write_text(svg, encoding="utf-8")
         charts[f"charts/{file_name}"] = alt
+    digests = {}  # every file hashed once: for datapackage.json and for SHA256SUMS
     files = {}
     for name in TABLES:
         for ext in ("parquet", "csv"):
             p = out / "data" / f"{name}.{ext}"
-            files[f"data/{name}.{ext}"] = {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
+            digests[p] = sha256_file(p)
+            files[f"data/{name}.{ext}"] = {"bytes": p.stat().st_size, "sha256": digests[p]}
     sources = rel.sources_summary(frames["articles"])
     _write_json(out / "datapackage.json", rel.datapackage(version, files, created, extractor, sources))
     card = rel.data_card(version, staged["counts"], frames["articles"], validation, extractor, created,
                          changes=changes, charts=charts)
     (out / "README.md").write_text(card, encoding="utf-8")
-    sums = [f"{sha256_file(p)}  {p.relative_to(out).as_posix()}"
+    sums = [f"{digests.get(p) or sha256_file(p)}  {p.relative_to(out).as_posix()}"
             for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"]
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
-    return {"created": created, "changes": changes, "withheld": sum(s["articles_without_text"] for s in sources)}
+    lap("charts+datapackage+card+sums")
+    return {"created": created, "changes": changes, "withheld": sum(s["articles_without_text"] for s in sources),
+            "seconds": seconds}
 
 
 def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
@@ -417,8 +566,15 @@ def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
         built = build_public_files(staged, validation, model, target)
         for name in target.sweep_stale():
             log.warning("removed %s, left behind by an interrupted run", target.show(name))
-        if target.exists(version):
+        if version in target.versions():
             raise FileExistsError(f"{target.show(version)}: release {version} exists already and is never overwritten")
+        if target.exists(version) and not target.unlisted_release(version):
+            raise FileExistsError(f"{target.show(version)}: a folder that is no release of ours is in the way "
+                                  f"of release {version}; it is never overwritten")
+        if target.exists(version):  # moved into place by a run killed before index.json: never listed
+            log.warning("replacing %s: a release folder that index.json never listed (left by an interrupted run)",
+                        target.show(version))
+            target.remove(version)
         files = target.upload_dir(work / "release", tmp_rel)
         target.check_sizes(tmp_rel, work / "release", files)
         target.promote(tmp_rel, version, files)
@@ -427,7 +583,8 @@ def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
         entries = [r for r in index.get("releases", []) if isinstance(r, dict) and r.get("version") != version]
         entries.append({"version": version, "created": built["created"].isoformat(), "path": f"{version}/",
                         "datapackage": f"{version}/datapackage.json", "changes": f"{version}/changes.json",
-                        "schema_version": SCHEMA_VERSION, "counts": staged["counts"]})
+                        "schema_version": SCHEMA_VERSION, "counts": staged["counts"]}
+                       | ({"inputs": staged["inputs"]} if staged.get("inputs") else {}))
         entries.sort(key=lambda r: rel.version_key(r["version"]))
         target.write_index({"latest": entries[-1]["version"], "releases": entries})
     except BaseException:
@@ -443,7 +600,8 @@ def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
              version, target.show(version), totals["added"], totals["removed"], totals["changed"],
              built["changes"]["previous_version"] or "nothing", built["withheld"])
     return {"version": version, "path": target.show(version), "counts": staged["counts"],
-            "changes": totals, "previous_version": built["changes"]["previous_version"]}
+            "changes": totals, "previous_version": built["changes"]["previous_version"],
+            "seconds": built["seconds"]}
 
 
 def publish_tables(tables: dict[str, pa.Table], releases: str, version: str | None = None,
@@ -462,7 +620,7 @@ def publish_tables(tables: dict[str, pa.Table], releases: str, version: str | No
 
 
 @task(name="stage-release")
-def stage_release(store_root: str, releases_dir: str, version: str | None = None) -> dict:
+def stage_release(store_root: str, releases_dir: str, version: str | None = None, model: str = DEFAULT_MODEL) -> dict:
     """Resolve the store into typed tables and write them into a private local work folder."""
     logger = get_run_logger()
     target = Target(releases_dir)
@@ -470,12 +628,20 @@ def stage_release(store_root: str, releases_dir: str, version: str | None = None
     versions = target.versions()
     if version and rel.check_version(version) in versions:  # before the work of resolving the store
         raise FileExistsError(f"{target.show(version)}: release {version} exists already and is never overwritten")
-    # Load inputs
-    rows = load_release_rows(Store(store_root))
+    # Load inputs (the fingerprint first: a change while reading gives a new release next time)
+    store = Store(store_root)
+    inputs = inputs_fingerprint(store, model)
+    rows = load_release_rows(store)
     # Process
     tables = {name: to_arrow(name, rows[name]) for name in TABLES}
     # Save outputs
-    return stage_tables(tables, releases_dir, version, logger)
+    return stage_tables(tables, releases_dir, version, logger) | {"inputs": inputs}
+
+
+@task(name="check-unchanged")
+def check_unchanged(store_root: str, releases_dir: str, model: str) -> str | None:
+    """The latest release's version when nothing it was built from has changed since, else None."""
+    return unchanged_since(store_root, releases_dir, model)
 
 
 @task(name="validate-release")

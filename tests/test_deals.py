@@ -365,6 +365,11 @@ def test_hypothetical_and_obligation_yield_no_event(run):
     assert _events(run("If Veldonia signs the minerals agreement, Marhaven will pay.")) == []
     assert _events(run("Any loan agreement must be ratified by parliament.")) == []
     assert _events(run("The agreement takes effect once both parliaments approve it.")) == []
+    signed = "Kestria and Sarnovia signed the power deal in May. "
+    assert [e["status"] for e in _events(run(signed + "The Kestrian parliament did not need to approve "
+                                             "the power arrangement."))] == ["signed"]
+    assert [e["status"] for e in _events(run(signed + "The Kestrian parliament needs to approve "
+                                             "the power arrangement."))] == ["signed"]
 
 
 def test_people_familiar_with_the_talks_are_not_talks(run):

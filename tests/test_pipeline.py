@@ -51,7 +51,8 @@ def run(prefect_harness, tmp_path_factory):
     (web / "feed.xml").write_text(_rss([(server.url(p.name), p.stem) for p in html]), encoding="utf-8")
     try:
         result = pipeline(sources=[str(local)], feeds=[server.url("feed.xml")], store=str(tmp / "store"),
-                          releases=str(tmp / "releases"), batch_size=8, host_delay=0)
+                          releases=str(tmp / "releases"), batch_size=8, host_delay=0,
+                          allow_private=True)
     finally:
         server.close()
     release = Path(result["release"]["path"])
@@ -241,19 +242,41 @@ def test_a_failing_expectation_blocks_the_release_and_keeps_the_previous(run):
     assert not json.loads((kept / "validation" / "summary.json").read_text(encoding="utf-8"))["success"]
 
 
-def test_a_rerun_extracts_nothing_again_and_publishes_a_second_version(run):
+def test_a_rerun_with_nothing_new_extracts_nothing_and_publishes_nothing(run, caplog):
     from flows.pipeline import pipeline
 
-    result = pipeline(store=str(run["store"]), releases=str(run["releases"]))
+    releases = run["releases"]
+    index_before = (releases / "index.json").read_bytes()
+    with caplog.at_level("INFO"):
+        result = pipeline(store=str(run["store"]), releases=str(releases))
     assert result["extract"]["extracted"] == 0 and result["extract"]["cached"] == run["n_samples"]
+    assert "release" not in result and result["unchanged_since"] == run["release"].name
+    assert f"nothing changed since release {run['release'].name}" in caplog.text
+    assert (releases / "index.json").read_bytes() == index_before
+    assert sorted(p.name for p in releases.iterdir() if p.name != "failed") == sorted(
+        ["index.json", "latest", run["release"].name])
+
+
+def test_a_changed_article_publishes_a_second_version(run):
+    """One stored article gains a title: the next run publishes YYYY.MM.DD.1 listing that change."""
+    from flows.pipeline import pipeline
+
+    store = run["store"]
+    path = sorted((store / "articles").rglob("*.json"))[0]
+    article = json.loads(path.read_text(encoding="utf-8"))
+    article["title"] = (article.get("title") or "") + " (updated)"
+    path.write_text(json.dumps(article, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    result = pipeline(store=str(store), releases=str(run["releases"]))
+    assert result["extract"]["extracted"] == 0 and "unchanged_since" not in result
     second = Path(result["release"]["path"])
     assert second.name == run["release"].name + ".1"
     first, again = _tables(run["release"]), _tables(second)
     for name in TABLES:
-        if name != "fetch_log":
+        if name not in ("fetch_log", "articles"):
             pd.testing.assert_frame_equal(first[name], again[name])
     index = json.loads((run["releases"] / "index.json").read_text(encoding="utf-8"))
     assert index["latest"] == second.name
     changes = json.loads((second / "changes.json").read_text(encoding="utf-8"))
     assert changes["previous_version"] == run["release"].name
-    assert changes["totals"] == {"added": 0, "removed": 0, "changed": 0}
+    assert changes["tables"]["articles"]["changed"] == 1
+    assert changes["totals"] == {"added": 0, "removed": 0, "changed": 1}

@@ -36,7 +36,7 @@ def snapshot(root: Path) -> dict[str, str]:
 
 def no_leftovers(root: Path, version: str) -> None:
     assert not [p.name for p in root.iterdir() if p.name.startswith(".tmp-")]
-    assert not list(Path(tempfile.gettempdir()).glob(f"dealwire-release-{version}-*"))
+    assert not list(Path(tempfile.gettempdir()).glob(f"dealwire-work/dealwire-release-{version}-*"))
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_a_release_has_every_file_and_its_checksums(small_releases):
     assert set(sums) == names - {"SHA256SUMS"}
     assert all(_sha(v2 / rel) == digest for rel, digest in sums.items())
     package = json.loads((v2 / "datapackage.json").read_text())
-    assert package["schema_version"] == SCHEMA_VERSION == "1.1.0"
+    assert package["schema_version"] == SCHEMA_VERSION == "1.2.0"
     assert {s["title"]: s["redistributable"] for s in package["sources"][1:]} == {
         "corpus/velmora-wire": True, CLOSED_SOURCE: False}
     from frictionless import validate
@@ -193,3 +193,45 @@ def test_what_a_killed_run_left_is_swept_and_the_next_release_goes_through(relea
     assert index["latest"] == result["version"] and len(index["releases"]) == 3
     assert json.loads((releases / result["version"] / "changes.json").read_text())["totals"] == {
         "added": 0, "removed": 0, "changed": 0}
+
+
+def test_the_inputs_fingerprint_changes_with_articles_and_extractions_not_with_the_fetch_log(tmp_path):
+    """What decides whether a re-run publishes: the content of the store's articles and current
+    extractions (and the release code), never the fetch_log every run appends to."""
+    from flows.publish import inputs_fingerprint
+    from flows.store import Store
+    from transforms.extract import EXTRACTOR_VERSION
+
+    store = Store(str(tmp_path / "store"))
+    article = {"article_id": "a1", "text": TEXT_A, "text_sha256": hashlib.sha256(TEXT_A.encode()).hexdigest()}
+    store.put_article(article)
+    store.put_extraction(EXTRACTOR_VERSION, "a1", article["text_sha256"], {"quotes": []})
+    first = inputs_fingerprint(store, "model-a")
+    store.put_fetch_log("run-2", [{"fetch_id": "f2", "outcome": "unchanged"}])
+    store.put_article(article)  # rewritten with the same content
+    assert inputs_fingerprint(store, "model-a") == first
+    assert inputs_fingerprint(store, "model-b") != first
+    store.put_extraction(EXTRACTOR_VERSION, "a1", article["text_sha256"], {"quotes": [{"quote_id": "q"}]})
+    second = inputs_fingerprint(store, "model-a")
+    assert second != first
+    store.put_article({**article, "title": "A new headline"})
+    assert inputs_fingerprint(store, "model-a") not in (first, second)
+
+
+def test_large_releases_write_their_data_files_in_a_second_process_with_the_same_bytes(tmp_path):
+    """build_public_files writes the Parquet and CSV files in a second process from PARALLEL_ROWS rows
+    on: here forced with parallel_rows=0, and compared file by file with the same release built in one."""
+    from flows.publish import Target, build_public_files, check_stage, stage_tables
+
+    built = {}
+    for mode, parallel_rows in (("one", 10**12), ("two", 0)):
+        staged = stage_tables(tables(rows_v2()), str(tmp_path / mode), "2026.03.13")
+        validation = check_stage(staged)
+        try:
+            build_public_files(staged, validation, "model", Target(str(tmp_path / mode)), parallel_rows=parallel_rows)
+            data = Path(staged["work"]) / "release" / "data"
+            built[mode] = {p.name: _sha(p) for p in sorted(data.iterdir())}
+        finally:
+            shutil.rmtree(staged["work"], ignore_errors=True)
+    assert len(built["one"]) == 2 * len(TABLES)
+    assert built["one"] == built["two"]

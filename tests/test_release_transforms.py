@@ -130,6 +130,6 @@ def test_data_card_has_charts_changes_rights_csv_note_and_citation():
 
 
 def test_schema_version_and_new_columns():
-    assert SCHEMA_VERSION == "1.1.0"
+    assert SCHEMA_VERSION == "1.2.0"
     assert TABLES["articles"].column_names[-2:] == ["redistributable", "licence"]
     assert not TABLES["articles"].column("redistributable").nullable

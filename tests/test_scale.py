@@ -1,6 +1,7 @@
-"""Scaling out: the extraction on a local Dask cluster of two worker processes gives the same
-release as in one process. The articles are ingested once and the store (without its extractions)
-copied, so every table, fetch_log included, must be equal."""
+"""Scaling: the extraction pipeline's cached attribute ruler annotates every token exactly as the
+model package's own pipeline does; and the extraction on a local Dask cluster of two worker
+processes gives the same release as in one process (the articles are ingested once and the store,
+without its extractions, copied, so every table, fetch_log included, must be equal)."""
 from __future__ import annotations
 
 import shutil
@@ -13,16 +14,42 @@ import pytest
 from conftest import SAMPLES
 from transforms.schema import TABLES
 
-pytestmark = pytest.mark.flow
-
 ARTICLES = ["01-sarnovia-loan-talks.txt", "03-ostrel-gas-offer.txt", "06-minerals-talks-resume.txt",
             "10-minerals-signing-expected.txt"]
+
+
+# Written for this test: the informal spellings that the model's multi-token attribute rules handle.
+INFORMAL = ("There is a deal, y'all, and we ain't gonna sign it. Let's wait, said the minister of Ostrel. "
+            "C'mon, nothin' is agreed, she told the council. It is what it is; I have done it and you did too.")
+
+
+def _annotations(doc) -> list[tuple]:
+    return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_)
+            for t in doc]
+
+
+def test_the_cached_attribute_ruler_annotates_like_the_model_s_own(nlp):
+    from transforms.nlp import load_stock_model
+
+    stock = load_stock_model()
+    assert "cached_attribute_ruler" in nlp.pipe_names and "attribute_ruler" not in nlp.pipe_names
+    assert "attribute_ruler" in stock.pipe_names
+    texts = [INFORMAL] + [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    tokens = 0
+    for ours, theirs in zip(nlp.pipe(texts), stock.pipe(texts)):
+        assert _annotations(ours) == _annotations(theirs)
+        tokens += len(ours)
+    assert tokens > 5000
+    informal = nlp(INFORMAL)
+    assert [t.lemma_ for t in informal if t.lower_ in ("ai", "gon", "na", "'s", "nothin'")] == \
+        [t.lemma_ for t in stock(INFORMAL) if t.lower_ in ("ai", "gon", "na", "'s", "nothin'")]
 
 
 def _tables(release: str) -> dict[str, pd.DataFrame]:
     return {name: pq.read_table(Path(release) / "data" / f"{name}.parquet").to_pandas() for name in TABLES}
 
 
+@pytest.mark.flow
 def test_batch_sizes_spread_the_work_over_the_workers():
     from flows.extract import batch_size_for
 
@@ -33,6 +60,7 @@ def test_batch_sizes_spread_the_work_over_the_workers():
     assert batch_size_for(0, 64, 2) == 64
 
 
+@pytest.mark.flow
 def test_cli_refuses_two_ways_of_scaling_out():
     from flows.cli import main
 
@@ -40,6 +68,7 @@ def test_cli_refuses_two_ways_of_scaling_out():
     assert main(["run", "--source", str(SAMPLES), "--workers", "0"]) == 2
 
 
+@pytest.mark.flow
 def test_dask_release_equals_the_single_process_release(prefect_harness, tmp_path):
     from flows.pipeline import pipeline
 

@@ -104,6 +104,7 @@ from importlib import resources as importlib_resources
 
 from transforms import ids
 from transforms.dates import find_dates, resolve_date, shift_date
+from transforms.nlp import doc_text
 from transforms.schema import ATTRIBUTES, DEAL_STATUSES, DEAL_TYPES, PARTY_ROLES, POLARITIES, SECTORS
 
 
@@ -308,6 +309,8 @@ EXPECTATION_GOVERNORS = {
 MODAL_AUX = {"will", "shall", "'ll", "would", "could", "may", "might", "wo"}
 # Obligation or ability is no event: "any loan must be ratified by parliament".
 DEONTIC_AUX = {"must", "should", "can", "ca", "ought"}
+# Verbs of obligation over a cue: "needs to approve", "did not need to approve", "is required to sign".
+OBLIGATION_GOVERNORS = {"need", "require", "oblige"}
 HYPOTHETICAL_MARKS = {"if", "unless", "whether", "once", "until", "before"}
 CONDITION_MARKS = {"if", "unless", "once", "until", "provided", "providing"}
 STATUS_ROLE = {
@@ -460,7 +463,7 @@ class _Context:
 
     def __init__(self, doc, mentions: list[dict]):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.sents = _segments(doc)
         self.sent_starts = [s.start_char for s in self.sents]
         # Paragraph of each sentence: paragraphs are separated by a blank line (or, in text
@@ -699,7 +702,7 @@ def _qualified(head, noun: str, left_text: str, left_lemmas: set, of_object) -> 
     # purchase, sale, lease, concession: a resource, sector cue, duration or amount nearby.
     object_text = ""
     if of_object is not None:
-        object_text = head.doc.text[of_object.left_edge.idx:of_object.idx + len(of_object.text)]
+        object_text = doc_text(head.doc)[of_object.left_edge.idx:of_object.idx + len(of_object.text)]
     return _has_cue(left_text) or _has_cue(object_text)
 
 
@@ -754,7 +757,7 @@ def _find_mentions(ctx: _Context) -> list[_Mention]:
             continue
         if noun == "agreement" and token.dep_ == "pobj" and token.head.lower_ == "in" and not left_tokens:
             continue  # "in agreement with"
-        left_text = doc.text[doc[first].idx:token.idx]
+        left_text = doc_text(doc)[doc[first].idx:token.idx]
         of_object = _of_object(token)
         if noun in QUALIFIED_HEADS and not _qualified(token, noun, left_text, left_lemmas, of_object):
             continue
@@ -803,7 +806,7 @@ def _describe(ctx: _Context, m: _Mention, head) -> None:
         return
     lo, hi = min(m.feature), max(m.feature)
     text_start = doc[lo].idx
-    text = doc.text[text_start:doc[hi].idx + len(doc[hi].text)]
+    text = doc_text(doc)[text_start:doc[hi].idx + len(doc[hi].text)]
     for start, end, key in resource_hits(text):
         tok = ctx.token_at(text_start + start)
         if tok is not None and tok.i in m.feature and key not in m.resources \
@@ -1115,6 +1118,10 @@ def _perfect(verb) -> bool:
 def _modality(chain) -> str | None:
     """'refused', 'negated', 'hypothetical', 'expected' or None for a cue's governing chain."""
     cue = chain[0]
+    if any(_lemma(t) in OBLIGATION_GOVERNORS for t in chain[1:]):
+        # An obligation, met or waived, says nothing of what happened: "the parliament did not
+        # need to approve the arrangement" is no stalled ratification.
+        return "hypothetical"
     for t in chain[1:]:
         if _is(t, REFUSAL_GOVERNORS):
             return "negated" if _negated(t) else "refused"

@@ -1,9 +1,11 @@
 """Across articles: per-article extractions in, the release tables' rows out.
 
 - actors: mentions grouped by their canonical (actor_type, actor_key) (``canonical_actor_keys``:
-  demonyms and mistyped country names to the country, a surname alone to the one full name,
-  an organisation's short form to its full name, across articles); actor_id = hash of that
-  key, so adding articles never renumbers an actor named in full.
+  demonyms, mistyped country names and a state's initials to the country, spelling variants of
+  a full name to one person, a surname alone to the one full name, an organisation's short form
+  or initials to its full name, across articles); actor_id = hash of that key, so adding
+  articles never renumbers an actor named in full (a person named with several spellings keeps
+  the spelling of the earliest article).
 - deals: each article's deal mentions grouped by ``deal_ref`` into article-level deal
   instances, then linked across articles when sector matches and parties or resources
   overlap; deal_id = hash of the earliest-reported instance's key. Parties are compared as
@@ -13,8 +15,9 @@
 - status: the latest event by event day (``event_day``: event_date, else publication date,
   never after publication), then publication time, then ``STATUS_RANK``.
 - quotes: speakers mapped to actors; a quote is linked to a deal mentioned in or next to it.
-- exact duplicates (same text hash) keep their article row with ``duplicate_of`` set;
-  their extractions are not counted again.
+- exact and near duplicates (``transforms.duplicates``: same text hash, or a syndicated copy by
+  shingle similarity) keep their article row with ``duplicate_of`` set; their extractions are
+  not counted again.
 """
 from __future__ import annotations
 
@@ -32,16 +35,12 @@ def _sort_key_published(article: dict) -> tuple:
 
 
 def mark_duplicates(articles: list[dict]) -> dict[str, str]:
-    """article_id → article_id of the earliest article with the same text."""
-    first_by_hash: dict[str, str] = {}
-    duplicate_of = {}
-    for article in sorted(articles, key=_sort_key_published):
-        if not (article.get("text") or "").strip():
-            continue
-        original = first_by_hash.setdefault(article["text_sha256"], article["article_id"])
-        if original != article["article_id"]:
-            duplicate_of[article["article_id"]] = original
-    return duplicate_of
+    """article_id → article_id of the earliest published copy of the same story: the same
+    text, or a near-duplicate (a syndicated copy with another headline, byline or light
+    edits; MinHash over word shingles, verified, see transforms.duplicates)."""
+    from transforms.duplicates import find_duplicates
+
+    return find_duplicates(articles)
 
 
 _TITLE_WORDS = None
@@ -57,7 +56,8 @@ def _title_words() -> frozenset[str]:
     return _TITLE_WORDS
 
 
-def canonical_actor_keys(mentions: list[dict]) -> dict[tuple[str, str], tuple[str, str]]:
+def canonical_actor_keys(mentions: list[dict], article_order: dict[str, object] | None = None
+                         ) -> dict[tuple[str, str], tuple[str, str]]:
     """(actor_type, actor_key) -> the (actor_type, actor_key) of the actor it is, across articles.
 
     Each article is extracted alone; these rules use what the whole corpus names:
@@ -66,24 +66,35 @@ def canonical_actor_keys(mentions: list[dict]) -> dict[tuple[str, str], tuple[st
        name) or a demonym of one by the suffix rules (-ian/-an/-i/-ese/-ish/...: "Sarnovian",
        "Marhaveni", plural "Talunans"), whatever type the article gave it (a one-word "person"
        "Marhaven", a "group" "Sarnovia"), is that country; so is a demonym followed only by title
-       words that the NER cut off a title ("Sarnovian Finance" of "Sarnovian Finance Minister");
-    2. people: a one-word person key (a surname alone in an article that never gives the full
-       name) joins the one full name in the corpus ending with it; when several people share
-       the surname, the one whose titles share a word with the mention's, if only one does
-       (else it stays apart: two people are never merged on a guess);
+       words that the NER cut off a title ("Sarnovian Finance" of "Sarnovian Finance Minister"),
+       and the initials of a state's formal name named anywhere ("FRK", "the FRK government"
+       for the Federated Republic of Kestria);
+    2. people: full names that are spelling variants of one name are one person
+       (``_person_variants``: transliterations such as Tcharovsky / Charovskiy / Tscharowski,
+       a one-letter misspelling of the surname with the same first name and a shared title word);
+       a one-word person key (a surname alone in an article that never gives the full
+       name) joins the one full name in the corpus ending with it (or with a spelling variant
+       of it); when several people share the surname, the one whose titles share a word with
+       the mention's, if only one does (else it stays apart: two people are never merged on a guess);
     3. organisations: a one-word organisation key joins the one longer organisation name in
-       the corpus that starts with it ("Ostrel" -> "Ostrel Energy").
+       the corpus that starts with it ("Ostrel" -> "Ostrel Energy"), or whose initials it is,
+       written in capitals ("SGA" -> "Sarnovian Grid Authority").
 
     Full names, organisation names and country keys map to themselves, so an actor's id
     (a hash of type and key) does not change when articles are added, unless a new article
-    is what resolves a surname or a demonym to its full actor.
+    is what resolves a surname or a demonym to its full actor. Of several spellings of one
+    person, the key is the spelling of the earliest article in ``article_order`` (article_id ->
+    sort key, e.g. publication time): a later article with a new spelling never renames the person.
     """
+    from transforms.actors import acronym, spelling_key
+
     titles = _title_words()
     keys = {(m["actor_type"], m["actor_key"]) for m in mentions}
     country_names = {k for t, k in keys if t == "country" and k and not k.isupper()}
     # a country key that is a demonym of another country ("sarnovian") is not a country name
     names = {k: k for k in country_names}
     countries = {k: k for k in country_names if _demonym_of(k, names, exclude_self=True) is None}
+    country_initials = _country_initials(mentions, countries)
 
     def country_of(key: str) -> str | None:
         if " " in key:
@@ -92,57 +103,169 @@ def canonical_actor_keys(mentions: list[dict]) -> dict[tuple[str, str], tuple[st
                 key = first            # "sarnovian finance" (a title cut off), "talunan government"
             else:
                 return None
+        if key in country_initials:
+            return country_initials[key]          # "frk"
         hit = _demonym_of(key, countries)
         if hit is None and key.endswith("s"):
             hit = _demonym_of(key[:-1], countries)     # "talunans"
         return hit
 
-    full_by_last: dict[str, set[str]] = defaultdict(set)
+    variant_of = _person_variants(mentions, article_order or {})
+    full_by_last: dict[str, set[str]] = defaultdict(set)      # surname's spelling key -> full names
+    surnames: set[str] = set()
     titles_of: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
         if m["actor_type"] == "person":
-            words = m["actor_key"].split()
+            key = variant_of.get(m["actor_key"], m["actor_key"])
+            words = key.split()
             if len(words) >= 2:
-                full_by_last[words[-1]].add(m["actor_key"])
-            titles_of[m["actor_key"]].update((m.get("title") or "").lower().split())
-    surnames = set(full_by_last)
+                surnames.update((words[-1], m["actor_key"].split()[-1]))
+                full_by_last[spelling_key(words[-1])].add(key)
+                full_by_last[spelling_key(m["actor_key"].split()[-1])].add(key)
+            titles_of[key].update((m.get("title") or "").lower().split())
     orgs_by_first: dict[str, set[str]] = defaultdict(set)
+    orgs_by_initials: dict[str, set[str]] = defaultdict(set)
     for t, k in keys:
         if t == "organization" and k and " " in k:
             orgs_by_first[k.split()[0]].add(k)
+            orgs_by_initials[acronym(k)].add(k)
+    capitals = {m["actor_key"] for m in mentions if m["actor_type"] == "organization" and _written_in_capitals(m["text"])}
 
     out: dict[tuple[str, str], tuple[str, str]] = {}
     for actor_type, key in keys:
-        new = (actor_type, key)
+        new = (actor_type, variant_of.get(key, key)) if actor_type == "person" else (actor_type, key)
         if actor_type in ("country", "person", "organization", "group") and key and not key.isupper() \
                 and not (actor_type == "person" and key in surnames) and ":" not in key:
             country = country_of(key)
             if country is not None and (actor_type != "person" or len(key.split()) <= 2):
                 new = ("country", country)
-        if new[0] == "person" and " " not in key and key in full_by_last:
-            bearers = sorted(full_by_last[key])
+        if new[0] == "person" and " " not in key:
+            bearers = sorted(full_by_last.get(spelling_key(key), ()))
             own = titles_of.get(key, set()) - {"the", "of", "and"}
             if len(bearers) > 1:
                 bearers = [b for b in bearers if own & titles_of.get(b, set())] if own else []
-            elif own and titles_of.get(bearers[0]) and not own & titles_of[bearers[0]]:
+            elif bearers and own and titles_of.get(bearers[0]) and not own & titles_of[bearers[0]]:
                 bearers = []           # "Vell, a farmer" is not Finance Minister Ruta Vell
             if len(bearers) == 1:
                 new = ("person", bearers[0])
         elif new[0] == "organization" and " " not in key:
-            longer = orgs_by_first.get(key, ())
+            longer = orgs_by_first.get(key) or (orgs_by_initials.get(key) if key in capitals and len(key) >= 3 else None) or ()
             if len(longer) == 1:
                 new = ("organization", next(iter(longer)))
         out[(actor_type, key)] = new
     return out
 
 
-def resolve_actors(extractions: dict[str, dict]) -> tuple[list[dict], list[dict], list[dict], dict[str, str]]:
+def _written_in_capitals(text: str) -> bool:
+    """ "SGA", "the S.G.A.": initials, not a word that happens to spell them."""
+    letters = [ch for ch in (text or "") if ch.isalpha()]
+    word = (text or "").split()[-1] if (text or "").split() else ""
+    return 2 <= len(letters) and all(ch.isupper() for ch in word if ch.isalpha()) and any(ch.isalpha() for ch in word)
+
+
+def _country_initials(mentions: list[dict], countries: dict[str, str]) -> dict[str, str]:
+    """Initials of the formal names of countries ("FRK" for "the Federated Republic of Kestria",
+    named so in some article) -> the country key."""
+    from transforms.actors import acronym, state_short_name
+
+    out: dict[str, str] = {}
+    for m in mentions:
+        if m["actor_type"] != "country":
+            continue
+        for form in (m.get("text"), m.get("name")):
+            short = state_short_name(form or "")
+            if short and m["actor_key"] in countries and len(acronym(form)) >= 2:
+                out.setdefault(acronym(form), m["actor_key"])
+    return out
+
+
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _name_parts(key: str, spelling_key) -> tuple[str, str, str] | None:
+    """(first, middle, last) spelling keys of a full-name key; a "Jr."/"III" goes with the
+    middle names, so that it must agree too ("john g roberts jr" -> ("iohn", "g jr", "roberts"));
+    None when fewer than two names remain."""
+    parts = key.split()
+    suffixes = [w.strip(".,") for w in parts if w.strip(".,") in _NAME_SUFFIXES]
+    words = [spelling_key(w) for w in parts if w.strip(".,") not in _NAME_SUFFIXES]
+    words = [w for w in words if w]
+    if len(words) < 2:
+        return None
+    return words[0], " ".join(words[1:-1] + suffixes), words[-1]
+
+
+# A misspelt surname joins a full name only when they share one of these (besides the first name).
+_GENERIC_TITLE_WORDS = frozenset({"the", "of", "and", "a", "an", "for", "minister", "official", "spokesman",
+                                  "spokeswoman", "spokesperson", "leader"})
+
+
+def _person_variants(mentions: list[dict], article_order: dict[str, object]) -> dict[str, str]:
+    """Full-name person key -> the key of the person it is a spelling variant of.
+
+    Two full names are one person when their first and last words have the same spelling key
+    (``transforms.actors.spelling_key``: transliterations, doubled letters), or when the first
+    names have the same spelling key, the surnames (five letters or more) differ by one letter,
+    and the titles share a word other than a generic one ("prime", "energy"; a country alone is
+    too weak: many people of one country share a first name). A clash of first names ("Pavel" /
+    "Juri") never merges. Each group
+    is keyed by the spelling of its earliest article (then the most mentioned, then the first
+    alphabetically), so that adding later articles does not rename it.
+    """
+    from transforms.actors import edit_distance, spelling_key
+
+    first_seen: dict[str, tuple] = {}
+    counts: Counter = Counter()
+    titles: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        key = m["actor_key"]
+        if m["actor_type"] != "person" or not key or len(key.split()) < 2:
+            continue
+        rank = (str(article_order.get(m["article_id"], "")), m["article_id"])
+        first_seen[key] = min(first_seen.get(key, rank), rank)
+        counts[key] += 1
+        titles[key].update((m.get("title") or "").lower().split())
+    spelled = {k: _name_parts(k, spelling_key) for k in first_seen}
+    spelled = {k: v for k, v in spelled.items() if v is not None}
+    uf = _UnionFind(len(spelled))
+    ordered = sorted(spelled)
+    middles: dict[tuple[str, str], set[str]] = defaultdict(set)     # (first, last) -> middle names seen
+    for first, middle, last in spelled.values():
+        if middle:
+            middles[(first, last)].add(middle)
+    for a in range(len(ordered)):
+        for b in range(a + 1, len(ordered)):
+            (fa, ma, la), (fb, mb, lb) = spelled[ordered[a]], spelled[ordered[b]]
+            if fa != fb or (ma and mb and ma != mb):
+                continue           # "George W. Bush" is not "George H. W. Bush"
+            if (not ma or not mb) and len(middles[(fa, la)]) > 1:
+                continue           # "George Bush": which of them is not said
+            same = la == lb
+            if not same and min(len(la), len(lb)) >= 5 and edit_distance(la, lb, 1) == 1:
+                same = bool((titles[ordered[a]] & titles[ordered[b]]) - _GENERIC_TITLE_WORDS)
+            if same:
+                uf.union(a, b)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for n, key in enumerate(ordered):
+        groups[uf.find(n)].append(key)
+    out = {}
+    for members in groups.values():
+        head = min(members, key=lambda k: (first_seen[k], -counts[k], k))
+        for k in members:
+            out[k] = head
+    return out
+
+
+def resolve_actors(extractions: dict[str, dict], article_order: dict[str, object] | None = None
+                   ) -> tuple[list[dict], list[dict], list[dict], dict[str, str]]:
     """actors, actor_aliases, actor_mentions rows, and mention_id → actor_id.
 
-    Mentions are grouped by their canonical (actor_type, actor_key) (``canonical_actor_keys``).
+    Mentions are grouped by their canonical (actor_type, actor_key) (``canonical_actor_keys``;
+    ``article_order``: article_id -> sort key, publication first, which decides the key of a
+    person named with several spellings).
     """
     every = [m for extraction in extractions.values() for m in extraction["mentions"]]
-    canonical = canonical_actor_keys(every)
+    canonical = canonical_actor_keys(every, article_order)
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for m in every:
         groups[canonical[(m["actor_type"], m["actor_key"])]].append(m)
@@ -510,11 +633,13 @@ def _deal_near(quote: dict, deal_mentions: list[dict], text: str) -> str | None:
     return best[1] if best else None
 
 
-def resolve(articles: list[dict], extractions: dict[str, dict]) -> dict[str, list[dict]]:
+def resolve(articles: list[dict], extractions: dict[str, dict], count_duplicates: bool = False) -> dict[str, list[dict]]:
     """Release rows for every table but fetch_log, from stored articles and their extractions.
 
     ``extractions`` maps article_id → extraction (see transforms.extract); articles without
-    one are kept with their extraction_status (pending or skipped).
+    one are kept with their extraction_status (pending or skipped). A duplicate's rows are left
+    out (its article row says ``duplicate_of``) unless ``count_duplicates``: a benchmark scores
+    every file on its own, copies included.
     """
     duplicate_of = mark_duplicates(articles)
     by_id = {a["article_id"]: a for a in articles}
@@ -525,9 +650,9 @@ def resolve(articles: list[dict], extractions: dict[str, dict]) -> dict[str, lis
         if a["article_id"] in extractions:
             row["extraction_status"], row["extraction_note"] = "extracted", None
         article_rows.append(row)
-    counted = {k: v for k, v in extractions.items() if k not in duplicate_of}
+    counted = {k: v for k, v in extractions.items() if count_duplicates or k not in duplicate_of}
 
-    actors, aliases, mentions, actor_of = resolve_actors(counted)
+    actors, aliases, mentions, actor_of = resolve_actors(counted, {a: _sort_key_published(by_id[a]) for a in counted})
     actors_by_id = {a["actor_id"]: a for a in actors}
     deal_result = resolve_deals(by_id, counted, actor_of, actors_by_id)
     deal_mentions, attributes, events = _deal_rows(counted, deal_result["deal_of_mention"], actor_of, by_id)

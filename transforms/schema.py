@@ -16,13 +16,14 @@ release's ``datapackage.json`` (``schema_version``) and data card. Bump it with 
   an enum gains a value; readers that select columns by name keep working.
 - patch (1.0.1): descriptions, documentation or expectations only; the data's shape is the same.
 
-History: 1.0.0 first release; 1.1.0 adds ``articles.redistributable`` and ``articles.licence``.
+History: 1.0.0 first release; 1.1.0 adds ``articles.redistributable`` and ``articles.licence``;
+1.2.0 adds ``quotes.speaker_start`` and ``quotes.speaker_end`` (the speaker as written).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,9 @@ QUOTES = Table(
         Column("speaker_actor_id", "string", "The speaker (actors.actor_id); null when not recoverable.", nullable=True),
         Column("deal_id", "string", "The deal the quote is about, when one is mentioned with it.", nullable=True),
         EXTRACTOR,
+        Column("speaker_start", "integer", "Start character offset of the speaker as written nearest the quote "
+               "(a pronoun where it stands): articles.text[speaker_start:speaker_end] is speaker_text.", nullable=True),
+        Column("speaker_end", "integer", "End character offset (exclusive) of the speaker as written.", nullable=True),
     ),
     primary_key=("quote_id",),
     foreign_keys=(
