@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import time
 
-from prefect import flow, get_run_logger
+from prefect import flow
 
 from flows.artifacts import record_run_artifacts
 from flows.extract import extract
 from flows.ingest import ingest
-from flows.publish import check_unchanged, publish_stage, stage_release, validate_stage
+from flows.publish import release_store
 from transforms.nlp import DEFAULT_MODEL
 
 DEFAULT_STORE = "output/store"
@@ -46,7 +46,6 @@ def pipeline(
     ``dask_workers`` processes, or on the Dask cluster at ``dask_address`` (flows/runners.py).
     ``result["seconds"]`` holds the wall time of each step.
     """
-    logger = get_run_logger()
     seconds = {}
     started = time.perf_counter()
     ingested = ingest(store=store, sources=list(sources or []), urls=list(urls or []), feeds=list(feeds or []),
@@ -61,15 +60,7 @@ def pipeline(
     result = {"ingest": ingested, "extract": extracted, "seconds": seconds}
     if publish:
         started = time.perf_counter()
-        unchanged = None if version else check_unchanged(store, releases, model)
-        if unchanged:  # no new version of the same tables
-            result["unchanged_since"] = unchanged
-            logger.info("nothing changed since release %s: no new release published", unchanged)
-        else:
-            staged = stage_release(store, releases, version, model)
-            validation = validate_stage(staged)
-            result["release"] = publish_stage(staged, validation, model)
-            logger.info("release %s: %s", result["release"]["version"], result["release"]["path"])
+        result.update(release_store(store, releases, version, model))
         seconds["release"] = time.perf_counter() - started
     result["artifacts"] = record_run_artifacts(store, "dealwire pipeline", result)
     return result

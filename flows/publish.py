@@ -654,3 +654,18 @@ def validate_stage(staged: dict) -> dict:
 def publish_stage(staged: dict, validation: dict, model: str) -> dict:
     """Write the public files and move the release into place; index.json last."""
     return publish_staged(staged, validation, model, get_run_logger())
+
+
+def release_store(store: str, releases: str, version: str | None, model: str) -> dict:
+    """Inside a flow: stage → validate → publish a release of the store, or none when nothing changed
+    since the latest one (and no ``version`` is asked for). {"release": …} or {"unchanged_since": version}."""
+    logger = get_run_logger()
+    unchanged = None if version else check_unchanged(store, releases, model)
+    if unchanged:  # no new version of the same tables
+        logger.info("nothing changed since release %s: no new release published", unchanged)
+        return {"unchanged_since": unchanged}
+    staged = stage_release(store, releases, version, model)
+    validation = validate_stage(staged)
+    published = publish_stage(staged, validation, model)
+    logger.info("release %s: %s", published["version"], published["path"])
+    return {"release": published}

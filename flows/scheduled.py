@@ -19,7 +19,7 @@ import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
 from flows.artifacts import record_run_artifacts
 from flows.extract import extract
 from flows.ingest import ingest
-from flows.publish import check_unchanged, publish_stage, stage_release, validate_stage
+from flows.publish import release_store
 from transforms.nlp import DEFAULT_MODEL
 from transforms.sources import (
     SourceError, SourcesFile, ingest_arguments, parse_sources, parse_url_list, resolve_path, select_group, url_problem,
@@ -178,13 +178,6 @@ def release(
 ) -> dict:
     """Stage, validate and publish a release of everything in the store (flows/publish.py); when
     nothing changed since the latest release (and no ``version`` is asked for), publish none."""
-    unchanged = None if version else check_unchanged(store, releases, model)
-    if unchanged:
-        get_run_logger().info("nothing changed since release %s: no new release published", unchanged)
-        result = {"unchanged_since": unchanged}
-    else:
-        staged = stage_release(store, releases, version, model)
-        validation = validate_stage(staged)
-        result = {"release": publish_stage(staged, validation, model)}
+    result = release_store(store, releases, version, model)
     result["artifacts"] = record_run_artifacts(store, "dealwire release", result)
     return result
