@@ -91,3 +91,19 @@ def small_releases(tmp_path_factory):
     first = publish_tables(tables(rows_v1()), str(root), "2026.03.04")
     second = publish_tables(tables(rows_v2()), str(root), "2026.03.13")
     return {"root": root, "v1": Path(first["path"]), "v2": Path(second["path"]), "results": [first, second]}
+
+
+@pytest.fixture(scope="session")
+def sample_tables(tmp_path_factory):
+    """Every table of the sample corpus, extracted once for the session without Prefect or a store
+    (flows.oneoff.extract_paths): table name -> rows."""
+    import json
+
+    from flows.oneoff import extract_paths
+    from transforms.nlp import DEFAULT_MODEL
+
+    out = tmp_path_factory.mktemp("sample_tables")
+    samples = Path(__file__).resolve().parent.parent / "samples" / "articles"
+    assert extract_paths([str(samples)], str(out), None, DEFAULT_MODEL, 16) == 0
+    return {p.stem: [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+            for p in out.glob("*.jsonl")}

@@ -232,11 +232,7 @@ class FaultServer:
             etag = f'"{zlib.crc32(body):08x}"'
             headers = {"ETag": etag, **(headers or {})}
             if h.headers.get("If-None-Match") == etag:
-                h.send_response(304)
-                h.send_header("ETag", etag)
-                h.send_header("Content-Length", "0")
-                h.end_headers()
-                self._answered(path, "304")
+                self._not_modified(h, path, etag)
                 return
         h.send_response(status)
         h.send_header("Content-Type", content_type)
@@ -250,16 +246,19 @@ class FaultServer:
             with self._lock:
                 self.served.add(path)
 
+    def _not_modified(self, h, path, etag: str) -> None:
+        h.send_response(304)
+        h.send_header("ETag", etag)
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+        self._answered(path, "304")
+
     def _article(self, h, path) -> None:
         """The article, or 304 when the client's validators match."""
         etag = etag_of(path)
         if h.headers.get("If-None-Match") == etag or (
                 not h.headers.get("If-None-Match") and h.headers.get("If-Modified-Since") == LAST_MODIFIED):
-            h.send_response(304)
-            h.send_header("ETag", etag)
-            h.send_header("Content-Length", "0")
-            h.end_headers()
-            self._answered(path, "304")
+            self._not_modified(h, path, etag)
             return
         self._send(h, path, 200, article_html(path), "text/html; charset=utf-8",
                    headers={"ETag": etag, "Last-Modified": LAST_MODIFIED}, what="200", article=True)

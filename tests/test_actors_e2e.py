@@ -1,26 +1,16 @@
 """End to end on the sample corpus: one actor per real-world person across articles, and two
-people sharing a surname kept apart (flows.oneoff.extract_paths; no Prefect, no store)."""
+people sharing a surname kept apart (the session fixture sample_tables: no Prefect, no store)."""
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples" / "articles"
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    from flows.oneoff import extract_paths
-    from transforms.nlp import DEFAULT_MODEL
-
-    out = tmp_path_factory.mktemp("actors_e2e")
-    assert extract_paths([str(SAMPLES)], str(out), None, DEFAULT_MODEL, 16) == 0
-    return {p.stem: [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
-            for p in out.glob("*.jsonl")}
+def tables(sample_tables):
+    return sample_tables
 
 
 def test_people_are_one_actor_across_articles_and_namesakes_stay_apart(tables):
