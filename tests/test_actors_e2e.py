@@ -7,7 +7,6 @@ from collections import defaultdict
 import pytest
 
 
-
 @pytest.fixture(scope="module")
 def tables(sample_tables):
     return sample_tables
