@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/pipeline.py                       N = 100 and 1,000, one worker
     .venv/bin/python benchmarks/pipeline.py --workers 1,2         the same with 1 and with 2 processes
     .venv/bin/python benchmarks/pipeline.py --sizes 100 --large   add N = 10,000
+    .venv/bin/python benchmarks/pipeline.py --dask-workers 2      also on a local Dask cluster of 2 processes
 
 For each N and worker count, in a fresh child process (so that its peak RSS is its own): N .txt
 articles are written to a temporary folder (texts of ../shared/bench/polnear/train/text when present,
@@ -20,7 +21,8 @@ temporary Prefect server started before the clock starts. Printed per run:
   texts, spread evenly, scaled to N (``--bare-sample``);
 - orchestration overhead: the flow's wall time minus the time covered by task runs (the union of
   their start–end intervals as recorded by the Prefect API), and its share of the wall time;
-- peak RSS: this child process and its largest finished child process (a worker), MiB;
+- peak RSS: this child process, and the largest other process of the run (a finished worker, or
+  the second process that resolves a large store or writes a large release's files), MiB;
 - the wall time of a second run with nothing new, and its share of the first;
 - the load average before and after each run (the machine may be shared), and, with more than one
   worker, how much faster pure-Python work split over that many processes runs than in one (the
@@ -143,7 +145,9 @@ def bare_spacy(texts: list[str], model: str, processes: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(n: int, workers: int, batch_size: int, model: str, bare_sample: int = 0) -> dict:
+def measure(n: int, workers: int, batch_size: int, model: str, bare_sample: int = 0, dask_workers: int = 0) -> dict:
+    """One run of N articles with ``workers`` local processes, or on a local Dask cluster of
+    ``dask_workers`` processes (then ``workers`` is that count, for the bare spaCy comparison)."""
     tmp = Path(tempfile.mkdtemp(prefix=f"dealwire-bench-{n}-"))
     os.environ["PREFECT_HOME"] = str(tmp / "prefect-home")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -161,11 +165,12 @@ def measure(n: int, workers: int, batch_size: int, model: str, bare_sample: int 
     def warm_up() -> int:
         return 1
 
-    result = {"n": n, "workers": workers, "load_before": os.getloadavg()}
+    result = {"n": n, "workers": workers, "dask": bool(dask_workers), "load_before": os.getloadavg()}
     with shared_api():  # the temporary Prefect server starts here, before any clock
         warm_up()
         kwargs = dict(sources=[str(tmp / "corpus")], store=str(tmp / "store"), releases=str(tmp / "releases"),
-                      batch_size=batch_size, model=model, workers=workers)
+                      batch_size=batch_size, model=model, workers=1 if dask_workers else workers,
+                      dask_workers=dask_workers)
         t0 = time.time()
         started = time.perf_counter()
         first = pipeline(**kwargs)
@@ -191,6 +196,7 @@ def measure(n: int, workers: int, batch_size: int, model: str, bare_sample: int 
         rerun_extracted=second["extract"]["extracted"], spacy_seconds=spacy_seconds, bare_texts=len(sample),
         rerun_unchanged_since=second.get("unchanged_since"),
         rows=first["release"]["counts"], extract_totals=first["extract"],
+        second_processes=first["release"].get("second_processes_peak_rss_mib", {}),
     )
     import shutil
 
@@ -236,6 +242,17 @@ def machine_scaling(processes: int) -> str:
 # ---- the table ------------------------------------------------------------------------------------
 
 
+def _largest_other(r: dict) -> float:
+    """Peak RSS of the largest process other than the run's own: a finished worker, or a second
+    process of the release (which resolves a large store, and writes a large release's files)."""
+    return max([r["rss_children_mib"], *r.get("second_processes", {}).values()])
+
+
+def _label(r: dict) -> str:
+    """Worker count, "d2" for a local Dask cluster of two processes."""
+    return f"d{r['workers']}" if r.get("dask") else str(r["workers"])
+
+
 def rate(count: float, seconds: float) -> str:
     return f"{count / seconds:,.1f}" if seconds > 0 else "-"
 
@@ -243,22 +260,22 @@ def rate(count: float, seconds: float) -> str:
 def print_table(results: list[dict]) -> None:
     head = (f"{'N':>6} {'wrk':>3} {'words':>9} | {'ingest a/s':>10} {'w/s':>9} | {'extract a/s':>11} {'w/s':>8} | "
             f"{'spaCy a/s':>9} {'w/s':>8} {'ext/sp':>6} | {'release a/s':>11} {'w/s':>9} | {'wall s':>7} "
-            f"{'overhd s':>8} {'%':>5} | {'RSS MiB':>7} {'child':>6} | {'rerun s':>7} {'%':>5}")
+            f"{'overhd s':>8} {'%':>5} | {'RSS MiB':>7} {'other':>6} | {'rerun s':>7} {'%':>5}")
     print(head)
     print("-" * len(head))
     for r in results:
         s, n, w = r["steps"], r["n"], r["words"]
-        print(f"{n:>6} {r['workers']:>3} {w:>9,} | {rate(n, s['ingest']):>10} {rate(w, s['ingest']):>9} | "
+        print(f"{n:>6} {_label(r):>3} {w:>9,} | {rate(n, s['ingest']):>10} {rate(w, s['ingest']):>9} | "
               f"{rate(n, s['extract']):>11} {rate(w, s['extract']):>8} | {rate(n, r['spacy_seconds']):>9} "
               f"{rate(w, r['spacy_seconds']):>8} {r['spacy_seconds'] / s['extract']:>6.2f} | "
               f"{rate(n, s['release']):>11} {rate(w, s['release']):>9} | {r['wall']:>7.1f} {r['overhead']:>8.1f} "
-              f"{100 * r['overhead'] / r['wall']:>5.1f} | {r['rss_self_mib']:>7.0f} {r['rss_children_mib']:>6.0f} | "
+              f"{100 * r['overhead'] / r['wall']:>5.1f} | {r['rss_self_mib']:>7.0f} {_largest_other(r):>6.0f} | "
               f"{r['rerun']:>7.1f} {100 * r['rerun'] / r['wall']:>5.1f}")
     print()
     print("steps' wall time (s): ingest / extract / release; re-run with nothing new: ingest / extract / release")
     for r in results:
         s, q = r["steps"], r["rerun_steps"]
-        print(f"  N={r['n']:<6} workers={r['workers']}: {s['ingest']:.1f} / {s['extract']:.1f} / {s['release']:.1f};"
+        print(f"  N={r['n']:<6} workers={_label(r)}: {s['ingest']:.1f} / {s['extract']:.1f} / {s['release']:.1f};"
               f" re-run {q['ingest']:.1f} / {q['extract']:.1f} / {q['release']:.1f} ({r['rerun_extracted']} extracted, "
               f"{'no new release: nothing changed since ' + r['rerun_unchanged_since'] if r.get('rerun_unchanged_since') else 'a new release'});"
               f" quotes {r['rows'].get('quotes', 0):,}, deals {r['rows'].get('deals', 0):,}")
@@ -266,19 +283,22 @@ def print_table(results: list[dict]) -> None:
           "summed over tasks); bare spaCy texts timed; load average before / after the first run")
     for r in results:
         e = r["extract_totals"]
-        print(f"  N={r['n']:<6} workers={r['workers']}: {e['batches']} batches on {e['processes']} processes, "
+        print(f"  N={r['n']:<6} workers={_label(r)}: {e['batches']} batches on {e['processes']} processes, "
               f"model {e['model_seconds']:.1f} s, compute {e['seconds']:.1f} s (CPU {e.get('cpu_seconds', 0):.1f} s), "
               f"step wall {r['steps']['extract']:.1f} s; bare spaCy on {r['bare_texts']:,} texts; "
+              f"peak RSS of finished child processes {r['rss_children_mib']:.0f} MiB, of the release's second processes "
+              f"{', '.join(f'{k} {v:.0f} MiB' for k, v in r.get('second_processes', {}).items()) or 'none (not needed)'}; "
               f"load {r['load_before'][0]:.2f} / {r['load_after'][0]:.2f}")
-    by_n: dict[int, dict[int, dict]] = {}
+    by_n: dict[int, dict[str, dict]] = {}
     for r in results:
-        by_n.setdefault(r["n"], {})[r["workers"]] = r
+        by_n.setdefault(r["n"], {})[_label(r)] = r
     for n, runs in by_n.items():
-        if 1 in runs:
-            for w, r in sorted(runs.items()):
-                if w > 1:
-                    print(f"  N={n}: extraction with {w} workers is {runs[1]['steps']['extract'] / r['steps']['extract']:.2f}x"
-                          f" one worker (whole run {runs[1]['wall'] / r['wall']:.2f}x)")
+        if "1" in runs:
+            for label, r in runs.items():
+                if label != "1":
+                    kind = f"a local Dask cluster of {r['workers']} processes" if r.get("dask") else f"{r['workers']} workers"
+                    print(f"  N={n}: extraction with {kind} is {runs['1']['steps']['extract'] / r['steps']['extract']:.2f}x"
+                          f" one worker (whole run {runs['1']['wall'] / r['wall']:.2f}x)")
 
 
 def main(argv=None) -> int:
@@ -291,32 +311,38 @@ def main(argv=None) -> int:
     parser.add_argument("--bare-sample", type=int, default=0,
                         help="time bare spaCy on this many of the N texts (spread evenly) and scale to N "
                              "(default: all; --large uses 1,000 for N = 10,000)")
+    parser.add_argument("--dask-workers", type=int, default=0,
+                        help="also run each N on a local Dask cluster of this many worker processes")
     parser.add_argument("--one", nargs=2, type=int, metavar=("N", "WORKERS"), help=argparse.SUPPRESS)
+    parser.add_argument("--one-dask", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print("RESULT " + json.dumps(measure(args.one[0], args.one[1], args.batch_size, args.model, args.bare_sample)))
+        print("RESULT " + json.dumps(measure(args.one[0], args.one[1], args.batch_size, args.model, args.bare_sample,
+                                             args.one[1] if args.one_dask else 0)))
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([10_000] if args.large else [])
     workers = [int(w) for w in args.workers.split(",") if w]
     origin, texts = source_texts()
     print(f"corpus: {origin} ({len(texts)} texts, varied copies beyond that); model {args.model}; "
           f"batch size {args.batch_size}; {os.cpu_count()} CPUs")
-    if max(workers) > 1:
-        print(machine_scaling(max(workers)))
+    if max(workers + [args.dask_workers]) > 1:
+        print(machine_scaling(max(workers + [args.dask_workers])))
     results = []
+    runs = [(w, False) for w in workers] + ([(args.dask_workers, True)] if args.dask_workers else [])
     for n in sizes:
-        for w in workers:
+        for w, dask in runs:
             started = time.perf_counter()
             bare_sample = args.bare_sample or (1000 if n >= 10_000 else 0)
             proc = subprocess.run([sys.executable, __file__, "--one", str(n), str(w), "--batch-size",
-                                   str(args.batch_size), "--model", args.model, "--bare-sample", str(bare_sample)],
+                                   str(args.batch_size), "--model", args.model, "--bare-sample", str(bare_sample)]
+                                  + (["--one-dask"] if dask else []),
                                   capture_output=True, text=True, cwd=ROOT)
             line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
             if proc.returncode or line is None:
                 print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
                 return 1
             results.append(json.loads(line[len("RESULT "):]))
-            print(f"  N={n} workers={w}: done in {time.perf_counter() - started:.0f} s (load average "
+            print(f"  N={n} workers={_label(results[-1])}: done in {time.perf_counter() - started:.0f} s (load average "
                   f"{results[-1]['load_before'][0]:.2f} before, {results[-1]['load_after'][0]:.2f} after the first run)",
                   flush=True)
     print()

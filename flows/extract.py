@@ -9,6 +9,7 @@ on Dask (``dask_workers=N`` for a local cluster, ``dask_address`` for an existin
 """
 from __future__ import annotations
 
+import gc
 import math
 import os
 import time
@@ -115,6 +116,10 @@ def extract(store: str, article_ids: list[str] | None = None, model: str = DEFAU
         for n, chunk in enumerate(chunks, 1):
             results.append(extract_batch(store, chunk, model))
             logger.info("extract: batch %d/%d, %d articles in %.1f s", n, len(chunks), len(chunk), results[-1]["seconds"])
+        # The model was loaded in this process, which goes on to the release: let it go (a few
+        # hundred MiB that the release never needs; the next extraction loads it again in ~1 s).
+        load_model.cache_clear()
+        gc.collect()
     else:
         with shared_api(), single_threaded_children():
             results = extract_batches.with_options(task_runner=runner)(store, chunks, model)

@@ -30,7 +30,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -48,9 +48,9 @@ from transforms.changes import diff_release
 from transforms.charts import release_charts
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.nlp import DEFAULT_MODEL
-from transforms.resolve import resolve
+from transforms.resolve import Resolver
 from transforms.schema import SCHEMA_VERSION, TABLES
-from transforms.tables import to_arrow
+from transforms.tables import arrow_schema, to_arrow
 
 LOG = logging.getLogger("dealwire.publish")
 STALE_TMP_SECONDS = 24 * 3600  # a .tmp- folder this old is what a killed run left behind
@@ -206,9 +206,9 @@ class Target:
         except OSError:  # no symlinks here, or a folder named latest: index.json says which is latest
             Path(tmp).unlink(missing_ok=True)
 
-    def read_table(self, rel_path: str) -> pa.Table:
+    def read_table(self, rel_path: str, columns: list[str] | None = None) -> pa.Table:
         with self.fs.open(self.path(rel_path), "rb") as fh:
-            return pq.read_table(fh)
+            return pq.read_table(fh, columns=columns)
 
     def read_json(self, rel_path: str) -> dict | None:
         if not self.fs.exists(self.path(rel_path)):
@@ -257,10 +257,6 @@ def _age(fs, info: dict, now: float) -> float:
 def _write_json(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
 
 
 def _utc_stamp(now: datetime) -> str:
@@ -334,21 +330,73 @@ def unchanged_since(store_root: str, releases: str, model: str = DEFAULT_MODEL) 
     return latest["version"] if latest["inputs"] == inputs_fingerprint(Store(store_root), model) else None
 
 
-def load_release_rows(store: Store) -> dict[str, list[dict]]:
-    """Every table's rows from what the store holds now."""
-    articles = list(store.iter_articles())
-    for a in articles:  # stored before sources had rights: not redistributable unless said
-        a["redistributable"] = bool(a.get("redistributable") or False)
-        a.setdefault("licence", None)
-    extractions = {}
-    for a in articles:
-        if a.get("extraction_status") in ("pending", "extracted"):
-            found = store.get_extraction(EXTRACTOR_VERSION, a["article_id"], a["text_sha256"])
+def _release_article(article: dict) -> dict:
+    # stored before sources had rights: not redistributable unless said
+    article["redistributable"] = bool(article.get("redistributable") or False)
+    article.setdefault("licence", None)
+    return article
+
+
+def resolve_store(store: Store) -> Iterator[tuple[str, list[dict]]]:
+    """(table, rows) parts of every table from what the store holds now, article by article (in
+    article_id order, so the parts of a table follow each other in release order), then the tables
+    about the whole corpus and fetch_log. Three passes over the store (``transforms.resolve.Resolver``):
+    no more than one article's text, extraction or rows is held at a time."""
+    resolver = Resolver()
+    extracted: dict[str, str] = {}  # article_id -> text hash, for articles with a current extraction
+    done = store.extraction_keys(EXTRACTOR_VERSION)
+    for article in store.iter_articles():
+        resolver.add_article(article)
+        if article.get("extraction_status") in ("pending", "extracted") and \
+                (article["article_id"], article["text_sha256"][:16]) in done:
+            extracted[article["article_id"]] = article["text_sha256"]
+    for article_id, text_sha256 in extracted.items():
+        if resolver.counts(article_id):
+            found = store.get_extraction(EXTRACTOR_VERSION, article_id, text_sha256)
             if found is not None:
-                extractions[a["article_id"]] = found
-    rows = resolve(articles, extractions)
-    rows["fetch_log"] = sorted(store.fetch_log(), key=lambda r: (r["retrieved_at"], r["fetch_id"]))
-    return rows
+                resolver.add_extraction(article_id, found)
+    resolver.link()
+    for article in store.iter_articles():
+        article_id = article["article_id"]
+        extraction = None
+        if article_id in extracted and resolver.counts(article_id) and article["text_sha256"] == extracted[article_id]:
+            extraction = store.get_extraction(EXTRACTOR_VERSION, article_id, article["text_sha256"])
+        yield from resolver.article_rows(_release_article(article), extraction,
+                                         extracted=extraction is not None or article_id in extracted).items()
+    yield from resolver.corpus_rows().items()
+    yield "fetch_log", sorted(store.fetch_log(), key=lambda r: (r["retrieved_at"], r["fetch_id"]))
+
+
+STAGE_ROWS = 20_000  # rows of a table gathered before they are written out as one Parquet row group
+STAGE_ARTICLES = 1_000  # articles (and their texts) gathered before they are written out
+
+
+def write_store_tables(store: Store, folder: Path, rows_per_group: int = STAGE_ROWS,
+                       articles_per_group: int = STAGE_ARTICLES) -> dict[str, int]:
+    """Every table of the release as <folder>/<table>.parquet, written in row groups as the store is
+    resolved; the rows of each table."""
+    writers = {name: pq.ParquetWriter(folder / f"{name}.parquet", arrow_schema(name), compression="zstd")
+               for name in TABLES}
+    pending: dict[str, list[dict]] = {name: [] for name in TABLES}
+    counts = {name: 0 for name in TABLES}
+
+    def flush(name: str) -> None:
+        if pending[name]:
+            writers[name].write_table(to_arrow(name, pending[name]))
+            counts[name] += len(pending[name])
+            pending[name] = []
+
+    try:
+        for name, part in resolve_store(store):
+            pending[name].extend(part)
+            if len(pending[name]) >= (articles_per_group if name == "articles" else rows_per_group):
+                flush(name)
+        for name in TABLES:
+            flush(name)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return counts
 
 
 WORK_MAX_AGE = 24 * 3600  # a work folder this old was left by a killed run
@@ -370,19 +418,30 @@ def work_root() -> Path:
     return root
 
 
-def stage_tables(tables: dict[str, pa.Table], releases: str, version: str | None = None,
-                 log: logging.Logger | logging.LoggerAdapter = LOG) -> dict:
-    """Check the target and the version, then write the full tables into a private local work folder."""
+def _new_stage(releases: str, version: str | None) -> tuple[str, Path, str]:
+    """Check the target and the version; a new private local work folder for the full tables."""
     target = Target(releases)
     target.ensure()
     versions = target.versions()  # also refuses a damaged index.json
     version = rel.check_version(version) if version else rel.next_version(versions, datetime.now(timezone.utc).date())
     if version in versions:
         raise FileExistsError(f"{target.show(version)}: release {version} exists already and is never overwritten")
+    work = Path(tempfile.mkdtemp(prefix=f"dealwire-release-{version}-", dir=work_root()))
+    return version, work, target.url
+
+
+def _staged(version: str, work: Path, url: str, counts: dict[str, int], log) -> dict:
+    log.info("release %s staged in %s: %s", version, work, ", ".join(f"{n} {c}" for n, c in counts.items()))
+    return {"version": version, "work": str(work), "releases": url, "counts": counts}
+
+
+def stage_tables(tables: dict[str, pa.Table], releases: str, version: str | None = None,
+                 log: logging.Logger | logging.LoggerAdapter = LOG) -> dict:
+    """Check the target and the version, then write the full tables into a private local work folder."""
     missing = [name for name in TABLES if name not in tables]
     if missing:
         raise ValueError(f"no table {', '.join(missing)} to publish")
-    work = Path(tempfile.mkdtemp(prefix=f"dealwire-release-{version}-", dir=work_root()))
+    version, work, url = _new_stage(releases, version)
     try:
         (work / "full").mkdir()
         for name in TABLES:
@@ -390,14 +449,127 @@ def stage_tables(tables: dict[str, pa.Table], releases: str, version: str | None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    counts = {name: tables[name].num_rows for name in TABLES}
-    log.info("release %s staged in %s: %s", version, work, ", ".join(f"{n} {c}" for n, c in counts.items()))
-    return {"version": version, "work": str(work), "releases": target.url, "counts": counts}
+    return _staged(version, work, url, {name: tables[name].num_rows for name in TABLES}, log)
 
 
-def read_full(staged: dict) -> dict[str, pd.DataFrame]:
-    work = Path(staged["work"])
-    return {name: pq.read_table(work / "full" / f"{name}.parquet").to_pandas() for name in TABLES}
+# From this many articles, the store is resolved into the release tables by a second process: what
+# resolving holds between its passes (tens of bytes per actor mention, benchmarks/pipeline.py) is
+# then given back to the system when it ends, not kept by this process's allocator for the rest of
+# the run (validation and publishing need other, smaller pieces of memory).
+SEPARATE_STAGE_ARTICLES = 2_000
+
+
+def _write_store_tables_at(store_root: str, folder: str) -> tuple[dict[str, int], float]:
+    """``write_store_tables`` (in the second process): the rows of each table, and this process's peak RSS (MiB)."""
+    import resource
+
+    counts = write_store_tables(Store(store_root), Path(folder))
+    return counts, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_second_process(function: Callable, *args):
+    """``function(*args)`` in a fresh process (forkserver: this one may run threads), its error
+    raised here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def stage_store(store: Store, releases: str, version: str | None = None,
+                log: logging.Logger | logging.LoggerAdapter = LOG) -> dict:
+    """Check the target and the version, then resolve the store straight into the full tables of a
+    private local work folder (``write_store_tables``)."""
+    version, work, url = _new_stage(releases, version)
+    try:
+        (work / "full").mkdir()
+        articles = len(store.article_ids())
+        second = {}
+        if articles >= SEPARATE_STAGE_ARTICLES:
+            log.info("resolving %d articles in a second process", articles)
+            counts, peak = in_second_process(_write_store_tables_at, store.root, str(work / "full"))
+            second = {"stage_process_peak_rss_mib": round(peak, 1)}
+            log.info("the second process resolved the store with a peak RSS of %.0f MiB", peak)
+        else:
+            counts = write_store_tables(store, work / "full")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return _staged(version, work, url, counts, log) | second
+
+
+class TableFiles(Mapping):
+    """Tables kept as files, as pandas frames: each read when it is asked for and not kept, so that a
+    step going through the tables one at a time never holds them all. ``columns(name, [...])`` reads
+    only some columns."""
+
+    def __init__(self, names: list[str], read: Callable[[str, list[str] | None], pa.Table],
+                 path: Callable[[str], Path] | None = None):
+        self.names, self.read, self.path = list(names), read, path
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.names:
+            raise KeyError(name)
+        return self.read(name, None).to_pandas()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def columns(self, name: str, columns: list[str]) -> pd.DataFrame:
+        return self.read(name, columns).to_pandas()
+
+    def rows_where(self, name: str, column: str, values: list, columns: list[str]) -> pd.DataFrame:
+        """The rows whose ``column`` is one of ``values``; from a local file, reading only the row
+        groups that can hold them."""
+        if self.path is not None:
+            return pq.read_table(self.path(name), columns=columns, filters=[(column, "in", list(values))]).to_pandas()
+        frame = self.columns(name, columns)
+        return frame[frame[column].isin(list(values))]
+
+    def num_rows(self, name: str) -> int:
+        if self.path is not None:
+            return pq.ParquetFile(self.path(name)).metadata.num_rows
+        return self.read(name, None).num_rows
+
+    def batches(self, name: str, rows: int) -> Iterator[pd.DataFrame]:
+        """The table ``rows`` at a time (each frame indexed by row number in the whole table); from a
+        local file, without reading the rest of it."""
+        if self.path is None:
+            table = self.read(name, None)
+            parts = (table.slice(start, rows) for start in range(0, max(table.num_rows, 1), rows))
+        else:
+            parquet = pq.ParquetFile(self.path(name))
+            parts = (pa.Table.from_batches([b]) for b in parquet.iter_batches(batch_size=rows))
+            if parquet.metadata.num_rows == 0:
+                parts = iter([parquet.schema_arrow.empty_table()])
+        offset = 0
+        for part in parts:
+            frame = part.to_pandas()
+            frame.index = pd.RangeIndex(offset, offset + len(frame))
+            offset += len(frame)
+            yield frame
+
+
+def read_full(staged: dict) -> TableFiles:
+    """The staged full tables (with every text), one at a time."""
+    folder = Path(staged["work"]) / "full"
+    return TableFiles(list(TABLES), lambda name, columns: pq.read_table(folder / f"{name}.parquet", columns=columns),
+                      lambda name: folder / f"{name}.parquet")
+
+
+def read_public(staged: dict) -> TableFiles:
+    """The staged tables as they are published (``transforms.release.public_table``), one at a time."""
+    folder = Path(staged["work"]) / "full"
+
+    def read(name: str, columns: list[str] | None) -> pa.Table:
+        table = rel.public_table(name, pq.read_table(folder / f"{name}.parquet"))
+        return table.select(columns) if columns else table
+
+    return TableFiles(list(TABLES), read)
 
 
 # ---- validate ---------------------------------------------------------------------------------------
@@ -437,24 +609,29 @@ def check_stage(staged: dict, log: logging.Logger | logging.LoggerAdapter = LOG)
 # ---- publish -----------------------------------------------------------------------------------------
 
 
-def previous_release(target: Target, version: str) -> tuple[str | None, dict[str, pd.DataFrame] | None, str | None]:
-    """(version, public tables, schema version) of the release listed in index.json just before ``version``."""
+def previous_release(target: Target, version: str) -> tuple[str | None, TableFiles | None, str | None]:
+    """(version, public tables, schema version) of the release listed in index.json just before
+    ``version``; its tables are read one at a time, when the changes are listed."""
     listed = [r["version"] for r in target.read_index().get("releases", [])
               if isinstance(r, dict) and isinstance(r.get("version"), str) and rel.VERSION_RE.match(r["version"])]
     older = sorted((v for v in listed if rel.version_key(v) < rel.version_key(version)), key=rel.version_key)
     if not older:
         return None, None, None
     prev = older[-1]
+    def read(name: str, columns: list[str] | None) -> pa.Table:
+        try:
+            return target.read_table(f"{prev}/data/{name}.parquet", columns)
+        except Exception as exc:  # noqa: BLE001 - any damage: say which release and stop
+            raise PublishError(f"cannot read the previous release {target.show(prev)} to list the changes: "
+                               f"{type(exc).__name__}: {exc}") from exc
+
     try:
         package = target.read_json(f"{prev}/datapackage.json") or {}
-        tables = {}
-        for name in TABLES:
-            if target.exists(f"{prev}/data/{name}.parquet"):
-                tables[name] = target.read_table(f"{prev}/data/{name}.parquet").to_pandas()
+        names = [name for name in TABLES if target.exists(f"{prev}/data/{name}.parquet")]
     except Exception as exc:  # noqa: BLE001 - any damage: say which release and stop
         raise PublishError(f"cannot read the previous release {target.show(prev)} to list the changes: "
                            f"{type(exc).__name__}: {exc}") from exc
-    return prev, tables, package.get("schema_version")
+    return prev, TableFiles(names, read), package.get("schema_version")
 
 
 # From this many rows in all, the public Parquet and CSV files are written by a second process while
@@ -462,26 +639,40 @@ def previous_release(target: Target, version: str) -> tuple[str | None, dict[str
 PARALLEL_ROWS = 500_000
 
 
-def _write_data_files(out: Path, name: str, table: pa.Table) -> None:
-    """One public table as data/<name>.parquet and data/<name>.csv."""
-    pq.write_table(table, out / "data" / f"{name}.parquet", compression="zstd")
-    write_csv(rel.csv_frame(name, table), out / "data" / f"{name}.csv")
+CSV_ROWS = 50_000  # rows turned into a pandas frame at a time when a table is written as CSV
 
 
-def write_public_data(work: str, out: str) -> None:
-    """Every table's public files from the staged full tables (what a second process runs)."""
+def write_csv_table(name: str, table: pa.Table, path: Path, rows: int = CSV_ROWS) -> None:
+    """A table as CSV (``transforms.release.csv_frame``), a slice of ``rows`` at a time."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        for start in range(0, max(table.num_rows, 1), rows):
+            frame = rel.csv_frame(name, table.slice(start, rows))
+            frame.to_csv(fh, index=False, header=start == 0, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def write_public_data(work: str, out: str) -> float:
+    """Every table's public files, data/<name>.parquet and data/<name>.csv, from the staged full
+    tables, one table at a time (also what the second process runs); this process's peak RSS (MiB)."""
+    import resource
+
+    public = read_public({"work": work})
     for name in TABLES:
-        _write_data_files(Path(out), name, rel.public_table(name, pq.read_table(Path(work) / "full" / f"{name}.parquet")))
+        table = public.read(name, None)
+        pq.write_table(table, Path(out) / "data" / f"{name}.parquet", compression="zstd")
+        write_csv_table(name, table, Path(out) / "data" / f"{name}.csv")
+        del table
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @contextlib.contextmanager
-def data_files_writer(work: Path, out: Path, public: dict[str, pa.Table], parallel: bool) -> Iterator[None]:
+def data_files_writer(work: Path, out: Path, parallel: bool) -> Iterator[dict]:
     """Write the public data files: in this process before the block runs, or, when ``parallel``, in a
-    second process (forkserver: this one may run threads) while the block runs, waited for at its end."""
+    second process (forkserver: this one may run threads) while the block runs, waited for at its end
+    (the dict it gives then holds the second process's peak RSS, ``peak_rss_mib``)."""
+    done: dict = {}
     if not parallel:
-        for name, table in public.items():
-            _write_data_files(out, name, table)
-        yield
+        write_public_data(str(work), str(out))
+        yield done
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -489,9 +680,9 @@ def data_files_writer(work: Path, out: Path, public: dict[str, pa.Table], parall
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
         writing = pool.submit(write_public_data, str(work), str(out))
         try:
-            yield
+            yield done
         finally:
-            writing.result()  # its error, if any, is this release's
+            done["peak_rss_mib"] = round(writing.result(), 1)  # its error, if any, is this release's
 
 
 def build_public_files(staged: dict, validation: dict, model: str, target: Target,
@@ -511,25 +702,27 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
         seconds[part] = round(now - clock, 3)
         clock = now
 
-    # Load inputs
-    full = {name: pq.read_table(work / "full" / f"{name}.parquet") for name in TABLES}
+    # Load inputs (every table is read when it is needed, one at a time)
+    public = read_public(staged)
     prev_version, prev_tables, prev_schema = previous_release(target, version)
     lap("read")
     # Process + save outputs (all inside the work folder)
-    public = {name: rel.public_table(name, table) for name, table in full.items()}
     (out / "data").mkdir(parents=True, exist_ok=True)
-    parallel = sum(t.num_rows for t in full.values()) >= parallel_rows
-    with data_files_writer(work, out, public, parallel):
+    parallel = sum(staged["counts"].values()) >= parallel_rows
+    with data_files_writer(work, out, parallel) as data_files:
         if not parallel:
             lap("parquet+csv")
-        frames = {name: table.to_pandas() for name, table in public.items()}
-        changes = diff_release(version, frames, prev_tables, prev_version, SCHEMA_VERSION, prev_schema)
+        # the first release: every row is new, and only the keys are read to list them
+        current = public if prev_version else TableFiles(
+            list(TABLES), lambda name, columns: public.read(name, list(TABLES[name].primary_key)))
+        changes = diff_release(version, current, prev_tables, prev_version, SCHEMA_VERSION, prev_schema)
         _write_json(out / "changes.json", changes)
         lap("changes")
     if parallel:
         lap("waiting for parquet+csv")
+    articles = public.columns("articles", [c for c in TABLES["articles"].column_names if c != "text"])
     charts = {}
-    for file_name, (alt, svg) in release_charts(frames["articles"], frames["deals"]).items():
+    for file_name, (alt, svg) in release_charts(articles, public["deals"]).items():
         (out / "charts").mkdir(exist_ok=True)
         (out / "charts" / file_name).write_text(svg, encoding="utf-8")
         charts[f"charts/{file_name}"] = alt
@@ -540,9 +733,9 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
             p = out / "data" / f"{name}.{ext}"
             digests[p] = sha256_file(p)
             files[f"data/{name}.{ext}"] = {"bytes": p.stat().st_size, "sha256": digests[p]}
-    sources = rel.sources_summary(frames["articles"])
+    sources = rel.sources_summary(articles)
     _write_json(out / "datapackage.json", rel.datapackage(version, files, created, extractor, sources))
-    card = rel.data_card(version, staged["counts"], frames["articles"], validation, extractor, created,
+    card = rel.data_card(version, staged["counts"], articles, validation, extractor, created,
                          changes=changes, charts=charts)
     (out / "README.md").write_text(card, encoding="utf-8")
     sums = [f"{digests.get(p) or sha256_file(p)}  {p.relative_to(out).as_posix()}"
@@ -550,7 +743,7 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
     lap("charts+datapackage+card+sums")
     return {"created": created, "changes": changes, "withheld": sum(s["articles_without_text"] for s in sources),
-            "seconds": seconds}
+            "seconds": seconds, "data_process_peak_rss_mib": data_files.get("peak_rss_mib")}
 
 
 def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
@@ -601,7 +794,11 @@ def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
              built["changes"]["previous_version"] or "nothing", built["withheld"])
     return {"version": version, "path": target.show(version), "counts": staged["counts"],
             "changes": totals, "previous_version": built["changes"]["previous_version"],
-            "seconds": built["seconds"]}
+            "seconds": built["seconds"],
+            # peak RSS of the second processes, when a large release used them (MiB)
+            "second_processes_peak_rss_mib": {part: mib for part, mib in (
+                ("stage", staged.get("stage_process_peak_rss_mib")), ("data files", built.get("data_process_peak_rss_mib")))
+                if mib is not None}}
 
 
 def publish_tables(tables: dict[str, pa.Table], releases: str, version: str | None = None,
@@ -631,11 +828,8 @@ def stage_release(store_root: str, releases_dir: str, version: str | None = None
     # Load inputs (the fingerprint first: a change while reading gives a new release next time)
     store = Store(store_root)
     inputs = inputs_fingerprint(store, model)
-    rows = load_release_rows(store)
-    # Process
-    tables = {name: to_arrow(name, rows[name]) for name in TABLES}
-    # Save outputs
-    return stage_tables(tables, releases_dir, version, logger) | {"inputs": inputs}
+    # Process + save outputs: resolved article by article into the work folder's Parquet files
+    return stage_store(store, releases_dir, version, logger) | {"inputs": inputs}
 
 
 @task(name="check-unchanged")

@@ -62,13 +62,16 @@ def _sorted_keys(keys) -> list:
 def diff_table(name: str, previous: pd.DataFrame | None, current: pd.DataFrame, max_keys: int = MAX_KEYS) -> dict:
     """Counts and keys of the rows added, removed and changed in one table."""
     key = list(TABLES[name].primary_key) if name in TABLES else []
+    if previous is None and key:
+        return _first_release_table(key, current, max_keys)
     if previous is None:
         previous = pd.DataFrame(columns=list(current.columns))
         columns_added = columns_removed = []
     else:
         columns_added = [c for c in current.columns if c not in previous.columns]
         columns_removed = [c for c in previous.columns if c not in current.columns]
-    shared = [c for c in current.columns if c in previous.columns and c not in key]
+    # nothing to compare without a previous release: only the keys are read
+    shared = [c for c in current.columns if c in previous.columns and c not in key] if len(previous.columns) and len(previous) else []
     before, after = _rows(previous, key, shared), _rows(current, key, shared)
     added = [k for k in after if k not in before]
     removed = [k for k in before if k not in after]
@@ -94,6 +97,29 @@ def diff_table(name: str, previous: pd.DataFrame | None, current: pd.DataFrame, 
         "columns_removed": columns_removed,
         "keys": {kind: [_key_json(k) for k in keys[:max_keys]] for kind, keys in listed.items()},
         "keys_truncated": any(len(keys) > max_keys for keys in listed.values()),
+    }
+
+
+def _first_release_table(key: list[str], current: pd.DataFrame, max_keys: int) -> dict:
+    """``diff_table`` without a previous release: every row is added (its keys sorted as
+    ``_sorted_keys`` sorts them; keys are strings, never missing), without a dict of every row."""
+    ordered = current[key].astype(object).where(current[key].notna(), "").astype(str).sort_values(by=key, kind="stable")
+    first = current.loc[ordered.index[:max_keys], key]
+    listed = [row[0] if len(key) == 1 else list(row) for row in
+              (tuple(_value(v) for v in values) for values in first.itertuples(index=False, name=None))]
+    return {
+        "primary_key": key,
+        "rows": len(current),
+        "previous_rows": 0,
+        "added": len(current),
+        "removed": 0,
+        "changed": 0,
+        "unchanged": 0,
+        "changed_columns": {},
+        "columns_added": [],
+        "columns_removed": [],
+        "keys": {"added": listed, "removed": [], "changed": []},
+        "keys_truncated": len(current) > max_keys,
     }
 
 

@@ -164,6 +164,68 @@ def _original_order(article: dict) -> tuple[str, str]:
     return (published.isoformat() if hasattr(published, "isoformat") else published or "9999", article["article_id"])
 
 
+class DuplicateFinder:
+    """``find_duplicates`` one article at a time: ``add`` every article, then ``result()``.
+
+    Only what the method needs is kept per article (its id, publication order and text hash, and
+    one shingle set per distinct text), never the texts themselves, so that a corpus can be
+    streamed through it. The answer does not depend on the order of ``add`` calls.
+    """
+
+    def __init__(self):
+        self._hasher = _WordHasher()
+        self._order: dict[str, tuple[str, str]] = {}     # article_id -> _original_order
+        self._digest: dict[str, str] = {}               # article_id -> text hash
+        self._shingles: dict[str, np.ndarray] = {}      # text hash -> shingle hashes
+
+    def add(self, article: dict) -> None:
+        """Each article needs ``article_id`` and ``text``; ``text_sha256`` (else computed) and
+        ``published_at`` (ISO 8601, so that strings sort by time) are used when present. Articles
+        with an empty text are never duplicates."""
+        text = article.get("text") or ""
+        if not text.strip():
+            return
+        digest = article.get("text_sha256") or hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self._order[article["article_id"]] = _original_order(article)
+        self._digest[article["article_id"]] = digest
+        if digest not in self._shingles:
+            self._shingles[digest] = shingle_hashes(text, self._hasher)
+
+    def result(self) -> dict[str, str]:
+        """article_id -> article_id of the original, for every exact or near-duplicate copy."""
+        groups = _Groups()
+        # 1. exact copies: one representative text per hash (the smallest article_id)
+        representative: dict[str, str] = {}
+        for article_id in sorted(self._digest):
+            first = representative.setdefault(self._digest[article_id], article_id)
+            groups.union(first, article_id)
+        # 2-4. signatures and candidates (short texts are matched exactly only)
+        shingles, ids = [], []
+        for digest, article_id in representative.items():
+            hashes = self._shingles[digest]
+            if len(hashes) >= MIN_SHINGLES:
+                shingles.append(hashes)
+                ids.append(article_id)
+        signatures = [minhash_signature(s) for s in shingles]
+        # 5. verification, skipping pairs already joined through others
+        for i, j in sorted(candidate_pairs(signatures)):
+            if groups.find(ids[i]) != groups.find(ids[j]) and is_copy(shingles[i], shingles[j]):
+                groups.union(ids[i], ids[j])
+        # 6. the earliest published article of each group is the original
+        members: dict[str, list[str]] = defaultdict(list)
+        for article_id in sorted(self._digest):
+            members[groups.find(article_id)].append(article_id)
+        duplicate_of = {}
+        for group in members.values():
+            if len(group) < 2:
+                continue
+            original = min(group, key=lambda a: self._order[a])
+            for article_id in group:
+                if article_id != original:
+                    duplicate_of[article_id] = original
+        return duplicate_of
+
+
 def find_duplicates(articles: Iterable[dict]) -> dict[str, str]:
     """article_id -> article_id of the original, for every exact or near-duplicate copy.
 
@@ -171,37 +233,7 @@ def find_duplicates(articles: Iterable[dict]) -> dict[str, str]:
     ``published_at`` (ISO 8601, so that strings sort by time) are used when present. Articles
     with an empty text are never duplicates.
     """
-    with_text = sorted((a for a in articles if (a.get("text") or "").strip()), key=lambda a: a["article_id"])
-    groups = _Groups()
-    # 1. exact copies: one representative text per hash
-    representative: dict[str, dict] = {}
-    for article in with_text:
-        digest = article.get("text_sha256") or hashlib.sha256(article["text"].encode("utf-8")).hexdigest()
-        first = representative.setdefault(digest, article)
-        groups.union(first["article_id"], article["article_id"])
-    # 2-4. shingles, signatures, candidates (short texts are matched exactly only)
-    hasher = _WordHasher()
-    shingles, ids = [], []
-    for article in representative.values():
-        hashes = shingle_hashes(article["text"], hasher)
-        if len(hashes) >= MIN_SHINGLES:
-            shingles.append(hashes)
-            ids.append(article["article_id"])
-    signatures = [minhash_signature(s) for s in shingles]
-    # 5. verification, skipping pairs already joined through others
-    for i, j in sorted(candidate_pairs(signatures)):
-        if groups.find(ids[i]) != groups.find(ids[j]) and is_copy(shingles[i], shingles[j]):
-            groups.union(ids[i], ids[j])
-    # 6. the earliest published article of each group is the original
-    members: dict[str, list[dict]] = defaultdict(list)
-    for article in with_text:
-        members[groups.find(article["article_id"])].append(article)
-    duplicate_of = {}
-    for group in members.values():
-        if len(group) < 2:
-            continue
-        original = min(group, key=_original_order)["article_id"]
-        for article in group:
-            if article["article_id"] != original:
-                duplicate_of[article["article_id"]] = original
-    return duplicate_of
+    finder = DuplicateFinder()
+    for article in articles:
+        finder.add(article)
+    return finder.result()

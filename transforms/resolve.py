@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from transforms.ids import make_id
 from transforms.schema import DEAL_TYPES, TABLES
@@ -56,6 +57,72 @@ def _title_words() -> frozenset[str]:
     return _TITLE_WORDS
 
 
+class ActorForms:
+    """What resolving actors across articles needs of the mentions, kept per distinct form
+    (actor_type, actor_key, text, name, title, country_code) with its mention count and its
+    earliest article, rather than per mention: mentions can be added article by article and
+    dropped (``Resolver``). Forms keep the order of their first mention."""
+
+    def __init__(self, article_order: dict[str, object] | None = None):
+        self.order = article_order if article_order is not None else {}
+        self.forms: dict[tuple, dict] = {}
+        self.articles: dict[tuple[str, str], set[int]] = defaultdict(set)   # (type, key) -> article numbers
+        self._number: dict[str, int] = {}
+
+    def add(self, mentions: Iterable[dict]) -> None:
+        for m in mentions:
+            form = (m["actor_type"], m["actor_key"], m.get("text"), m.get("name"), m.get("title"), m.get("country_code"))
+            rank = (str(self.order.get(m["article_id"], "")), m["article_id"])
+            row = self.forms.get(form)
+            if row is None:
+                self.forms[form] = {"actor_type": form[0], "actor_key": form[1], "text": form[2], "name": form[3],
+                                    "title": form[4], "country_code": form[5], "count": 1, "rank": rank}
+            else:
+                row["count"] += 1
+                if rank < row["rank"]:
+                    row["rank"] = rank
+            self.articles[form[:2]].add(self._number.setdefault(m["article_id"], len(self._number)))
+
+    def canonical(self) -> dict[tuple[str, str], tuple[str, str]]:
+        return _canonical_keys(list(self.forms.values()))
+
+    def actors(self, canonical: dict[tuple[str, str], tuple[str, str]]
+               ) -> tuple[list[dict], list[dict], dict[tuple[str, str], str]]:
+        """actors and actor_aliases rows, and (actor_type, actor_key) -> actor_id."""
+        groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for form in self.forms.values():
+            groups[canonical[(form["actor_type"], form["actor_key"])]].append(form)
+        actors, aliases, actor_id_of = [], [], {}
+        for (actor_type, key), forms in sorted(groups.items()):
+            actor_id = make_id("actor", actor_type, key)
+            names, titles, codes, texts = Counter(), Counter(), Counter(), Counter()
+            for f in forms:
+                if f["name"]:
+                    names[f["name"]] += f["count"]
+                if f["title"]:
+                    titles[f["title"]] += f["count"]
+                if f["country_code"]:
+                    codes[f["country_code"]] += f["count"]
+                texts[f["text"]] += f["count"]
+            own_names = Counter({n: c for n, c in names.items() if _name_key(n) == key})
+            names = own_names or names       # "Marhaven", not its demonym "Marhaveni"
+            raw_keys = {(f["actor_type"], f["actor_key"]) for f in forms}
+            actors.append({
+                "actor_id": actor_id,
+                "name": _most_common(names) or forms[0]["text"],
+                "actor_type": actor_type,
+                "country_code": _most_common(codes),
+                "title": _most_common(titles),
+                "mention_count": sum(f["count"] for f in forms),
+                "article_count": len(set().union(*(self.articles[k] for k in raw_keys))),
+            })
+            for alias, count in sorted(texts.items()):
+                aliases.append({"actor_id": actor_id, "alias": alias, "mention_count": count})
+            for k in raw_keys:
+                actor_id_of[k] = actor_id
+        return actors, aliases, actor_id_of
+
+
 def canonical_actor_keys(mentions: list[dict], article_order: dict[str, object] | None = None
                          ) -> dict[tuple[str, str], tuple[str, str]]:
     """(actor_type, actor_key) -> the (actor_type, actor_key) of the actor it is, across articles.
@@ -86,6 +153,13 @@ def canonical_actor_keys(mentions: list[dict], article_order: dict[str, object] 
     person, the key is the spelling of the earliest article in ``article_order`` (article_id ->
     sort key, e.g. publication time): a later article with a new spelling never renames the person.
     """
+    forms = ActorForms(article_order)
+    forms.add(mentions)
+    return forms.canonical()
+
+
+def _canonical_keys(mentions: list[dict]) -> dict[tuple[str, str], tuple[str, str]]:
+    """``canonical_actor_keys`` over distinct mention forms (``ActorForms``), in order of first mention."""
     from transforms.actors import acronym, spelling_key
 
     titles = _title_words()
@@ -110,7 +184,7 @@ def canonical_actor_keys(mentions: list[dict], article_order: dict[str, object] 
             hit = _demonym_of(key[:-1], countries)     # "talunans"
         return hit
 
-    variant_of = _person_variants(mentions, article_order or {})
+    variant_of = _person_variants(mentions)
     full_by_last: dict[str, set[str]] = defaultdict(set)      # surname's spelling key -> full names
     surnames: set[str] = set()
     titles_of: dict[str, set[str]] = defaultdict(set)
@@ -200,7 +274,7 @@ _GENERIC_TITLE_WORDS = frozenset({"the", "of", "and", "a", "an", "for", "ministe
                                   "spokeswoman", "spokesperson", "leader"})
 
 
-def _person_variants(mentions: list[dict], article_order: dict[str, object]) -> dict[str, str]:
+def _person_variants(mentions: list[dict]) -> dict[str, str]:
     """Full-name person key -> the key of the person it is a spelling variant of.
 
     Two full names are one person when their first and last words have the same spelling key
@@ -217,13 +291,12 @@ def _person_variants(mentions: list[dict], article_order: dict[str, object]) -> 
     first_seen: dict[str, tuple] = {}
     counts: Counter = Counter()
     titles: dict[str, set[str]] = defaultdict(set)
-    for m in mentions:
+    for m in mentions:  # distinct forms (ActorForms): each with its count and earliest article
         key = m["actor_key"]
         if m["actor_type"] != "person" or not key or len(key.split()) < 2:
             continue
-        rank = (str(article_order.get(m["article_id"], "")), m["article_id"])
-        first_seen[key] = min(first_seen.get(key, rank), rank)
-        counts[key] += 1
+        first_seen[key] = min(first_seen.get(key, m["rank"]), m["rank"])
+        counts[key] += m["count"]
         titles[key].update((m.get("title") or "").lower().split())
     spelled = {k: _name_parts(k, spelling_key) for k in first_seen}
     spelled = {k: v for k, v in spelled.items() if v is not None}
@@ -264,40 +337,31 @@ def resolve_actors(extractions: dict[str, dict], article_order: dict[str, object
     ``article_order``: article_id -> sort key, publication first, which decides the key of a
     person named with several spellings).
     """
-    every = [m for extraction in extractions.values() for m in extraction["mentions"]]
-    canonical = canonical_actor_keys(every, article_order)
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for m in every:
-        groups[canonical[(m["actor_type"], m["actor_key"])]].append(m)
-
-    actors, aliases, mention_rows, actor_of = [], [], [], {}
-    for (actor_type, key), mentions in sorted(groups.items()):
-        actor_id = make_id("actor", actor_type, key)
-        names = Counter(m["name"] for m in mentions if m.get("name"))
-        own_names = Counter({n: c for n, c in names.items() if _name_key(n) == key})
-        names = own_names or names       # "Marhaven", not its demonym "Marhaveni"
-        titles = Counter(m["title"] for m in mentions if m.get("title"))
-        codes = Counter(m["country_code"] for m in mentions if m.get("country_code"))
-        actors.append({
-            "actor_id": actor_id,
-            "name": _most_common(names) or mentions[0]["text"],
-            "actor_type": actor_type,
-            "country_code": _most_common(codes),
-            "title": _most_common(titles),
-            "mention_count": len(mentions),
-            "article_count": len({m["article_id"] for m in mentions}),
-        })
-        for alias, count in sorted(Counter(m["text"] for m in mentions).items()):
-            aliases.append({"actor_id": actor_id, "alias": alias, "mention_count": count})
-        for m in mentions:
-            actor_of[m["mention_id"]] = actor_id
-            mention_rows.append({
-                "mention_id": m["mention_id"], "article_id": m["article_id"], "start": m["start"],
-                "end": m["end"], "actor_id": actor_id, "text": m["text"], "title": m.get("title"),
-                "extractor_version": m["extractor_version"],
-            })
+    forms = ActorForms(article_order)
+    for extraction in extractions.values():
+        forms.add(extraction["mentions"])
+    canonical = forms.canonical()
+    actors, aliases, actor_id_of = forms.actors(canonical)
+    mention_rows, actor_of = [], {}
+    for extraction in extractions.values():
+        rows = _mention_rows(extraction["mentions"], canonical, actor_id_of)
+        mention_rows.extend(rows)
+        actor_of.update((r["mention_id"], r["actor_id"]) for r in rows)
     mention_rows.sort(key=lambda r: (r["article_id"], r["start"], r["end"]))
     return actors, aliases, mention_rows, actor_of
+
+
+def _mention_rows(mentions: list[dict], canonical: dict, actor_id_of: dict) -> list[dict]:
+    """One article's actor_mentions rows, by position (same span: by actor, then as extracted)."""
+    keyed = []
+    for n, m in enumerate(mentions):
+        raw = (m["actor_type"], m["actor_key"])
+        keyed.append(((m["start"], m["end"], canonical[raw], n), {
+            "mention_id": m["mention_id"], "article_id": m["article_id"], "start": m["start"],
+            "end": m["end"], "actor_id": actor_id_of[raw], "text": m["text"], "title": m.get("title"),
+            "extractor_version": m["extractor_version"],
+        }))
+    return [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
 
 
 def _most_common(counter: Counter):
@@ -633,51 +697,151 @@ def _deal_near(quote: dict, deal_mentions: list[dict], text: str) -> str | None:
     return best[1] if best else None
 
 
+PER_ARTICLE_TABLES = ("articles", "actor_mentions", "quotes", "deal_mentions", "deal_attributes", "deal_events")
+CORPUS_TABLES = ("actors", "actor_aliases", "deals", "deal_parties")
+
+
+class Resolver:
+    """The release rows of a corpus in three passes over its articles, holding between passes only
+    what links articles to one another, never every text, extraction or row at once:
+
+    1. ``add_article(article)`` for every article (its text is read for the duplicate check);
+    2. ``add_extraction(article_id, extraction)`` for every article that has an extraction and
+       ``counts(article_id)`` (a copy's extraction is not counted again); then ``link()``, which
+       resolves the actors and the deals across articles;
+    3. ``article_rows(article, extraction)`` for every article, in article_id order: that
+       article's rows of ``PER_ARTICLE_TABLES``, in release order (so that the rows of successive
+       articles can be written out as they come); then ``corpus_rows()``: ``CORPUS_TABLES``
+       (deal statuses come from the events seen in pass 3).
+
+    Kept between passes: per article its id and publication time; per distinct text its shingles;
+    per distinct actor mention form a count (``ActorForms``); the deal mentions and the country
+    and organisation mentions of articles that mention a deal; per deal the order of its events.
+    """
+
+    def __init__(self, count_duplicates: bool = False):
+        from transforms.duplicates import DuplicateFinder
+
+        self.count_duplicates = count_duplicates
+        self._duplicates = DuplicateFinder()
+        self.duplicate_of: dict[str, str] | None = None
+        self._articles: dict[str, dict] = {}          # article_id -> {article_id, published_at}
+        self._forms: ActorForms | None = None
+        self._deal_evidence: dict[str, dict] = {}     # article_id -> its deal mentions and named parties
+        self._counted: set[str] = set()
+        self._linked = False
+        self._timelines: dict[str, list[tuple]] = defaultdict(list)
+
+    # ---- pass 1 ----------------------------------------------------------------------------
+    def add_article(self, article: dict) -> None:
+        if self.duplicate_of is not None:
+            raise RuntimeError("add_article after the duplicates were found: every article comes first")
+        self._articles[article["article_id"]] = {"article_id": article["article_id"],
+                                                 "published_at": article.get("published_at")}
+        self._duplicates.add(article)
+
+    # ---- pass 2 ----------------------------------------------------------------------------
+    def counts(self, article_id: str) -> bool:
+        """Whether this article's extraction is counted (it is no copy of another, or copies count)."""
+        if self.duplicate_of is None:
+            self.duplicate_of = self._duplicates.result()
+            self._duplicates = None
+            self._forms = ActorForms({a: _sort_key_published(m) for a, m in self._articles.items()})
+        return self.count_duplicates or article_id not in self.duplicate_of
+
+    def add_extraction(self, article_id: str, extraction: dict) -> None:
+        if not self.counts(article_id):
+            return
+        if self._linked:
+            raise RuntimeError("add_extraction after link(): every extraction comes before")
+        self._counted.add(article_id)
+        self._forms.add(extraction["mentions"])
+        if extraction["deal_mentions"]:
+            named = {p.get("mention_id") for dm in extraction["deal_mentions"] for p in dm.get("parties") or []}
+            self._deal_evidence[article_id] = {
+                "mentions": [{"mention_id": m["mention_id"], "actor_type": m["actor_type"], "actor_key": m["actor_key"]}
+                             for m in extraction["mentions"]
+                             if m.get("actor_type") in ("country", "organization") or m["mention_id"] in named],
+                "deal_mentions": [{k: dm.get(k) for k in ("deal_mention_id", "deal_ref", "parties", "resources",
+                                                          "deal_type", "sector")}
+                                  for dm in extraction["deal_mentions"]],
+            }
+
+    def link(self) -> None:
+        """Resolve actors and deals across the added extractions."""
+        self.counts("")  # the duplicates, when no extraction was added
+        self.canonical = self._forms.canonical()
+        self._actors, self._aliases, self.actor_id_of = self._forms.actors(self.canonical)
+        self._forms = None
+        self.actors_by_id = {a["actor_id"]: a for a in self._actors}
+        actor_of = {m["mention_id"]: self.actor_id_of[(m["actor_type"], m["actor_key"])]
+                    for evidence in self._deal_evidence.values() for m in evidence["mentions"]}
+        deal_result = resolve_deals(self._articles, self._deal_evidence, actor_of, self.actors_by_id)
+        self._deal_evidence = {}
+        self.deal_of_mention = deal_result["deal_of_mention"]
+        self._deals, self._deal_parties = deal_result["deals"], deal_result["deal_parties"]
+        _deal_names(self._deals, self.actors_by_id)
+        self._linked = True
+
+    # ---- pass 3 ----------------------------------------------------------------------------
+    def article_rows(self, article: dict, extraction: dict | None = None,
+                     extracted: bool | None = None) -> dict[str, list[dict]]:
+        """One article's rows of every per-article table. ``extracted``: whether the article has an
+        extraction (default: whether one is given; a copy's need not be read)."""
+        if not self._linked:
+            raise RuntimeError("article_rows before link()")
+        article_id = article["article_id"]
+        row = {k: article.get(k) for k in TABLES["articles"].column_names}
+        row["duplicate_of"] = self.duplicate_of.get(article_id)
+        if extraction is not None if extracted is None else extracted:
+            row["extraction_status"], row["extraction_note"] = "extracted", None
+        out = {name: [] for name in PER_ARTICLE_TABLES}
+        out["articles"].append(row)
+        if extraction is None or article_id not in self._counted:
+            return out
+        mentions = _mention_rows(extraction["mentions"], self.canonical, self.actor_id_of)
+        actor_of = {m["mention_id"]: m["actor_id"] for m in mentions}
+        one = {article_id: extraction}
+        deal_mentions, attributes, events = _deal_rows(one, self.deal_of_mention, actor_of, {article_id: article})
+        for e in events:
+            day = event_day(e, article) if e["event_date"] else None
+            self._timelines[e["deal_id"]].append((*_event_order(e, {article_id: article}), article_id, e["status"], day))
+        quotes = _quote_rows(one, actor_of, deal_mentions + attributes + events, {article_id: article})
+        out["actor_mentions"] = mentions
+        out["quotes"] = sorted(quotes, key=lambda r: r["start"])
+        out["deal_mentions"] = sorted(deal_mentions, key=lambda r: r["start"])
+        out["deal_attributes"] = sorted(attributes, key=lambda r: (r["start"], r["attribute_id"]))
+        out["deal_events"] = sorted(events, key=lambda r: (r["start"], r["event_id"]))
+        return out
+
+    def corpus_rows(self) -> dict[str, list[dict]]:
+        """actors, actor_aliases, deals (with their latest status) and deal_parties."""
+        for deal in self._deals:
+            timeline = sorted(self._timelines.get(deal["deal_id"], []), key=lambda t: t[:-2])
+            latest = timeline[-1] if timeline else None
+            deal["status"] = latest[-2] if latest else None
+            # The event's own date when it has one (a planned date is capped at publication).
+            deal["status_date"] = latest[-1] if latest else None
+        return {"actors": self._actors, "actor_aliases": self._aliases,
+                "deals": sorted(self._deals, key=lambda r: r["deal_id"]), "deal_parties": self._deal_parties}
+
+
 def resolve(articles: list[dict], extractions: dict[str, dict], count_duplicates: bool = False) -> dict[str, list[dict]]:
     """Release rows for every table but fetch_log, from stored articles and their extractions.
 
     ``extractions`` maps article_id → extraction (see transforms.extract); articles without
     one are kept with their extraction_status (pending or skipped). A duplicate's rows are left
     out (its article row says ``duplicate_of``) unless ``count_duplicates``: a benchmark scores
-    every file on its own, copies included.
+    every file on its own, copies included. (``Resolver`` does the same article by article.)
     """
-    duplicate_of = mark_duplicates(articles)
-    by_id = {a["article_id"]: a for a in articles}
-    article_rows = []
-    for a in sorted(articles, key=lambda a: a["article_id"]):
-        row = {k: a.get(k) for k in TABLES["articles"].column_names}
-        row["duplicate_of"] = duplicate_of.get(a["article_id"])
-        if a["article_id"] in extractions:
-            row["extraction_status"], row["extraction_note"] = "extracted", None
-        article_rows.append(row)
-    counted = {k: v for k, v in extractions.items() if count_duplicates or k not in duplicate_of}
-
-    actors, aliases, mentions, actor_of = resolve_actors(counted, {a: _sort_key_published(by_id[a]) for a in counted})
-    actors_by_id = {a["actor_id"]: a for a in actors}
-    deal_result = resolve_deals(by_id, counted, actor_of, actors_by_id)
-    deal_mentions, attributes, events = _deal_rows(counted, deal_result["deal_of_mention"], actor_of, by_id)
-    deals = deal_result["deals"]
-    _deal_names(deals, actors_by_id)
-    events_by_deal = defaultdict(list)
-    for e in events:
-        events_by_deal[e["deal_id"]].append(e)
-    for deal in deals:
-        timeline = sorted(events_by_deal[deal["deal_id"]], key=lambda e: _event_order(e, by_id))
-        latest = timeline[-1] if timeline else None
-        deal["status"] = latest["status"] if latest else None
-        # The event's own date when it has one (a planned date is capped at publication).
-        deal["status_date"] = event_day(latest, by_id[latest["article_id"]]) if latest and latest["event_date"] else None
-
-    quotes = _quote_rows(counted, actor_of, deal_mentions + attributes + events, by_id)
-    return {
-        "articles": article_rows,
-        "actors": actors,
-        "actor_aliases": aliases,
-        "actor_mentions": mentions,
-        "quotes": sorted(quotes, key=lambda r: (r["article_id"], r["start"])),
-        "deals": sorted(deals, key=lambda r: r["deal_id"]),
-        "deal_mentions": sorted(deal_mentions, key=lambda r: (r["article_id"], r["start"])),
-        "deal_parties": deal_result["deal_parties"],
-        "deal_attributes": sorted(attributes, key=lambda r: (r["article_id"], r["start"], r["attribute_id"])),
-        "deal_events": sorted(events, key=lambda r: (r["article_id"], r["start"], r["event_id"])),
-    }
+    resolver = Resolver(count_duplicates)
+    for article in articles:
+        resolver.add_article(article)
+    for article_id, extraction in extractions.items():
+        resolver.add_extraction(article_id, extraction)
+    resolver.link()
+    rows: dict[str, list[dict]] = {name: [] for name in PER_ARTICLE_TABLES}
+    for article in sorted(articles, key=lambda a: a["article_id"]):
+        for name, part in resolver.article_rows(article, extractions.get(article["article_id"])).items():
+            rows[name].extend(part)
+    return rows | resolver.corpus_rows()
