@@ -478,15 +478,17 @@ def in_second_process(function: Callable, *args):
 
 
 def stage_store(store: Store, releases: str, version: str | None = None,
-                log: logging.Logger | logging.LoggerAdapter = LOG) -> dict:
+                log: logging.Logger | logging.LoggerAdapter = LOG,
+                separate_from: int = SEPARATE_STAGE_ARTICLES) -> dict:
     """Check the target and the version, then resolve the store straight into the full tables of a
-    private local work folder (``write_store_tables``)."""
+    private local work folder (``write_store_tables``; by a second process from ``separate_from``
+    articles)."""
     version, work, url = _new_stage(releases, version)
     try:
         (work / "full").mkdir()
         articles = len(store.article_ids())
         second = {}
-        if articles >= SEPARATE_STAGE_ARTICLES:
+        if articles >= separate_from:
             log.info("resolving %d articles in a second process", articles)
             counts, peak = in_second_process(_write_store_tables_at, store.root, str(work / "full"))
             second = {"stage_process_peak_rss_mib": round(peak, 1)}

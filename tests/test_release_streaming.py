@@ -3,6 +3,8 @@ Parquet row groups (flows.publish.write_store_tables), and large tables are vali
 (flows.validate). Both must give what the all-in-memory way gives. No Prefect, no spaCy."""
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -40,7 +42,8 @@ def _corpus():
     return articles, extractions
 
 
-def test_the_streamed_release_tables_equal_the_in_memory_ones(tmp_path):
+def _store(tmp_path):
+    """The corpus in a store: (store, articles, extractions)."""
     articles, extractions = _corpus()
     store = Store(str(tmp_path / "store"))
     for article in articles:
@@ -48,6 +51,11 @@ def test_the_streamed_release_tables_equal_the_in_memory_ones(tmp_path):
         if article["article_id"] in extractions:
             store.put_extraction(EXTRACTOR_VERSION, article["article_id"], article["text_sha256"],
                                  extractions[article["article_id"]])
+    return store, articles, extractions
+
+
+def test_the_streamed_release_tables_equal_the_in_memory_ones(tmp_path):
+    store, articles, extractions = _store(tmp_path)
     folder = tmp_path / "full"
     folder.mkdir()
     # one article and one row per row group: every table is written in several parts
@@ -64,6 +72,24 @@ def test_the_streamed_release_tables_equal_the_in_memory_ones(tmp_path):
     assert by_id["a3"]["duplicate_of"] == "a1" and by_id["a3"]["extraction_status"] == "extracted"
     assert by_id["a4"]["extraction_status"] == "pending"
     assert expected["deals"][0]["status"] == "stalled"     # the latest event, seen in the last article
+
+
+def test_a_large_store_is_resolved_by_a_second_process_into_the_same_tables(tmp_path):
+    from flows.publish import stage_store
+
+    store, _, _ = _store(tmp_path)
+    here = stage_store(store, str(tmp_path / "releases-here"), "2026.01.01")
+    there = stage_store(store, str(tmp_path / "releases-there"), "2026.01.01", separate_from=1)
+    try:
+        assert "stage_process_peak_rss_mib" not in here and there["stage_process_peak_rss_mib"] > 0
+        assert here["counts"] == there["counts"]
+        for name in TABLES:
+            a = pq.read_table(f"{here['work']}/full/{name}.parquet")
+            b = pq.read_table(f"{there['work']}/full/{name}.parquet")
+            assert a.equals(b), name
+    finally:  # the private work folders (full text) are not left behind
+        for staged in (here, there):
+            shutil.rmtree(staged["work"])
 
 
 def _frames(rows: dict) -> dict[str, pd.DataFrame]:
