@@ -70,8 +70,7 @@ def diff_table(name: str, previous: pd.DataFrame | None, current: pd.DataFrame, 
     else:
         columns_added = [c for c in current.columns if c not in previous.columns]
         columns_removed = [c for c in previous.columns if c not in current.columns]
-    # nothing to compare without a previous release: only the keys are read
-    shared = [c for c in current.columns if c in previous.columns and c not in key] if len(previous.columns) and len(previous) else []
+    shared = [c for c in current.columns if c in previous.columns and c not in key]
     before, after = _rows(previous, key, shared), _rows(current, key, shared)
     added = [k for k in after if k not in before]
     removed = [k for k in before if k not in after]

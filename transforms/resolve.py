@@ -741,12 +741,16 @@ class Resolver:
         self._duplicates.add(article)
 
     # ---- pass 2 ----------------------------------------------------------------------------
-    def counts(self, article_id: str) -> bool:
-        """Whether this article's extraction is counted (it is no copy of another, or copies count)."""
+    def _end_pass_one(self) -> None:
+        """Once every article is in: the copies, and the actor forms ordered by publication."""
         if self.duplicate_of is None:
             self.duplicate_of = self._duplicates.result()
             self._duplicates = None
             self._forms = ActorForms({a: _sort_key_published(m) for a, m in self._articles.items()})
+
+    def counts(self, article_id: str) -> bool:
+        """Whether this article's extraction is counted (it is no copy of another, or copies count)."""
+        self._end_pass_one()
         return self.count_duplicates or article_id not in self.duplicate_of
 
     def add_extraction(self, article_id: str, extraction: dict) -> None:
@@ -769,7 +773,7 @@ class Resolver:
 
     def link(self) -> None:
         """Resolve actors and deals across the added extractions."""
-        self.counts("")  # the duplicates, when no extraction was added
+        self._end_pass_one()  # when no extraction was added
         self.canonical = self._forms.canonical()
         self._actors, self._aliases, self.actor_id_of = self._forms.actors(self.canonical)
         self._forms = None
@@ -793,7 +797,9 @@ class Resolver:
         article_id = article["article_id"]
         row = {k: article.get(k) for k in TABLES["articles"].column_names}
         row["duplicate_of"] = self.duplicate_of.get(article_id)
-        if extraction is not None if extracted is None else extracted:
+        if extracted is None:
+            extracted = extraction is not None
+        if extracted:
             row["extraction_status"], row["extraction_note"] = "extracted", None
         out = {name: [] for name in PER_ARTICLE_TABLES}
         out["articles"].append(row)
