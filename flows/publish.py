@@ -568,6 +568,9 @@ def read_public(staged: dict) -> TableFiles:
     folder = Path(staged["work"]) / "full"
 
     def read(name: str, columns: list[str] | None) -> pa.Table:
+        withheld = {c.name for c in TABLES[name].columns if c.withheld}
+        if columns and not withheld & set(columns):  # nothing to withhold: just these columns
+            return pq.read_table(folder / f"{name}.parquet", columns=columns)
         table = rel.public_table(name, pq.read_table(folder / f"{name}.parquet"))
         return table.select(columns) if columns else table
 

@@ -246,12 +246,17 @@ class FaultServer:
             with self._lock:
                 self.served.add(path)
 
-    def _not_modified(self, h, path, etag: str) -> None:
-        h.send_response(304)
-        h.send_header("ETag", etag)
+    def _empty(self, h, path, status: int, headers: dict[str, str]) -> None:
+        """An answer without a body (304, 302)."""
+        h.send_response(status)
+        for name, value in headers.items():
+            h.send_header(name, value)
         h.send_header("Content-Length", "0")
         h.end_headers()
-        self._answered(path, "304")
+        self._answered(path, str(status))
+
+    def _not_modified(self, h, path, etag: str) -> None:
+        self._empty(h, path, 304, {"ETag": etag})
 
     def _article(self, h, path) -> None:
         """The article, or 304 when the client's validators match."""
@@ -264,11 +269,7 @@ class FaultServer:
                    headers={"ETag": etag, "Last-Modified": LAST_MODIFIED}, what="200", article=True)
 
     def _redirect(self, h, path, target) -> None:
-        h.send_response(302)
-        h.send_header("Location", target)
-        h.send_header("Content-Length", "0")
-        h.end_headers()
-        self._answered(path, "302")
+        self._empty(h, path, 302, {"Location": target})
 
     def _reset(self, h, path) -> None:
         """Close the connection without an answer; SO_LINGER 0 makes it a real RST."""
