@@ -67,7 +67,7 @@ def file_of_url(samples: Path) -> dict[str, str]:
 
 def run_extraction(output: Path, samples: Path, model: str | None = None) -> None:
     from flows.oneoff import extract_paths
-    from transforms.nlp import DEFAULT_MODEL
+    from transforms.language.nlp import DEFAULT_MODEL
 
     with redirect_stdout(io.StringIO()):
         rc = extract_paths([str(samples)], str(output), None, model or DEFAULT_MODEL, 16)

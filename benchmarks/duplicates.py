@@ -1,4 +1,4 @@
-"""Near-duplicate detection (transforms.duplicates) on synthetic articles: time and accuracy.
+"""Near-duplicate detection (transforms.ingest.duplicates) on synthetic articles: time and accuracy.
 
     .venv/bin/python benchmarks/duplicates.py [--n 20000] [--copies 0.1] [--words 400] [--seed 7]
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from transforms.duplicates import find_duplicates  # noqa: E402
+from transforms.ingest.duplicates import find_duplicates  # noqa: E402
 from transforms.ids import sha256_text  # noqa: E402
 
 SYLLABLES = ["ka", "ro", "ven", "dal", "mi", "sor", "te", "lun", "bra", "qui", "os", "mar", "el", "tav", "ni", "gor"]

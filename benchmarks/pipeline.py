@@ -17,7 +17,7 @@ temporary Prefect server started before the clock starts. Printed per run:
   from the wall time of its step;
 - the bare spaCy ``nlp.pipe`` rate on the same texts with the same number of processes, measured
   in the same child after the pipeline: the model package's own pipeline, every component, as
-  ``spacy.load`` gives it (``transforms.nlp.load_stock_model``); for N = 10,000 on 1,000 of the
+  ``spacy.load`` gives it (``transforms.language.nlp.load_stock_model``); for N = 10,000 on 1,000 of the
   texts, spread evenly, scaled to N (``--bare-sample``);
 - orchestration overhead: the flow's wall time minus the time covered by task runs (the union of
   their start–end intervals as recorded by the Prefect API), and its share of the wall time;
@@ -134,7 +134,7 @@ def task_intervals(after: float, before: float) -> list[tuple[float, float]]:
 def bare_spacy(texts: list[str], model: str, processes: int) -> float:
     """Seconds for nlp.pipe over the texts with ``processes`` processes (model load excluded): the
     model package's own pipeline as ``spacy.load`` gives it, every component."""
-    from transforms.nlp import load_stock_model
+    from transforms.language.nlp import load_stock_model
 
     nlp = load_stock_model(model)
     list(nlp.pipe(texts[:4]))  # warm up

@@ -21,7 +21,7 @@ SHARED = ROOT.parent / "shared" / "bench"
 
 
 def bare_spacy_rate(texts: list[str], model: str, batch_size: int) -> tuple[float, float]:
-    from transforms.nlp import load_stock_model
+    from transforms.language.nlp import load_stock_model
 
     nlp = load_stock_model(model)  # the package's pipeline untouched: "bare spaCy"
     started = time.perf_counter()

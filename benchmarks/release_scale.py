@@ -66,7 +66,7 @@ def synthesise(n_quotes: int) -> dict:
     import pyarrow as pa
 
     from transforms.ids import sha256_text
-    from transforms.tables import arrow_schema
+    from transforms.release.tables import arrow_schema
 
     n_articles = max(1, n_quotes // QUOTES_PER_ARTICLE)
     n_deals = max(1, n_articles // ARTICLES_PER_DEAL)

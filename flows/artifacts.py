@@ -126,7 +126,7 @@ def read_run_fetch_log(store_root: str, run_id: str | None) -> list[dict]:
 
 def read_extractions(store_root: str, article_ids: list[str]) -> list[dict]:
     """The current extractions of the given articles (those not extracted are left out)."""
-    from transforms.extract import EXTRACTOR_VERSION
+    from transforms.language.extract import EXTRACTOR_VERSION
 
     store, found = Store(store_root), []
     for article in store.iter_articles(article_ids):

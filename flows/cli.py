@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
-from transforms.nlp import DEFAULT_MODEL
+from transforms.language.nlp import DEFAULT_MODEL
 
 DEFAULT_STORE = "output/store"
 DEFAULT_RELEASES = "output/releases"
@@ -115,7 +115,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _check_model(name: str) -> str | None:
-    from transforms.nlp import ModelNotInstalled, check_model
+    from transforms.language.nlp import ModelNotInstalled, check_model
 
     try:
         check_model(name)
@@ -149,7 +149,7 @@ def cmd_run(args) -> int:
     if problem := _check_model(args.model):
         return _fail(problem)
     if args.version:
-        from transforms.release import check_version
+        from transforms.release.versions import check_version
         try:
             check_version(args.version)
         except ValueError as exc:
@@ -211,7 +211,7 @@ def cmd_download(args) -> int:
 
 
 def cmd_suites(args) -> int:
-    from transforms.expectations import suite_for
+    from transforms.release.expectations import suite_for
     from transforms.schema import TABLES
     from flows.validate import EXPECTATIONS_DIR
 

@@ -26,7 +26,7 @@ import requests
 import urllib3
 
 from flows.store import sha256_file
-from transforms.release import check_version, version_key
+from transforms.release.versions import check_version, version_key
 
 FORMATS = ("parquet", "csv")
 DEFAULT_DEST = "dealwire-data"

@@ -19,8 +19,8 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.runners import shared_api, single_threaded_children, task_runner
 from flows.store import Store
-from transforms.extract import EXTRACTOR_VERSION, extract_articles
-from transforms.nlp import DEFAULT_MODEL, load_model
+from transforms.language.extract import EXTRACTOR_VERSION, extract_articles
+from transforms.language.nlp import DEFAULT_MODEL, load_model
 
 TOTALS = ("extracted", "cached", "words", "seconds")
 

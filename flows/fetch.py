@@ -37,7 +37,7 @@ from urllib.robotparser import RobotFileParser
 
 import requests
 
-from transforms.urls import address_refusal
+from transforms.ingest.urls import address_refusal
 
 DEFAULT_USER_AGENT = "dealwire/0.1 (+https://github.com/dealwire/dealwire)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -6,7 +6,7 @@
                               "include": ["/business/"], "exclude": ["/opinion/"]}])
 
 URLs: fetched in threads (flows/fetch.py keeps per-host limits), identified by their canonical
-form (transforms/urls.py). A URL fetched before is asked for conditionally (ETag /
+form (transforms/ingest/urls.py). A URL fetched before is asked for conditionally (ETag /
 Last-Modified kept in the store's http_cache); "not modified" is logged ``unchanged`` and the
 stored article stands. Links from feeds and sitemaps must lead to public addresses unless
 ``allow_private``. A feed or sitemap source's URLs that failed for a reason that may pass are
@@ -42,14 +42,14 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.fetch import Fetcher, FetchError
 from flows.store import Store
-from transforms.articles import (
+from transforms.ingest.articles import (
     EmptyInputError, article_from_text, decode_text_file, first_line, normalize_published_at,
 )
-from transforms.feeds import compile_patterns, parse_feed, parse_sitemap, select_entries
-from transforms.html import extract_html
+from transforms.ingest.feeds import compile_patterns, parse_feed, parse_sitemap, select_entries
+from transforms.ingest.html import extract_html
 from transforms.ids import make_id, sha256_bytes
 from transforms.schema import FETCH_LOG
-from transforms.urls import canonical_url, host_of
+from transforms.ingest.urls import canonical_url, host_of
 
 URL_LIST_SOURCE = "urls"  # the fetch_log/articles source of URLs given directly
 SIDECAR = "metadata.json"

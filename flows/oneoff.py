@@ -14,9 +14,9 @@ from pathlib import Path
 
 from flows.ingest import list_inputs, log_row, read_file
 from flows.store import dumps
-from transforms.extract import extract_articles
-from transforms.nlp import load_model
-from transforms.resolve import resolve
+from transforms.language.extract import extract_articles
+from transforms.language.nlp import load_model
+from transforms.release.resolve import resolve
 from transforms.schema import TABLES
 
 

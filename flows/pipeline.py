@@ -12,7 +12,7 @@ from flows.artifacts import record_run_artifacts
 from flows.extract import extract
 from flows.ingest import ingest
 from flows.publish import release_store
-from transforms.nlp import DEFAULT_MODEL
+from transforms.language.nlp import DEFAULT_MODEL
 
 DEFAULT_STORE = "output/store"
 DEFAULT_RELEASES = "output/releases"

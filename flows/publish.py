@@ -43,14 +43,16 @@ from prefect import get_run_logger, task
 
 from flows.store import Store, sha256_file
 from flows.validate import ValidationFailed, validate_frames
-from transforms import release as rel
-from transforms.changes import diff_release
-from transforms.charts import release_charts
-from transforms.extract import EXTRACTOR_VERSION
-from transforms.nlp import DEFAULT_MODEL
-from transforms.resolve import Resolver
+from transforms.release.card import data_card, datapackage, validation_report
+from transforms.release.public import csv_frame, public_table, sources_summary
+from transforms.release.versions import VERSION_RE, check_version, next_version, version_key
+from transforms.release.changes import diff_release
+from transforms.release.charts import release_charts
+from transforms.language.extract import EXTRACTOR_VERSION
+from transforms.language.nlp import DEFAULT_MODEL
+from transforms.release.resolve import Resolver
 from transforms.schema import SCHEMA_VERSION, TABLES
-from transforms.tables import arrow_schema, to_arrow
+from transforms.release.tables import arrow_schema, to_arrow
 
 LOG = logging.getLogger("dealwire.publish")
 STALE_TMP_SECONDS = 24 * 3600  # a .tmp- folder this old is what a killed run left behind
@@ -126,7 +128,7 @@ class Target:
         version-named folder it does not list was left by a run killed before it wrote the index;
         ``publish_staged`` replaces it)."""
         names = {r.get("version") for r in self.read_index().get("releases", []) if isinstance(r, dict)}
-        return sorted((n for n in names if isinstance(n, str) and rel.VERSION_RE.match(n)), key=rel.version_key)
+        return sorted((n for n in names if isinstance(n, str) and VERSION_RE.match(n)), key=version_key)
 
     def unlisted_release(self, version: str) -> bool:
         """A complete release folder (its datapackage.json and SHA256SUMS are there) that index.json
@@ -270,7 +272,7 @@ def _utc_stamp(now: datetime) -> str:
 # extractions. fetch_log is not part of it: every run adds its rows, so a run that changed nothing else
 # publishes no release, and its fetch_log rows go out with the next release.
 ROOT = Path(__file__).resolve().parent.parent
-RELEASE_CODE = ("transforms/*.py", "flows/publish.py", "flows/validate.py", "expectations/*.json")
+RELEASE_CODE = ("transforms/**/*.py", "transforms/**/data/*", "flows/publish.py", "flows/validate.py", "expectations/*.json")
 
 
 def code_fingerprint() -> str:
@@ -340,7 +342,7 @@ def _release_article(article: dict) -> dict:
 def resolve_store(store: Store) -> Iterator[tuple[str, list[dict]]]:
     """(table, rows) parts of every table from what the store holds now, article by article (in
     article_id order, so the parts of a table follow each other in release order), then the tables
-    about the whole corpus and fetch_log. Three passes over the store (``transforms.resolve.Resolver``):
+    about the whole corpus and fetch_log. Three passes over the store (``transforms.release.resolve.Resolver``):
     no more than one article's text, extraction or rows is held at a time."""
     resolver = Resolver()
     extracted: dict[str, str] = {}  # article_id -> text hash, for articles with a current extraction
@@ -423,7 +425,7 @@ def _new_stage(releases: str, version: str | None) -> tuple[str, Path, str]:
     target = Target(releases)
     target.ensure()
     versions = target.versions()  # also refuses a damaged index.json
-    version = rel.check_version(version) if version else rel.next_version(versions, datetime.now(timezone.utc).date())
+    version = check_version(version) if version else next_version(versions, datetime.now(timezone.utc).date())
     if version in versions:
         raise FileExistsError(f"{target.show(version)}: release {version} exists already and is never overwritten")
     work = Path(tempfile.mkdtemp(prefix=f"dealwire-release-{version}-", dir=work_root()))
@@ -571,7 +573,7 @@ def read_public(staged: dict) -> TableFiles:
         withheld = {c.name for c in TABLES[name].columns if c.withheld}
         if columns and not withheld & set(columns):  # nothing to withhold: just these columns
             return pq.read_table(folder / f"{name}.parquet", columns=columns)
-        table = rel.public_table(name, pq.read_table(folder / f"{name}.parquet"))
+        table = public_table(name, pq.read_table(folder / f"{name}.parquet"))
         return table.select(columns) if columns else table
 
     return TableFiles(list(TABLES), read)
@@ -587,7 +589,7 @@ def check_stage(staged: dict, log: logging.Logger | logging.LoggerAdapter = LOG)
     report = work / "release"
     try:
         summary = validate_frames(read_full(staged), report_dir=report / "validation")
-        _write_json(report / "validation.json", rel.validation_report(summary, staged["version"]))
+        _write_json(report / "validation.json", validation_report(summary, staged["version"]))
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -618,8 +620,8 @@ def previous_release(target: Target, version: str) -> tuple[str | None, TableFil
     """(version, public tables, schema version) of the release listed in index.json just before
     ``version``; its tables are read one at a time, when the changes are listed."""
     listed = [r["version"] for r in target.read_index().get("releases", [])
-              if isinstance(r, dict) and isinstance(r.get("version"), str) and rel.VERSION_RE.match(r["version"])]
-    older = sorted((v for v in listed if rel.version_key(v) < rel.version_key(version)), key=rel.version_key)
+              if isinstance(r, dict) and isinstance(r.get("version"), str) and VERSION_RE.match(r["version"])]
+    older = sorted((v for v in listed if version_key(v) < version_key(version)), key=version_key)
     if not older:
         return None, None, None
     prev = older[-1]
@@ -651,7 +653,7 @@ def write_csv_table(name: str, table: pa.Table, path: Path, rows: int = CSV_ROWS
     """A table as CSV (``transforms.release.csv_frame``), a slice of ``rows`` at a time."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         for start in range(0, max(table.num_rows, 1), rows):
-            frame = rel.csv_frame(name, table.slice(start, rows))
+            frame = csv_frame(name, table.slice(start, rows))
             frame.to_csv(fh, index=False, header=start == 0, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
 
 
@@ -738,11 +740,11 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
             p = out / "data" / f"{name}.{ext}"
             digests[p] = sha256_file(p)
             files[f"data/{name}.{ext}"] = {"bytes": p.stat().st_size, "sha256": digests[p]}
-    sources = rel.sources_summary(articles)
-    _write_json(out / "datapackage.json", rel.datapackage(version, files, created, extractor, sources))
-    card = rel.data_card(version, staged["counts"], articles, validation, extractor, created,
-                         changes=changes, charts=charts)
-    (out / "README.md").write_text(card, encoding="utf-8")
+    sources = sources_summary(articles)
+    _write_json(out / "datapackage.json", datapackage(version, files, created, extractor, sources))
+    readme = data_card(version, staged["counts"], articles, validation, extractor, created,
+                       changes=changes, charts=charts)
+    (out / "README.md").write_text(readme, encoding="utf-8")
     sums = [f"{digests.get(p) or sha256_file(p)}  {p.relative_to(out).as_posix()}"
             for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"]
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
@@ -783,7 +785,7 @@ def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
                         "datapackage": f"{version}/datapackage.json", "changes": f"{version}/changes.json",
                         "schema_version": SCHEMA_VERSION, "counts": staged["counts"]}
                        | ({"inputs": staged["inputs"]} if staged.get("inputs") else {}))
-        entries.sort(key=lambda r: rel.version_key(r["version"]))
+        entries.sort(key=lambda r: version_key(r["version"]))
         target.write_index({"latest": entries[-1]["version"], "releases": entries})
     except BaseException:
         target.remove(tmp_rel)
@@ -828,7 +830,7 @@ def stage_release(store_root: str, releases_dir: str, version: str | None = None
     target = Target(releases_dir)
     target.ensure()
     versions = target.versions()
-    if version and rel.check_version(version) in versions:  # before the work of resolving the store
+    if version and check_version(version) in versions:  # before the work of resolving the store
         raise FileExistsError(f"{target.show(version)}: release {version} exists already and is never overwritten")
     # Load inputs (the fingerprint first: a change while reading gives a new release next time)
     store = Store(store_root)

@@ -5,7 +5,7 @@
     task_runner(dask_workers=N)                    a local Dask cluster of N single-threaded processes
     task_runner(dask_address="tcp://host:8786")    an existing Dask cluster (prefect-dask)
 
-Each worker process loads the spaCy model once (``transforms.nlp.load_model`` is cached per
+Each worker process loads the spaCy model once (``transforms.language.nlp.load_model`` is cached per
 process) and keeps it for every batch it is given.
 
 Task runs in other processes report to the Prefect API. Without a configured API

@@ -3,7 +3,7 @@
     follow_sources(sources_file="sources.yaml", group="hourly")   ingest + extract the sources of a group; no release
     release(store="output/store", releases="output/releases")      stage → validate → publish a release
 
-The sources file is read and checked when the run starts (transforms/sources.py): a file with any
+The sources file is read and checked when the run starts (transforms/ingest/sources.py): a file with any
 problem stops the run before anything is fetched or written, with every problem and its line.
 Relative paths in the file are taken from the file's own folder. Each run leaves a summary and a
 table of failures as Prefect artifacts (flows/artifacts.py).
@@ -20,8 +20,8 @@ from flows.artifacts import record_run_artifacts
 from flows.extract import extract
 from flows.ingest import ingest
 from flows.publish import release_store
-from transforms.nlp import DEFAULT_MODEL
-from transforms.sources import (
+from transforms.language.nlp import DEFAULT_MODEL
+from transforms.ingest.sources import (
     SourceError, SourcesFile, ingest_arguments, parse_sources, parse_url_list, resolve_path, select_group, url_problem,
 )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
-from transforms.sources import cron_problem, timezone_problem
+from transforms.ingest.sources import cron_problem, timezone_problem
 
 DEPLOYMENT_KEYS = ("name", "description", "entrypoint", "tags", "parameters", "schedules", "version",
                    "work_pool", "flow_name", "concurrency_limit", "enforce_parameter_schema", "paused")

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from transforms.checks import with_evidence_checks
+from transforms.release.checks import with_evidence_checks
 from transforms.schema import TABLES
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"

@@ -75,7 +75,7 @@ def serve_dir():
 @pytest.fixture(scope="session")
 def nlp():
     """The default English model, loaded once for the unit tests."""
-    from transforms.nlp import load_model
+    from transforms.language.nlp import load_model
 
     return load_model()
 
@@ -100,7 +100,7 @@ def sample_tables(tmp_path_factory):
     import json
 
     from flows.oneoff import extract_paths
-    from transforms.nlp import DEFAULT_MODEL
+    from transforms.language.nlp import DEFAULT_MODEL
 
     out = tmp_path_factory.mktemp("sample_tables")
     samples = Path(__file__).resolve().parent.parent / "samples" / "articles"

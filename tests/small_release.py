@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from transforms.ids import sha256_text
 from transforms.schema import TABLES
-from transforms.tables import to_arrow
+from transforms.release.tables import to_arrow
 
 OPEN_SOURCE = "corpus/velmora-wire"
 CLOSED_SOURCE = "https://feeds.example/markets.xml"

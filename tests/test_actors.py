@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from transforms import actors, ids
+from transforms.language import actors
+
+from transforms import ids
 
 ART = "art-1"
 

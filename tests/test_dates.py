@@ -1,11 +1,11 @@
-"""Unit tests of transforms.dates: absolute and relative date expressions (no Prefect)."""
+"""Unit tests of transforms.language.dates: absolute and relative date expressions (no Prefect)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from transforms.dates import coarsen, find_dates, resolve_date
+from transforms.language.dates import coarsen, find_dates, resolve_date
 from transforms.schema import DATE_PRECISIONS
 
 # A Wednesday.
@@ -157,7 +157,7 @@ def test_find_dates_offsets_are_exact(nlp):
 
 
 def test_shift_date_keeps_no_finer_precision_than_the_distance():
-    from transforms.dates import shift_date
+    from transforms.language.dates import shift_date
     assert shift_date("2026-03-18", "day", -1, "month") == ("2026-02-01", "month")
     assert shift_date("2026-01-10", "day", -2, "months") == ("2025-11-01", "month")
     assert shift_date("2026-03-18", "day", -2, "weeks") == ("2026-03-04", "day")

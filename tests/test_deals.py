@@ -1,8 +1,8 @@
-"""Unit tests of transforms.deals on short fictional texts (no Prefect).
+"""Unit tests of transforms.language.deals on short fictional texts (no Prefect).
 
 The ``mentions`` argument is built by a small gazetteer helper with the contract's keys, so
 that these tests do not depend on the actor extractor's current behaviour; one test runs
-``transforms.actors.find_mentions`` when it is importable and checks only the invariants.
+``transforms.language.actors.find_mentions`` when it is importable and checks only the invariants.
 """
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import re
 
 import pytest
 
-from transforms import deals, ids
+from transforms.language import deals
+
+from transforms import ids
 from transforms.schema import ATTRIBUTES, DEAL_STATUSES, DEAL_TYPES, PARTY_ROLES, POLARITIES, SECTORS
 
 ARTICLE = "art-1"
@@ -575,7 +577,7 @@ def test_resources_file_is_consistent():
 
 
 def test_with_the_actor_extractor(nlp):
-    actors = pytest.importorskip("transforms.actors")
+    actors = pytest.importorskip("transforms.language.actors")
     text = ("Veldonia and Marhaven signed a $2 billion minerals agreement in Orsova on Wednesday. "
             "President Ana Korvel of Marhaven said the deal gives Veldonia 50% of revenues for 20 years. "
             "Kestria refused to sign a separate arms deal without security guarantees.")

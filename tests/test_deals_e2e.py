@@ -11,7 +11,7 @@ def tables(sample_tables):
 
 
 def test_sample_deals_followed_across_articles(tables):
-    from transforms.resolve import _event_order
+    from transforms.release.resolve import _event_order
 
     actors = {a["actor_id"]: a for a in tables["actors"]}
     articles = {a["article_id"]: a for a in tables["articles"]}

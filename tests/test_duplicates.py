@@ -1,14 +1,14 @@
-"""Syndicated copies (transforms.duplicates): exact and near-duplicates, and the copy's rows not
-counted twice (transforms.resolve). Strings only: no spaCy, no Prefect. Every text here is
+"""Syndicated copies (transforms.ingest.duplicates): exact and near-duplicates, and the copy's rows not
+counted twice (transforms.release.resolve). Strings only: no spaCy, no Prefect. Every text here is
 fictional and written for these tests."""
 from __future__ import annotations
 
 import itertools
 import random
 
-from transforms.duplicates import find_duplicates, is_copy, shingle_hashes, similarity
+from transforms.ingest.duplicates import find_duplicates, is_copy, shingle_hashes, similarity
 from transforms.ids import sha256_text
-from transforms.resolve import mark_duplicates, resolve
+from transforms.release.resolve import mark_duplicates, resolve
 
 # A wire story in five paragraphs (fictional: Ardesia, Pellmark, Lunvik Metals).
 P1 = ("Ardesia and Pellmark agreed on Tuesday to build a shared cobalt refinery near the port of Varrow, "

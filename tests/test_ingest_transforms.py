@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from transforms import ids
-from transforms.articles import (
+from transforms.ingest.articles import (
     EmptyInputError, article_from_text, decode_text_file, detect_language, first_line,
     join_authors, normalize_published_at, word_count,
 )
-from transforms.feeds import parse_feed
-from transforms.html import extract_html
+from transforms.ingest.feeds import parse_feed
+from transforms.ingest.html import extract_html
 from transforms.schema import ARTICLES, EXTRACTION_STATUSES
 
 SAMPLES = {
@@ -271,8 +271,8 @@ def test_article_from_text_needs_url_and_time():
 
 # ---- urls.py ----------------------------------------------------------------------------------
 
-from transforms.feeds import compile_patterns, parse_sitemap, select_entries  # noqa: E402
-from transforms.urls import address_refusal, canonical_url, is_tracking_parameter  # noqa: E402
+from transforms.ingest.feeds import compile_patterns, parse_sitemap, select_entries  # noqa: E402
+from transforms.ingest.urls import address_refusal, canonical_url, is_tracking_parameter  # noqa: E402
 
 
 @pytest.mark.parametrize("url, expected", [

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import SAMPLES, LocalServer
-from transforms.release import CSV_UNSAFE_PREFIXES, csv_frame
+from transforms.release.public import CSV_UNSAFE_PREFIXES, csv_frame
 from transforms.schema import TABLES
 
 pytestmark = pytest.mark.flow

@@ -200,7 +200,7 @@ def test_the_inputs_fingerprint_changes_with_articles_and_extractions_not_with_t
     extractions (and the release code), never the fetch_log every run appends to."""
     from flows.publish import inputs_fingerprint
     from flows.store import Store
-    from transforms.extract import EXTRACTOR_VERSION
+    from transforms.language.extract import EXTRACTOR_VERSION
 
     store = Store(str(tmp_path / "store"))
     article = {"article_id": "a1", "text": TEXT_A, "text_sha256": hashlib.sha256(TEXT_A.encode()).hexdigest()}

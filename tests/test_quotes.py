@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from transforms import actors, ids, quotes
+from transforms.language import actors, quotes
+
+from transforms import ids
 
 ART = "art-1"
 

@@ -13,10 +13,10 @@ from flows.store import Store
 from flows.validate import validate_frames
 from small_release import rows_v1, tables
 from test_resolve import TEXT1, TEXT2, _article, _extraction, _one_event_extraction
-from transforms.extract import EXTRACTOR_VERSION
-from transforms.resolve import resolve
+from transforms.language.extract import EXTRACTOR_VERSION
+from transforms.release.resolve import resolve
 from transforms.schema import TABLES
-from transforms.tables import to_arrow
+from transforms.release.tables import to_arrow
 
 TEXT3 = "A senior official said Ada Korvel doubted the agreement between Veldonia and Marhaven at all."
 

@@ -8,15 +8,15 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from small_release import CLOSED_SOURCE, TEXT_B, rows_v1, rows_v2, tables
-from transforms import release as rel
-from transforms.changes import changes_markdown, diff_release, diff_table
-from transforms.charts import articles_per_week, bar_chart_svg, deals_by_status, release_charts
+from transforms.release import card, public
+from transforms.release.changes import changes_markdown, diff_release, diff_table
+from transforms.release.charts import articles_per_week, bar_chart_svg, deals_by_status, release_charts
 from transforms.schema import SCHEMA_VERSION, TABLES
-from transforms.tables import to_arrow
+from transforms.release.tables import to_arrow
 
 
 def _frames(rows):
-    return {name: rel.public_table(name, t).to_pandas() for name, t in tables(rows).items()}
+    return {name: public.public_table(name, t).to_pandas() for name, t in tables(rows).items()}
 
 
 def test_first_release_adds_everything():
@@ -60,29 +60,29 @@ def test_compound_keys_and_schema_changes():
 
 def test_csv_cells_that_spreadsheets_would_run_are_neutralised():
     for raw in ("=SUM(A1:A9)", "+44 20", "-5% for Astrane", "@mention", "\tindent", "\rreturn"):
-        assert rel.csv_safe(raw) == "'" + raw
+        assert public.csv_safe(raw) == "'" + raw
     for fine in ("Velmora", "", "5-4 vote", "'quoted", None, 12, -3):
-        assert rel.csv_safe(fine) == fine
+        assert public.csv_safe(fine) == fine
     articles = tables(rows_v1())["articles"]
-    frame = rel.csv_frame("articles", articles)
+    frame = public.csv_frame("articles", articles)
     assert frame.loc[1, "title"] == "'-5% for Astrane Mining after the Velmora contract"
     assert frame.loc[1, "text"].startswith("'-5% for Astrane")  # CSV only: the Parquet value is untouched
     assert articles.column("title").to_pylist()[1] == "-5% for Astrane Mining after the Velmora contract"
-    events = rel.csv_frame("deal_events", to_arrow("deal_events", [{**rows_v1()["deal_events"][0], "start": -1}]))
+    events = public.csv_frame("deal_events", to_arrow("deal_events", [{**rows_v1()["deal_events"][0], "start": -1}]))
     assert events.loc[0, "start"] == -1  # numbers are never prefixed
 
 
 def test_text_of_sources_not_redistributable_is_withheld():
     full = tables(rows_v1())["articles"]
-    public = rel.public_table("articles", full)
-    assert public.schema == full.schema  # descriptions kept
-    rows = {r["article_id"]: r for r in public.to_pylist()}
+    released = public.public_table("articles", full)
+    assert released.schema == full.schema  # descriptions kept
+    rows = {r["article_id"]: r for r in released.to_pylist()}
     closed = rows["art0000000000b"]
     assert closed["text"] == "" and closed["text_sha256"] == full.to_pylist()[1]["text_sha256"]
     assert closed["url"] and rows["art0000000000a"]["text"].startswith("Velmora signs")
     quotes = tables(rows_v1())["quotes"]
-    assert rel.public_table("quotes", quotes) is quotes  # evidence rows keep their own short evidence
-    sources = rel.sources_summary(public.to_pandas())
+    assert public.public_table("quotes", quotes) is quotes  # evidence rows keep their own short evidence
+    sources = public.sources_summary(released.to_pandas())
     assert [(s["source"], s["redistributable"], s["articles_without_text"], s["licence"]) for s in sources] == [
         ("corpus/velmora-wire", True, 0, "CC-BY-4.0"), (CLOSED_SOURCE, False, 1, None)]
 
@@ -107,7 +107,7 @@ def test_validation_report_sums_up_the_suites():
             {"expectation": "expect_column_values_to_be_in_set", "kwargs": {"column": "_evidence_matches"},
              "unexpected_count": 1, "examples": [{"quote_id": "q"}]}]},
     }}
-    report = rel.validation_report(summary, "2026.03.04")
+    report = card.validation_report(summary, "2026.03.04")
     assert (report["suites"], report["expectations"], report["successes"], report["failures"]) == (2, 35, 34, 1)
     assert report["tables"]["quotes"]["failed"][0]["column"] == "_evidence_matches"
     assert report["success"] is False
@@ -116,17 +116,17 @@ def test_validation_report_sums_up_the_suites():
 def test_data_card_has_charts_changes_rights_csv_note_and_citation():
     frames = _frames(rows_v2())
     changes = diff_release("2026.03.13", frames, _frames(rows_v1()), "2026.03.04", SCHEMA_VERSION, SCHEMA_VERSION)
-    card = rel.data_card("2026.03.13", {n: len(f) for n, f in frames.items()}, frames["articles"],
-                         {"tables": {}}, {"version": "x", "model": "m"}, datetime(2026, 3, 13, tzinfo=timezone.utc),
-                         changes=changes, charts={"charts/articles_per_week.svg": "Articles per week"})
-    assert "![Articles per week](charts/articles_per_week.svg)" in card
-    assert "## Changes since 2026.03.04" in card
-    assert "## Sources and rights" in card and f"| {CLOSED_SOURCE} | 1 | no | not stated |" in card
-    assert f"Not redistributable (text withheld): {CLOSED_SOURCE} (1 articles)" in card
-    assert "prefixed with a single quote" in card
-    assert "@misc{dealwire_2026_03_13," in card and "Cite as: dealwire contributors (2026)." in card
-    assert f"- Schema version: {SCHEMA_VERSION}" in card
-    assert TEXT_B[:40] not in card
+    readme = card.data_card("2026.03.13", {n: len(f) for n, f in frames.items()}, frames["articles"],
+                           {"tables": {}}, {"version": "x", "model": "m"}, datetime(2026, 3, 13, tzinfo=timezone.utc),
+                           changes=changes, charts={"charts/articles_per_week.svg": "Articles per week"})
+    assert "![Articles per week](charts/articles_per_week.svg)" in readme
+    assert "## Changes since 2026.03.04" in readme
+    assert "## Sources and rights" in readme and f"| {CLOSED_SOURCE} | 1 | no | not stated |" in readme
+    assert f"Not redistributable (text withheld): {CLOSED_SOURCE} (1 articles)" in readme
+    assert "prefixed with a single quote" in readme
+    assert "@misc{dealwire_2026_03_13," in readme and "Cite as: dealwire contributors (2026)." in readme
+    assert f"- Schema version: {SCHEMA_VERSION}" in readme
+    assert TEXT_B[:40] not in readme
 
 
 def test_schema_version_and_new_columns():

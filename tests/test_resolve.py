@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from transforms.ids import sha256_text
-from transforms.resolve import resolve
+from transforms.release.resolve import resolve
 
 
 def _article(aid, text, published):
@@ -85,7 +85,7 @@ def test_exact_duplicates_are_marked_and_counted_once():
 
 # --- rules added for issue #5 ------------------------------------------------------------------------
 
-from transforms.resolve import STATUS_RANK, event_day, party_actor_map  # noqa: E402
+from transforms.release.resolve import STATUS_RANK, event_day, party_actor_map  # noqa: E402
 
 
 def test_party_actor_map_keeps_identifiable_parties_and_speaks_for_countries():
@@ -165,7 +165,7 @@ def test_two_deals_between_the_same_parties_stay_apart():
 
 
 def test_a_quote_speaks_about_the_deal_named_by_it_its_paragraph_or_its_article():
-    from transforms.resolve import quote_deal
+    from transforms.release.resolve import quote_deal
 
     text = ("Talks on the grain pact went on.\n\n"
             "\u201cWe are close,\u201d said Ada Korvel.\n\n"
@@ -189,7 +189,7 @@ def test_a_quote_speaks_about_the_deal_named_by_it_its_paragraph_or_its_article(
 # --- issue #4: one actor per real-world actor across articles ---------------------------------------
 
 from transforms.ids import make_id  # noqa: E402
-from transforms.resolve import canonical_actor_keys, resolve_actors  # noqa: E402
+from transforms.release.resolve import canonical_actor_keys, resolve_actors  # noqa: E402
 
 
 def _m(aid, text, needle, actor_type, key, title=None, nth=0):

@@ -29,7 +29,7 @@ def _annotations(doc) -> list[tuple]:
 
 
 def test_the_cached_attribute_ruler_annotates_like_the_model_s_own(nlp):
-    from transforms.nlp import load_stock_model
+    from transforms.language.nlp import load_stock_model
 
     stock = load_stock_model()
     assert "cached_attribute_ruler" in nlp.pipe_names and "attribute_ruler" not in nlp.pipe_names

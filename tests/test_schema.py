@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from flows.validate import EXPECTATIONS_DIR
-from transforms import release as rel
-from transforms.expectations import suite_for
+from transforms.release import card
+from transforms.release.versions import check_version, next_version, version_key
+from transforms.release.expectations import suite_for
 from transforms.schema import TABLES
-from transforms.tables import arrow_schema, to_arrow
+from transforms.release.tables import arrow_schema, to_arrow
 
 
 def _suite(name):
@@ -54,17 +55,17 @@ def test_arrow_schema_carries_descriptions_and_types():
 
 
 def test_release_versions():
-    assert rel.next_version([], date(2026, 11, 30)) == "2026.11.30"
-    assert rel.next_version(["2026.11.30"], date(2026, 11, 30)) == "2026.11.30.1"
-    assert rel.next_version(["2026.11.30", "2026.11.30.1"], date(2026, 11, 30)) == "2026.11.30.2"
-    assert sorted(["2026.11.30.10", "2026.11.30.2", "2026.11.30"], key=rel.version_key)[-1] == "2026.11.30.10"
+    assert next_version([], date(2026, 11, 30)) == "2026.11.30"
+    assert next_version(["2026.11.30"], date(2026, 11, 30)) == "2026.11.30.1"
+    assert next_version(["2026.11.30", "2026.11.30.1"], date(2026, 11, 30)) == "2026.11.30.2"
+    assert sorted(["2026.11.30.10", "2026.11.30.2", "2026.11.30"], key=version_key)[-1] == "2026.11.30.10"
     for bad in ("../x", "2026/11/30", "latest", "2026.11.30/..", ""):
         with pytest.raises(ValueError, match="release version"):
-            rel.check_version(bad)
+            check_version(bad)
 
 
 def test_datapackage_schema_has_keys_and_enums():
-    schema = rel.table_schema("quotes")
+    schema = card.table_schema("quotes")
     assert schema["primaryKey"] == ["quote_id"]
     kind = next(f for f in schema["fields"] if f["name"] == "kind")
     assert kind["constraints"]["enum"] == ["direct", "indirect", "mixed"]

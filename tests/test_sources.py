@@ -1,4 +1,4 @@
-"""The sources file: parsing and checking (transforms/sources.py), its files (flows/scheduled.py),
+"""The sources file: parsing and checking (transforms/ingest/sources.py), its files (flows/scheduled.py),
 ingest arguments, and `dealwire sources check`. No Prefect server."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from flows.cli import main
 from flows.scheduled import SourcesFileError, plan_run, read_sources_file
-from transforms.sources import cron_problem, ingest_arguments, parse_sources, parse_url_list, url_wanted
+from transforms.ingest.sources import cron_problem, ingest_arguments, parse_sources, parse_url_list, url_wanted
 
 GOOD = textwrap.dedent("""\
     schedules:

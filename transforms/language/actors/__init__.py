@@ -1,7 +1,7 @@
 """Actor mentions inside one article: people, organisations, countries, anonymous sources, groups.
 
 ``find_mentions(doc, article_id)`` turns a parsed article into mention rows (see
-``transforms.extract`` for the row shape). It works in passes over the spaCy doc, each a
+``transforms.language.extract`` for the row shape). It works in passes over the spaCy doc, each a
 small function that can be tested on its own:
 
 1. named candidates from NER (PERSON, ORG, GPE, NORP), trimmed ("the", "'s", punctuation),
@@ -46,7 +46,7 @@ An ORG entity that is a common noun phrase ("the development bank", "Farmers" op
 sentence) is no name: the description passes take it ("the bank" -> the bank named before; "the ministry", "the court" only join an
 organisation named with that word; "the government" -> the country before it or the only one
 named just before). A one-word NORP used as a noun ("Sarnovia reopened talks") is a country.
-Across articles, ``transforms.resolve.canonical_actor_keys`` joins demonyms, surnames,
+Across articles, ``transforms.release.resolve.canonical_actor_keys`` joins demonyms, surnames,
 spelling variants of full names (``spelling_key``: Tcharovsky / Charovskiy / Tscharowski),
 one-letter misspellings, short forms and initials to the actor the corpus names in full.
 
@@ -62,7 +62,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from transforms import ids
-from transforms.nlp import doc_text
+from transforms.language.nlp import doc_text
 
 PERSON, ORG, COUNTRY, ANON, GROUP = "person", "organization", "country", "anonymous", "group"
 NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})

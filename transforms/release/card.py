@@ -1,103 +1,20 @@
-"""What a release says about itself: version strings, the public form of the tables (text of
-non-redistributable sources left out, spreadsheet-safe CSV), datapackage.json, validation.json
-and the data card.
+"""What a release says about itself: datapackage.json, validation.json, the citation and the data card.
 
-Pure: tables and figures in, tables, JSON and Markdown out. ``flows.publish`` writes them.
+Pure: tables and figures in, JSON and Markdown out. ``flows.publish`` writes them.
 """
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from transforms.changes import changes_markdown
+from transforms.release.changes import changes_markdown
+from transforms.release.public import CSV_DATETIME, sources_summary
 from transforms.schema import SCHEMA_VERSION, TABLES
 
-VERSION_RE = re.compile(r"^\d{4}\.\d{2}\.\d{2}(\.\d{1,4})?$")
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
-CSV_DATETIME = "%Y-%m-%dT%H:%M:%SZ"
-# A CSV cell starting with one of these is read as a formula by spreadsheets: prefixed with "'".
-CSV_UNSAFE_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CITATION_TITLE = "dealwire: deals between states, companies and other actors, as reported in the news"
-
-
-def check_version(version: str) -> str:
-    if not isinstance(version, str) or not VERSION_RE.match(version):
-        raise ValueError(f"release version {version!r} is not of the form YYYY.MM.DD or YYYY.MM.DD.N")
-    return version
-
-
-def next_version(existing: list[str], today: date) -> str:
-    """``2026.11.30``, then ``2026.11.30.1``, ``2026.11.30.2``… for more releases that day."""
-    base = today.strftime("%Y.%m.%d")
-    taken = {v for v in existing if v == base or v.startswith(base + ".")}
-    if base not in taken:
-        return base
-    n = 1
-    while f"{base}.{n}" in taken:
-        n += 1
-    return f"{base}.{n}"
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split("."))
-
-
-def csv_safe(value):
-    """A string cell that a spreadsheet would run as a formula, neutralised with a leading "'"
-    (only in CSV: Parquet keeps the exact value). Anything else is returned as it is."""
-    if isinstance(value, str) and value.startswith(CSV_UNSAFE_PREFIXES):
-        return "'" + value
-    return value
-
-
-def csv_frame(table: str, data: pa.Table) -> pd.DataFrame:
-    """The frame written as CSV: ISO 8601 UTC timestamps, whole integers, dates as YYYY-MM-DD,
-    and string cells that start with = + - @ tab or carriage return prefixed with "'"."""
-    frame = data.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    for c in TABLES[table].columns:
-        if c.type == "datetime":
-            frame[c.name] = frame[c.name].map(lambda v: None if pd.isna(v) else v.strftime(CSV_DATETIME))
-        elif c.type == "date":
-            frame[c.name] = frame[c.name].map(lambda v: None if v is None or pd.isna(v) else v.isoformat())
-        elif c.type == "string":
-            frame[c.name] = frame[c.name].astype(object).map(csv_safe)
-    return frame
-
-
-def public_table(table: str, data: pa.Table) -> pa.Table:
-    """The table as published: articles of sources that are not redistributable lose their text
-    (text_sha256, url and every offset stay; evidence rows keep their own short evidence)."""
-    withheld = [c.name for c in TABLES[table].columns if c.withheld] if table in TABLES else []
-    if not withheld or "redistributable" not in data.column_names:
-        return data
-    keep = pc.fill_null(data.column("redistributable"), False)
-    for name in withheld:
-        i = data.schema.get_field_index(name)
-        data = data.set_column(i, data.schema.field(name), pc.if_else(keep, data.column(name), pa.scalar("", pa.string())))
-    return data
-
-
-def sources_summary(articles: pd.DataFrame) -> list[dict]:
-    """One entry per source of the articles: count, redistributable, licence (sorted by source)."""
-    if not len(articles):
-        return []
-    out = []
-    for source, group in articles.groupby("source", sort=True, dropna=False):
-        flags = group["redistributable"].fillna(False).astype(bool) if "redistributable" in group else pd.Series([False] * len(group))
-        licences = sorted({str(v) for v in group["licence"].dropna()}) if "licence" in group else []
-        out.append({
-            "source": str(source),
-            "articles": int(len(group)),
-            "redistributable": bool(flags.all()),
-            "articles_without_text": int((~flags).sum()),
-            "licence": ", ".join(licences) or None,
-        })
-    return out
 
 
 def validation_report(summary: dict, version: str | None = None) -> dict:

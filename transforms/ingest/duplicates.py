@@ -5,7 +5,7 @@
 The same wire story is often republished by several outlets, with another headline, a byline
 or a boilerplate line added, a paragraph cut or added and a few words changed. Counting each
 copy's quotes and events would count one statement several times, so a copy is marked with
-``duplicate_of`` and its extraction rows are left out of the counted tables (transforms.resolve).
+``duplicate_of`` and its extraction rows are left out of the counted tables (transforms.release.resolve).
 
 How (pure, deterministic: the same articles give the same answer in any order):
 

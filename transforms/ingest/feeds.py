@@ -15,7 +15,7 @@ import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
-from transforms.articles import normalize_published_at
+from transforms.ingest.articles import normalize_published_at
 
 # An entity declaration in the first part of the document (where a DOCTYPE must be), in
 # ASCII-compatible or UTF-16 text.

@@ -1,7 +1,7 @@
 """Quotes inside one article: who said what, with the cue and the speaker mention.
 
 ``find_quotes(doc, mentions, article_id)`` returns quote rows (shape in
-``transforms.extract``). The steps, each a small function testable on a string:
+``transforms.language.extract``). The steps, each a small function testable on a string:
 
 1. ``quotation_spans(text)``: every quoted span, for every mark style (“curly”, "straight",
    ''doubled'', ``tex'', ‘single curly’, 'single straight', « guillemets », ‹ single ›, „low“),
@@ -66,7 +66,7 @@ import re
 from typing import NamedTuple
 
 from transforms import ids
-from transforms.actors import (DOCUMENT_HEADS, PRONOUNS, SpanSet, coordinated_people, participle_head, person_genders,
+from transforms.language.actors import (DOCUMENT_HEADS, PRONOUNS, SpanSet, coordinated_people, participle_head, person_genders,
                                resolve_pronoun, transcript_labels)
 
 # Verbs of speaking in a manner: cues of direct speech ("“Go home,” Ilvar barked"), not of reported clauses.

@@ -15,7 +15,7 @@
 - status: the latest event by event day (``event_day``: event_date, else publication date,
   never after publication), then publication time, then ``STATUS_RANK``.
 - quotes: speakers mapped to actors; a quote is linked to a deal mentioned in or next to it.
-- exact and near duplicates (``transforms.duplicates``: same text hash, or a syndicated copy by
+- exact and near duplicates (``transforms.ingest.duplicates``: same text hash, or a syndicated copy by
   shingle similarity) keep their article row with ``duplicate_of`` set; their extractions are
   not counted again.
 """
@@ -38,8 +38,8 @@ def _sort_key_published(article: dict) -> tuple:
 def mark_duplicates(articles: list[dict]) -> dict[str, str]:
     """article_id → article_id of the earliest published copy of the same story: the same
     text, or a near-duplicate (a syndicated copy with another headline, byline or light
-    edits; MinHash over word shingles, verified, see transforms.duplicates)."""
-    from transforms.duplicates import find_duplicates
+    edits; MinHash over word shingles, verified, see transforms.ingest.duplicates)."""
+    from transforms.ingest.duplicates import find_duplicates
 
     return find_duplicates(articles)
 
@@ -52,7 +52,7 @@ _STATE_WORDS = frozenset({"government", "state", "authorities", "administration"
 def _title_words() -> frozenset[str]:
     global _TITLE_WORDS
     if _TITLE_WORDS is None:
-        from transforms.actors import ROLE_WORDS, TITLE_MODIFIERS
+        from transforms.language.actors import ROLE_WORDS, TITLE_MODIFIERS
         _TITLE_WORDS = frozenset(ROLE_WORDS | TITLE_MODIFIERS)
     return _TITLE_WORDS
 
@@ -160,7 +160,7 @@ def canonical_actor_keys(mentions: list[dict], article_order: dict[str, object] 
 
 def _canonical_keys(mentions: list[dict]) -> dict[tuple[str, str], tuple[str, str]]:
     """``canonical_actor_keys`` over distinct mention forms (``ActorForms``), in order of first mention."""
-    from transforms.actors import acronym, spelling_key
+    from transforms.language.actors import acronym, spelling_key
 
     titles = _title_words()
     keys = {(m["actor_type"], m["actor_key"]) for m in mentions}
@@ -240,7 +240,7 @@ def _written_in_capitals(text: str) -> bool:
 def _country_initials(mentions: list[dict], countries: dict[str, str]) -> dict[str, str]:
     """Initials of the formal names of countries ("FRK" for "the Federated Republic of Kestria",
     named so in some article) -> the country key."""
-    from transforms.actors import acronym, state_short_name
+    from transforms.language.actors import acronym, state_short_name
 
     out: dict[str, str] = {}
     for m in mentions:
@@ -278,7 +278,7 @@ def _person_variants(mentions: list[dict]) -> dict[str, str]:
     """Full-name person key -> the key of the person it is a spelling variant of.
 
     Two full names are one person when their first and last words have the same spelling key
-    (``transforms.actors.spelling_key``: transliterations, doubled letters), or when the first
+    (``transforms.language.actors.spelling_key``: transliterations, doubled letters), or when the first
     names have the same spelling key, the surnames (five letters or more) differ by one letter,
     and the titles share a word other than a generic one ("prime", "energy"; a country alone is
     too weak: many people of one country share a first name). A clash of first names ("Pavel" /
@@ -286,7 +286,7 @@ def _person_variants(mentions: list[dict]) -> dict[str, str]:
     is keyed by the spelling of its earliest article (then the most mentioned, then the first
     alphabetically), so that adding later articles does not rename it.
     """
-    from transforms.actors import edit_distance, spelling_key
+    from transforms.language.actors import edit_distance, spelling_key
 
     first_seen: dict[str, tuple] = {}
     counts: Counter = Counter()
@@ -720,7 +720,7 @@ class Resolver:
     """
 
     def __init__(self, count_duplicates: bool = False):
-        from transforms.duplicates import DuplicateFinder
+        from transforms.ingest.duplicates import DuplicateFinder
 
         self.count_duplicates = count_duplicates
         self._duplicates = DuplicateFinder()
@@ -835,7 +835,7 @@ class Resolver:
 def resolve(articles: list[dict], extractions: dict[str, dict], count_duplicates: bool = False) -> dict[str, list[dict]]:
     """Release rows for every table but fetch_log, from stored articles and their extractions.
 
-    ``extractions`` maps article_id → extraction (see transforms.extract); articles without
+    ``extractions`` maps article_id → extraction (see transforms.language.extract); articles without
     one are kept with their extraction_status (pending or skipped). A duplicate's rows are left
     out (its article row says ``duplicate_of``) unless ``count_duplicates``: a benchmark scores
     every file on its own, copies included. (``Resolver`` does the same article by article.)

@@ -11,7 +11,7 @@ Suite parameters, filled in by the validation step:
 """
 from __future__ import annotations
 
-from transforms.checks import DERIVED_COLUMNS
+from transforms.release.checks import DERIVED_COLUMNS
 from transforms.schema import TABLES, Table
 
 DATETIME_COLUMNS_BOUNDS = ("min_datetime", "max_datetime")

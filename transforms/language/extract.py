@@ -1,7 +1,7 @@
 """Extraction inside one article: parsed text in, per-article rows out.
 
 The per-article rows (an "extraction") are what the store keeps under
-``extractions/<EXTRACTOR_VERSION>/``; ``transforms.resolve`` turns the extractions of
+``extractions/<EXTRACTOR_VERSION>/``; ``transforms.release.resolve`` turns the extractions of
 many articles into the release tables. Row shapes (all offsets index ``article.text``):
 
 mentions        mention_id, article_id, start, end, text, title, actor_type,
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from transforms import actors, deals, quotes
+from transforms.language import actors, deals, quotes
 
 # Bump when any rule changes what an extraction holds: stored extractions of other
 # versions are then recomputed.

@@ -1,9 +1,9 @@
 """Deals inside one article: deal mentions, their parties, terms (attributes) and status events.
 
 ``find_deals(doc, mentions, article_id, published_at)`` takes a parsed spaCy ``Doc``, the
-actor ``mentions`` of the same article (rows of ``transforms.actors.find_mentions``) and
+actor ``mentions`` of the same article (rows of ``transforms.language.actors.find_mentions``) and
 returns ``{"deal_mentions": [...], "deal_attributes": [...], "deal_events": [...]}`` with
-the row shapes documented in ``transforms.extract``; deal mention rows also carry
+the row shapes documented in ``transforms.language.extract``; deal mention rows also carry
 ``deal_ref``, the ``deal_mention_id`` of the first mention of the same deal in the article.
 Every row's ``start``/``end`` index ``doc.text``; ``text`` (``value`` for attributes) is
 exactly ``doc.text[start:end]``. Pure: no I/O but the package data, no second parse.
@@ -59,7 +59,7 @@ How it works (rules over the parse and the vocabularies of ``data/resources.json
    "must be ratified") yield nothing. A cue governed by another cue ("agreed to sign") is
    the governor's event. ``event_date`` is the date expression governed by the cue, else one
    in its clause, else the nearest in its sentence that belongs to no other cue, resolved
-   with ``transforms.dates.resolve_date`` (looking forward for expected events told in the
+   with ``transforms.language.dates.resolve_date`` (looking forward for expected events told in the
    present); None when there is none. An undated event of the same deal and status as the
    article's one dated event of that status is the same event told again and takes its date.
    Talks in a clause told as background ("a month after talks began", "since the talks
@@ -103,8 +103,8 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources as importlib_resources
 
 from transforms import ids
-from transforms.dates import find_dates, resolve_date, shift_date
-from transforms.nlp import doc_text
+from transforms.language.dates import find_dates, resolve_date, shift_date
+from transforms.language.nlp import doc_text
 from transforms.schema import ATTRIBUTES, DEAL_STATUSES, DEAL_TYPES, PARTY_ROLES, POLARITIES, SECTORS
 
 
@@ -112,8 +112,8 @@ from transforms.schema import ATTRIBUTES, DEAL_STATUSES, DEAL_TYPES, PARTY_ROLES
 
 @functools.lru_cache(maxsize=1)
 def load_resources() -> dict:
-    """The maintained vocabularies (package data ``transforms/data/resources.json``)."""
-    path = importlib_resources.files("transforms") / "data" / "resources.json"
+    """The maintained vocabularies (package data ``data/resources.json`` beside this module)."""
+    path = importlib_resources.files(__package__) / "data" / "resources.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -2091,7 +2091,7 @@ def _location_candidate(ctx, token, head_to_mention, reach_sents) -> set[int]:
 def find_deals(doc, mentions: list[dict] | None, article_id: str, published_at=None) -> dict[str, list[dict]]:
     """Deal mentions, attributes and events of one parsed article (see the module docstring).
 
-    ``mentions``: the article's actor mention rows (``transforms.actors.find_mentions``);
+    ``mentions``: the article's actor mention rows (``transforms.language.actors.find_mentions``);
     ``published_at``: the article's publication time (ISO string, datetime or None), against
     which relative dates are resolved.
     """

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 import trafilatura
 from trafilatura.xml import xmltotxt
 
-from transforms.articles import join_authors, normalize_published_at, word_count
+from transforms.ingest.articles import join_authors, normalize_published_at, word_count
 
 # <meta> keys that carry the publication time, best first.
 PUBLISHED_KEYS = (

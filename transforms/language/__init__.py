@@ -1,0 +1,1 @@
+"""From article text to per-article rows: the parse, dates, actors, quotes and deals."""
