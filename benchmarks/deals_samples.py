@@ -34,13 +34,11 @@ Matching (decided here, so that the figures can be compared between runs):
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import re
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from contextlib import redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,13 +64,12 @@ def file_of_url(samples: Path) -> dict[str, str]:
 
 
 def run_extraction(output: Path, samples: Path, model: str | None = None) -> None:
+    from flows.config import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
     from flows.oneoff import extract_paths
-    from transforms.language.nlp import DEFAULT_MODEL
 
-    with redirect_stdout(io.StringIO()):
-        rc = extract_paths([str(samples)], str(output), None, model or DEFAULT_MODEL, 16)
-    if rc:
-        raise SystemExit(f"extraction failed ({rc})")
+    done = extract_paths([str(samples)], str(output), None, model or DEFAULT_MODEL, DEFAULT_BATCH_SIZE)
+    if not done["articles"]:
+        raise SystemExit(f"extraction failed: no article extracted from {samples}")
 
 
 def load_tables(output: Path) -> dict[str, list[dict]]:

@@ -41,7 +41,8 @@ from faultserver import FLAKY_PATHS, PERMANENT_PATHS, SLOW_PATHS, FaultServer  #
 # Misbehaving requests before a path behaves: flaky/busy recover in run 1, the rest in run 2.
 FAIL_TIMES = {"/flaky.html": 2, "/busy.html": 1, "/reset.html": 4, "/stall.html": 3, "/truncated.html": 5}
 OPTIONS = {"max_retries": 2, "backoff": 0.05, "host_delay": 0.0, "timeout": (1.0, 1.0), "max_bytes": 2_000_000,
-           "max_seconds": 1.5, "allow_private": True, "batch_size": 50, "retry_runs": 2}
+           "max_seconds": 1.5, "allow_private": True, "retry_runs": 2}
+BATCH_SIZE = 50
 
 
 def generic_reason(reason: str | None, url: str) -> str:
@@ -65,14 +66,15 @@ def lost(server: FaultServer, store_root: str) -> list[str]:
 
 
 def one_run(server: FaultServer, store_root: str, run_id: str, feeds: list, workers: int) -> dict:
+    from flows.config import FetchOptions
     from flows.ingest import ingest
     from flows.store import Store
 
     server.reset_counts()
     articles_before = len(Store(store_root).article_ids())
     started = time.perf_counter()
-    result = ingest(store=store_root, feeds=feeds, run_id=run_id, fetch_workers=workers,
-                    host_concurrency=workers, **OPTIONS)
+    result = ingest(store=store_root, feeds=feeds, run_id=run_id, batch_size=BATCH_SIZE,
+                    fetch=FetchOptions(fetch_workers=workers, host_concurrency=workers, **OPTIONS))
     seconds = time.perf_counter() - started
     rows = run_rows(store_root, run_id)
     requests = sum(server.requests.values())

@@ -155,6 +155,7 @@ def measure(n: int, workers: int, batch_size: int, model: str, bare_sample: int 
     import flows  # noqa: F401  (Prefect defaults)
     from prefect import flow
 
+    from flows.config import RunConfig
     from flows.pipeline import pipeline
     from flows.runners import shared_api
     from flows.store import Store
@@ -168,9 +169,10 @@ def measure(n: int, workers: int, batch_size: int, model: str, bare_sample: int 
     result = {"n": n, "workers": workers, "dask": bool(dask_workers), "load_before": os.getloadavg()}
     with shared_api():  # the temporary Prefect server starts here, before any clock
         warm_up()
-        kwargs = dict(sources=[str(tmp / "corpus")], store=str(tmp / "store"), releases=str(tmp / "releases"),
-                      batch_size=batch_size, model=model, workers=1 if dask_workers else workers,
-                      dask_workers=dask_workers)
+        kwargs = dict(sources=[str(tmp / "corpus")],
+                      config=RunConfig(store=str(tmp / "store"), releases=str(tmp / "releases"),
+                                       batch_size=batch_size, model=model, workers=1 if dask_workers else workers,
+                                       dask_workers=dask_workers))
         t0 = time.time()
         started = time.perf_counter()
         first = pipeline(**kwargs)

@@ -11,17 +11,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
 import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
-from transforms.language.nlp import DEFAULT_MODEL
+from flows.config import (DEFAULT_BATCH_SIZE, DEFAULT_MODEL, DEFAULT_RELEASES, DEFAULT_SOURCES_FILE, DEFAULT_STORE,
+                          FetchOptions, RunConfig)
 
-DEFAULT_STORE = "output/store"
-DEFAULT_RELEASES = "output/releases"
+FETCH_DEFAULTS = FetchOptions()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--output", default=DEFAULT_RELEASES, metavar="DIR_OR_URL",
                      help=f"the releases folder, or any fsspec URL such as s3://bucket/prefix (default: {DEFAULT_RELEASES})")
     run.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy model package (default: {DEFAULT_MODEL})")
-    run.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per task (default: 64)")
+    run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                     help=f"articles per task (default: {DEFAULT_BATCH_SIZE})")
     run.add_argument("--workers", type=int, default=1, metavar="N",
                      help="extract in N local processes, each loading the spaCy model once (default: 1)")
     run.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
@@ -52,8 +52,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="extract on a local Dask cluster of N worker processes started for the run")
     run.add_argument("--version", default=None, help="release version YYYY.MM.DD[.N] (default: today's next free one)")
     run.add_argument("--user-agent", default=None, help="User-Agent for HTTP requests (default: dealwire/<version> with a project URL)")
-    run.add_argument("--max-retries", type=int, default=3, metavar="N", help="retries per URL on connection errors, 429 and 5xx (default: 3)")
-    run.add_argument("--host-delay", type=float, default=1.0, metavar="SECONDS", help="minimum time between requests to one host (default: 1.0)")
+    run.add_argument("--max-retries", type=int, default=FETCH_DEFAULTS.max_retries, metavar="N",
+                     help=f"retries per URL on connection errors, 429 and 5xx (default: {FETCH_DEFAULTS.max_retries})")
+    run.add_argument("--host-delay", type=float, default=FETCH_DEFAULTS.host_delay, metavar="SECONDS",
+                     help=f"minimum time between requests to one host (default: {FETCH_DEFAULTS.host_delay})")
     run.add_argument("--redistributable", action="store_true",
                      help="the sources given with --url and --feed allow their text to be republished "
                           "(default: not, and their text is left out of the public release; folders say it "
@@ -83,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("--quotes-jsonl", metavar="FILE",
                      help="also write the quotes in the form ../shared/bench/score_quotes.py reads")
     ext.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy model package (default: {DEFAULT_MODEL})")
-    ext.add_argument("--batch-size", type=int, default=32, metavar="N", help="articles per nlp.pipe batch (default: 32)")
+    ext.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                     help=f"articles per nlp.pipe batch (default: {DEFAULT_BATCH_SIZE})")
 
     suites = sub.add_parser("suites", help="write or check expectations/*.json against the schema")
     suites.add_argument("--write", action="store_true", help="rewrite the suites from transforms/schema.py")
@@ -95,8 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     check = src_sub.add_parser("check", help="check a sources file and list every problem with its line",
                                description="Check a sources file: exits 1 listing every problem as FILE:LINE: "
                                            "message, else 0 with a summary of the sources and schedule groups.")
-    check.add_argument("file", nargs="?", default="sources.yaml", metavar="FILE",
-                       help="the sources file (default: sources.yaml)")
+    check.add_argument("file", nargs="?", default=DEFAULT_SOURCES_FILE, metavar="FILE",
+                       help=f"the sources file (default: {DEFAULT_SOURCES_FILE})")
 
     srv = sub.add_parser("serve", help="serve the scheduled deployments of prefect.yaml from one process",
                          description="Serve the deployments declared in prefect.yaml (follow-sources, release) "
@@ -114,20 +117,26 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _check_model(name: str) -> str | None:
-    from transforms.language.nlp import ModelNotInstalled, check_model
+def make_config(**options) -> RunConfig:
+    """A RunConfig; ValueError naming the option when one is wrong."""
+    from pydantic import ValidationError
+
+    from flows.config import problems
 
     try:
-        check_model(name)
-    except ModelNotInstalled as exc:
-        return str(exc)
-    return None
+        return RunConfig(**options)
+    except ValidationError as exc:
+        raise ValueError("; ".join(problems(exc))) from None
 
 
-def _has_prefect_dask() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("prefect_dask") is not None
+def run_config(args) -> RunConfig:
+    """The RunConfig of `dealwire run`'s options."""
+    return make_config(
+        store=args.store, releases=args.output, model=args.model, batch_size=args.batch_size,
+        workers=args.workers, dask_address=args.dask_address, dask_workers=args.dask_workers,
+        version=args.version, publish=not args.no_publish,
+        fetch=dict(user_agent=args.user_agent, max_retries=args.max_retries, host_delay=args.host_delay,
+                   redistributable=args.redistributable, allow_private=args.allow_private_addresses))
 
 
 def cmd_run(args) -> int:
@@ -136,36 +145,17 @@ def cmd_run(args) -> int:
         return _fail(f"source {missing[0]!r} does not exist")
     if not (args.source or args.url or args.feed):
         return _fail("nothing to read: give --source, --url or --feed")
-    if args.batch_size < 1:
-        return _fail("--batch-size must be at least 1")
-    if args.workers < 1:
-        return _fail("--workers must be at least 1")
-    if args.dask_workers < 0:
-        return _fail("--dask-workers must not be negative")
-    if sum([args.workers > 1, bool(args.dask_address), args.dask_workers > 0]) > 1:
-        return _fail("give one of --workers N, --dask-address or --dask-workers")
-    if (args.dask_address or args.dask_workers) and not _has_prefect_dask():
-        return _fail("--dask-address and --dask-workers need prefect-dask: pip install prefect-dask")
-    if problem := _check_model(args.model):
-        return _fail(problem)
-    if args.version:
-        from transforms.release.versions import check_version
-        try:
-            check_version(args.version)
-        except ValueError as exc:
-            return _fail(str(exc))
+    try:
+        config = run_config(args)
+        config.check_installed()
+    except ValueError as exc:
+        return _fail(str(exc))
     from flows.publish import PublishError, ValidationFailed
     from flows.pipeline import pipeline
 
     started = time.perf_counter()
     try:
-        result = pipeline(sources=args.source, urls=args.url, feeds=args.feed, store=args.store,
-                          releases=args.output, model=args.model, batch_size=args.batch_size,
-                          version=args.version, publish=not args.no_publish, user_agent=args.user_agent,
-                          max_retries=args.max_retries, host_delay=args.host_delay,
-                          redistributable=args.redistributable, workers=args.workers,
-                          dask_address=args.dask_address, dask_workers=args.dask_workers,
-                          allow_private=args.allow_private_addresses)
+        result = pipeline(sources=args.source, urls=args.url, feeds=args.feed, config=config)
     except ValidationFailed as exc:
         kept = f"; its validation report is kept at {exc.report}" if exc.report else ""
         return _fail(f"{exc}\nno release was published{kept}; earlier releases and index.json are untouched", 1)
@@ -198,33 +188,71 @@ def cmd_extract(args) -> int:
         return _fail(f"{missing[0]!r} does not exist")
     if not (args.output or args.quotes_jsonl):
         return _fail("say where to write: --output DIR and/or --quotes-jsonl FILE")
-    if problem := _check_model(args.model):
-        return _fail(problem)
-    return extract_paths(args.paths, output=args.output, quotes_jsonl=args.quotes_jsonl,
-                         model=args.model, batch_size=args.batch_size)
+    try:
+        make_config(model=args.model, batch_size=args.batch_size).check_installed()
+    except ValueError as exc:
+        return _fail(str(exc))
+    started = time.perf_counter()
+    done = extract_paths(args.paths, output=args.output, quotes_jsonl=args.quotes_jsonl,
+                         model=args.model, batch_size=args.batch_size, progress=_progress)
+    n, words, seconds = done["articles"], done["words"], done["seconds"]
+    print(f"extracted {n} articles ({words} words) in {seconds:.1f} s "
+          f"({n / max(seconds, 1e-9):.1f} articles/s, {words / max(seconds, 1e-9):.0f} words/s)")
+    print("rows: " + ", ".join(f"{name} {count}" for name, count in done["counts"].items()))
+    if args.output:
+        print(f"tables written to {args.output}/<table>.jsonl")
+    if args.quotes_jsonl:
+        print(f"quotes for the benchmark written to {args.quotes_jsonl}")
+    print(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def cmd_download(args) -> int:
-    from flows.download import cmd_download as run_download
+    from flows.download import DownloadError, download
 
-    return run_download(args)
+    tables = [t.strip() for t in (args.tables or "").split(",") if t.strip()] or None
+    try:
+        result = download(args.base_url, version=args.version, tables=tables, fmt=args.format, dest=args.dest)
+    except DownloadError as exc:
+        return _fail(str(exc), 1)
+    print(how_to_open(result))
+    return 0
+
+
+def how_to_open(result: dict) -> str:
+    """What `dealwire download` prints: where the files are and how to open them."""
+    files = result["files"]
+    lines = [f"dealwire release {result['version']}: {len(files)} files verified (sha256, datapackage.json) "
+             f"in {result['folder']}"]
+    lines += [f"  {f['path']}" for f in files]
+    if not files:
+        return "\n".join(lines)
+    path, table = files[0]["path"], files[0]["table"]
+    lines += ["", "Open them with pandas:", "", "    import pandas as pd"]
+    if result["format"] == "parquet":
+        lines += [f"    {table} = pd.read_parquet({path!r})", "", "or DuckDB:", "",
+                  f"    duckdb -c \"SELECT * FROM '{path}' LIMIT 5\""]
+    else:
+        lines += [f"    {table} = pd.read_csv({path!r}, dtype=str, keep_default_na=False)", "", "or DuckDB:", "",
+                  f"    duckdb -c \"SELECT * FROM read_csv('{path}') LIMIT 5\"", "",
+                  "In CSV, a text cell that starts with = + - @ or a tab is prefixed with ' (spreadsheet safety);"
+                  " the Parquet files keep exact values."]
+    lines += ["", f"Columns, keys and descriptions: {Path(result['folder']) / 'datapackage.json'}"]
+    return "\n".join(lines)
 
 
 def cmd_suites(args) -> int:
-    from transforms.release.expectations import suite_for
-    from transforms.schema import TABLES
-    from flows.validate import EXPECTATIONS_DIR
+    from flows.suites import stale_suites, write_suites
 
-    stale = []
-    for name in TABLES:
-        path = EXPECTATIONS_DIR / f"{name}.json"
-        text = json.dumps(suite_for(name), indent=2, ensure_ascii=False) + "\n"
-        if args.write:
-            path.write_text(text, encoding="utf-8")
+    if args.write:
+        for path in write_suites():
             print(f"wrote {path}")
-        elif not path.exists() or path.read_text(encoding="utf-8") != text:
-            stale.append(name)
-    if stale:
+        return 0
+    if stale := stale_suites():
         return _fail(f"suites differ from the schema: {', '.join(stale)} (run `dealwire suites --write`)", 1)
     return 0
 

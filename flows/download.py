@@ -334,37 +334,3 @@ def download(base_url: str, version: str = "latest", tables: list[str] | None = 
         results.append({"table": want.table, "path": str(final), "sha256": want.sha256, "outcome": outcome})
     return {"version": version, "folder": str(folder.resolve()), "format": fmt, "files": results,
             "schema_version": package.get("schema_version")}
-
-
-def how_to_open(result: dict) -> str:
-    """What the command prints: where the files are and how to open them."""
-    files = result["files"]
-    lines = [f"dealwire release {result['version']}: {len(files)} files verified (sha256, datapackage.json) "
-             f"in {result['folder']}"]
-    lines += [f"  {f['path']}" for f in files]
-    if not files:
-        return "\n".join(lines)
-    first = files[0]
-    path, table = first["path"], first["table"]
-    lines += ["", "Open them with pandas:", "", "    import pandas as pd"]
-    if result["format"] == "parquet":
-        lines += [f"    {table} = pd.read_parquet({path!r})", "", "or DuckDB:", "",
-                  f"    duckdb -c \"SELECT * FROM '{path}' LIMIT 5\""]
-    else:
-        lines += [f"    {table} = pd.read_csv({path!r}, dtype=str, keep_default_na=False)", "", "or DuckDB:", "",
-                  f"    duckdb -c \"SELECT * FROM read_csv('{path}') LIMIT 5\"", "",
-                  "In CSV, a text cell that starts with = + - @ or a tab is prefixed with ' (spreadsheet safety);"
-                  " the Parquet files keep exact values."]
-    lines += ["", f"Columns, keys and descriptions: {Path(result['folder']) / 'datapackage.json'}"]
-    return "\n".join(lines)
-
-
-def cmd_download(args) -> int:
-    tables = [t.strip() for t in (args.tables or "").split(",") if t.strip()] or None
-    try:
-        result = download(args.base_url, version=args.version, tables=tables, fmt=args.format, dest=args.dest)
-    except DownloadError as exc:
-        print(f"dealwire: error: {exc}", file=sys.stderr)
-        return 1
-    print(how_to_open(result))
-    return 0

@@ -17,16 +17,13 @@ import time
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.config import RunConfig, batches
 from flows.runners import shared_api, single_threaded_children, task_runner
 from flows.store import Store
 from transforms.language.extract import EXTRACTOR_VERSION, extract_articles
 from transforms.language.nlp import DEFAULT_MODEL, load_model
 
 TOTALS = ("extracted", "cached", "words", "seconds")
-
-
-def batches(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def batch_size_for(n: int, batch_size: int, slots: int) -> int:
@@ -91,19 +88,20 @@ def extract_batches(store: str, chunks: list[list[str]], model: str = DEFAULT_MO
 
 
 @flow(name="extract")
-def extract(store: str, article_ids: list[str] | None = None, model: str = DEFAULT_MODEL, batch_size: int = 64,
-            workers: int = 1, dask_address: str | None = None, dask_workers: int = 0) -> dict:
-    """Extract every pending article of the store (or the given ones) in batches.
+def extract(config: RunConfig | None = None, article_ids: list[str] | None = None) -> dict:
+    """Extract every pending article of ``config.store`` (or the given ones) in batches.
 
-    ``workers`` > 1 runs the batches in that many local processes; ``dask_workers`` > 0 on a
-    local Dask cluster of that many processes; ``dask_address`` on an existing Dask cluster.
+    ``config.workers`` > 1 runs the batches in that many local processes; ``config.dask_workers``
+    > 0 on a local Dask cluster of that many processes; ``config.dask_address`` on an existing
+    Dask cluster.
     """
     logger = get_run_logger()
+    config = config or RunConfig()
+    store, model = config.store, config.model
     plan = plan_extraction(store, None if article_ids is None else list(article_ids))
     todo = plan["todo"]
-    runner = task_runner(workers, dask_address, dask_workers)
-    slots = int(dask_workers) if dask_workers else int(workers) if runner is not None and not dask_address else 1
-    chunks = batches(todo, batch_size_for(len(todo), batch_size, slots))
+    runner = task_runner(config.workers, config.dask_address, config.dask_workers)
+    chunks = batches(todo, batch_size_for(len(todo), config.batch_size, config.extraction_slots()))
     totals = {key: 0 for key in TOTALS} | {"seconds": 0.0, "cpu_seconds": 0.0, "task_seconds": 0.0,
                                             "model_seconds": 0.0, "batches": len(chunks), "processes": 0}
     totals["cached"] = plan["cached"]

@@ -9,8 +9,8 @@ URLs: fetched in threads (flows/fetch.py keeps per-host limits), identified by t
 form (transforms/ingest/urls.py). A URL fetched before is asked for conditionally (ETag /
 Last-Modified kept in the store's http_cache); "not modified" is logged ``unchanged`` and the
 stored article stands. Links from feeds and sitemaps must lead to public addresses unless
-``allow_private``. A feed or sitemap source's URLs that failed for a reason that may pass are
-kept in the store's retry list and fetched again on the source's next runs (``retry_runs``).
+``fetch.allow_private``. A feed or sitemap source's URLs that failed for a reason that may pass are
+kept in the store's retry list and fetched again on the source's next runs (``fetch.retry_runs``).
 
 Inputs are read in batches (one task run per batch, never per article). Every input gets
 one fetch_log row (ok, unchanged, skipped or error, with a reason naming the input); a bad
@@ -23,7 +23,7 @@ file name (url, title, published_at, publisher, authors); it is not an article i
 
 Rights: a folder given as a source may hold a ``source.json``, ``{"redistributable": true,
 "name": "…", "licence": "CC-BY-4.0"}``, saying whether its texts may be republished. Without
-one, or for URLs and feeds unless ``redistributable=True`` is given, articles are marked not
+one, or for URLs and feeds unless ``fetch.redistributable`` is true, articles are marked not
 redistributable: the store keeps their full text, the public release publishes an empty text.
 """
 from __future__ import annotations
@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.config import DEFAULT_BATCH_SIZE, FetchOptions, batches
 from flows.fetch import Fetcher, FetchError
 from flows.store import Store
 from transforms.ingest.articles import (
@@ -71,10 +72,6 @@ def utc_now() -> str:
 
 def new_run_id() -> str:
     return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
-
-
-def batches(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def named(name: str, message: object) -> str:
@@ -789,20 +786,9 @@ def ingest(
     sources: list[str | Path] | None = None,
     urls: list[str] | None = None,
     feeds: list[str | dict] | None = None,
-    batch_size: int = 50,
-    max_bytes: int = 10_000_000,
-    user_agent: str | None = None,
-    max_retries: int = 3,
-    backoff: float = 1.0,
+    fetch: FetchOptions | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     run_id: str | None = None,
-    host_delay: float = 1.0,
-    redistributable: bool = False,
-    allow_private: bool = False,
-    fetch_workers: int = 4,
-    host_concurrency: int = 2,
-    timeout: tuple[float, float] = (10.0, 30.0),
-    max_seconds: float = 120.0,
-    retry_runs: int = 5,
 ) -> dict:
     """Read folders, URLs, feeds and sitemaps into the store; write this run's fetch log.
 
@@ -810,13 +796,14 @@ def ingest(
     "include": [regex…], "exclude": [regex…]}`` (the source's name goes in the ``source``
     column; its publisher fills articles whose page names none). Links found in feeds and
     sitemaps are refused when their host resolves to a loopback, private, link-local,
-    multicast, reserved or unspecified address, unless ``allow_private``; URLs given directly
+    multicast, reserved or unspecified address, unless ``fetch.allow_private``; URLs given directly
     are not checked. A URL fetched before is asked for with If-None-Match / If-Modified-Since;
     "not modified" is recorded as ``unchanged``. URLs of a feed or sitemap that failed for a
-    reason that may pass are retried on the source's next runs, up to ``retry_runs`` runs.
-    Up to ``fetch_workers`` threads fetch at once, at most ``host_concurrency`` per host.
+    reason that may pass are retried on the source's next runs, up to ``fetch.retry_runs`` runs.
+    Up to ``fetch.fetch_workers`` threads fetch at once, at most ``fetch.host_concurrency`` per
+    host (``fetch``: flows/config.py FetchOptions, defaults when None).
 
-    Articles from URLs and feeds are marked redistributable only when ``redistributable``
+    Articles from URLs and feeds are marked redistributable only when ``fetch.redistributable``
     is true; a folder's own source.json says it for the folder.
 
     Returns {"run_id", "article_ids" (sorted, every article read this run), "new" (articles
@@ -826,10 +813,9 @@ def ingest(
     logger = get_run_logger()
     run_id = run_id or new_run_id()
     root = str(store)
-    batch_size = max(1, int(batch_size))
-    fetch_options = {"user_agent": user_agent, "max_retries": max_retries, "backoff": backoff,
-                     "max_bytes": max_bytes, "host_delay": host_delay, "host_concurrency": host_concurrency,
-                     "timeout": tuple(timeout), "max_seconds": max_seconds}
+    fetch = fetch or FetchOptions()
+    allow_private = fetch.allow_private
+    fetch_options = fetch.fetcher_options()
     rows: list[dict] = []
     seen: dict[str, str] = {}  # article_id -> the input that first gave it this run
     retryable: set[str] = set()
@@ -847,7 +833,7 @@ def ingest(
             feed_items += read["items"]
         feed_items += pending_retry_items(Store(root), feed_list, allow_private)
         todo_urls, repeat_rows = url_inputs(list(urls or []), feed_items)
-        todo_urls = [{**item, "redistributable": bool(redistributable), "licence": None} for item in todo_urls]
+        todo_urls = [{**item, "redistributable": fetch.redistributable, "licence": None} for item in todo_urls]
         rows += repeat_rows
         total = len(listed["items"]) + len(todo_urls)
         logger.info(f"ingest: {total} inputs, run {run_id}")
@@ -856,7 +842,7 @@ def ingest(
             if batch[0]["kind"] == "file":
                 result = read_files(root, batch, seen)
             else:
-                result = fetch_urls(root, batch, fetch_options, seen, fetch_workers)
+                result = fetch_urls(root, batch, fetch_options, seen, fetch.fetch_workers)
                 retryable.update(result["retryable"])
             rows += result["rows"]
             seen.update(result["seen"])
@@ -866,7 +852,7 @@ def ingest(
             # what it stored (the next run's rows say "unchanged" for those).
             Store(root).put_fetch_log(run_id, rows)
             logger.info(f"ingest: {done}/{total} inputs")
-        update_retries(Store(root), feed_list, todo_urls, rows, retryable, retry_runs)
+        update_retries(Store(root), feed_list, todo_urls, rows, retryable, fetch.retry_runs)
     finally:
         # Save outputs
         Store(root).put_fetch_log(run_id, rows)

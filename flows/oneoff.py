@@ -6,10 +6,9 @@ the quotes in the form ``../shared/bench/score_quotes.py`` reads.
 """
 from __future__ import annotations
 
-import json
 import os
-import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flows.ingest import list_inputs, log_row, read_file
@@ -20,16 +19,17 @@ from transforms.release.resolve import resolve
 from transforms.schema import TABLES
 
 
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def _quiet(message: str) -> None:
+    pass
 
 
-def read_articles(paths: list[str]) -> tuple[list[dict], list[dict], dict[str, str], dict[str, list[str]]]:
+def read_articles(paths: list[str], progress: Callable[[str], None] = _quiet,
+                  ) -> tuple[list[dict], list[dict], dict[str, str], dict[str, list[str]]]:
     """Articles, fetch_log rows, article_id → the file it came from, and article_id → the later
-    files with the same text (skipped, logged)."""
+    files with the same text (skipped, logged). Warnings and notes go to ``progress``."""
     items, log = list_inputs([str(p) for p in paths])
     for row in log:
-        _progress(f"warning: {row['reason']}")
+        progress(f"warning: {row['reason']}")
     articles, origin, sidecars, copies = {}, {}, {}, {}
     for item in items:
         for read in read_file(item, sidecars):
@@ -37,12 +37,12 @@ def read_articles(paths: list[str]) -> tuple[list[dict], list[dict], dict[str, s
             if article is None or article["article_id"] in articles:
                 reason = read.reason if article is None else f"{read.input}: same text as {origin[article['article_id']]}"
                 log.append(log_row(read, outcome=read.outcome if article is None else "skipped", reason=reason))
-                _progress(f"warning: {reason}")
+                progress(f"warning: {reason}")
                 if article is not None:
                     copies.setdefault(article["article_id"], []).append(read.input)
                 continue
             if read.reason:
-                _progress(f"note: {read.reason}")
+                progress(f"note: {read.reason}")
             articles[article["article_id"]] = article
             origin[article["article_id"]] = read.input
             log.append(log_row(read, article_id=article["article_id"]))
@@ -79,13 +79,15 @@ def bench_quotes(rows: dict[str, list[dict]], origin: dict[str, str],
     return out
 
 
-def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None, model: str, batch_size: int) -> int:
-    started = time.perf_counter()
+def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None, model: str, batch_size: int,
+                  progress: Callable[[str], None] = _quiet) -> dict:
+    """Extract the files and folders of ``paths`` and write the tables; returns {"articles",
+    "words", "seconds" (of extraction), "counts" (rows per table)}. Progress goes to ``progress``."""
     # Load inputs
-    articles, log, origin, copies = read_articles(paths)
+    articles, log, origin, copies = read_articles(paths, progress)
     pending = [a for a in articles if a["extraction_status"] == "pending"]
     if not pending:
-        _progress("dealwire: nothing to extract (no readable English article)")
+        progress("dealwire: nothing to extract (no readable English article)")
     nlp = load_model(model)
     # Process
     extractions, words, t0 = {}, 0, time.perf_counter()
@@ -94,7 +96,7 @@ def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None
         words += article["word_count"]
         if n % batch_size == 0 or n == len(pending):
             rate = n / max(time.perf_counter() - t0, 1e-9)
-            _progress(f"extract: {n}/{len(pending)} articles ({rate:.1f} articles/s)")
+            progress(f"extract: {n}/{len(pending)} articles ({rate:.1f} articles/s)")
     seconds = time.perf_counter() - t0
     rows = resolve(articles, extractions)
     rows["fetch_log"] = log
@@ -106,13 +108,5 @@ def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None
         # Every file's quotes, syndicated copies included: the benchmark scores each file.
         every = resolve(articles, extractions, count_duplicates=True)
         _write_jsonl(Path(quotes_jsonl), bench_quotes(every, origin, copies))
-    counts = ", ".join(f"{name} {len(rows[name])}" for name in TABLES)
-    print(f"extracted {len(extractions)} articles ({words} words) in {seconds:.1f} s "
-          f"({len(extractions) / max(seconds, 1e-9):.1f} articles/s, {words / max(seconds, 1e-9):.0f} words/s)")
-    print(f"rows: {counts}")
-    if output:
-        print(f"tables written to {output}/<table>.jsonl")
-    if quotes_jsonl:
-        print(f"quotes for the benchmark written to {quotes_jsonl}")
-    print(f"done in {time.perf_counter() - started:.1f} s")
-    return 0
+    return {"articles": len(extractions), "words": words, "seconds": seconds,
+            "counts": {name: len(rows[name]) for name in TABLES}}

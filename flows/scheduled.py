@@ -1,7 +1,10 @@
 """Flows for scheduled runs (served by `dealwire serve`, or deployed with `prefect deploy`).
 
     follow_sources(sources_file="sources.yaml", group="hourly")   ingest + extract the sources of a group; no release
-    release(store="output/store", releases="output/releases")      stage → validate → publish a release
+    release(config=RunConfig(store="output/store", releases="output/releases"))   stage → validate → publish
+
+Both take the run's options as one ``config`` (flows/config.py RunConfig); in prefect.yaml a
+deployment gives them as its ``config`` parameter, checked by Prefect before the run starts.
 
 The sources file is read and checked when the run starts (transforms/ingest/sources.py): a file with any
 problem stops the run before anything is fetched or written, with every problem and its line.
@@ -17,17 +20,13 @@ from prefect.cache_policies import NO_CACHE
 
 import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
 from flows.artifacts import record_run_artifacts
+from flows.config import DEFAULT_SOURCES_FILE, RunConfig
 from flows.extract import extract
 from flows.ingest import ingest
 from flows.publish import release_store
-from transforms.language.nlp import DEFAULT_MODEL
 from transforms.ingest.sources import (
     SourceError, SourcesFile, ingest_arguments, parse_sources, parse_url_list, resolve_path, select_group, url_problem,
 )
-
-DEFAULT_SOURCES_FILE = "sources.yaml"
-DEFAULT_STORE = "output/store"
-DEFAULT_RELEASES = "output/releases"
 
 
 class SourcesFileError(ValueError):
@@ -146,38 +145,29 @@ def plan_sources(sources_file: str, group: str | None = None) -> dict:
 def follow_sources(
     sources_file: str = DEFAULT_SOURCES_FILE,
     group: str | None = None,
-    store: str = DEFAULT_STORE,
-    model: str = DEFAULT_MODEL,
-    batch_size: int = 64,
-    user_agent: str | None = None,
-    max_retries: int = 3,
-    host_delay: float = 1.0,
-    redistributable: bool = False,
-    allow_private: bool = False,
+    config: RunConfig | None = None,
 ) -> dict:
     """Ingest and extract the sources of one schedule group of the sources file (all of them when
     ``group`` is None). Publishes no release: the ``release`` flow does, on its own schedule.
-    ``allow_private`` lets feeds and sitemaps link to loopback and private addresses (tests, intranets)."""
+    ``config.fetch.allow_private`` lets feeds and sitemaps link to loopback and private addresses
+    (tests, intranets)."""
+    config = config or RunConfig()
+    config.check_installed()
     plan = plan_sources(str(sources_file), group)
-    ingested = ingest(store=store, **plan["arguments"], batch_size=batch_size, user_agent=user_agent,
-                      max_retries=max_retries, host_delay=host_delay, redistributable=redistributable,
-                      allow_private=allow_private)
-    extracted = extract(store=store, model=model, batch_size=batch_size)
+    ingested = ingest(store=config.store, **plan["arguments"], fetch=config.fetch, batch_size=config.batch_size)
+    extracted = extract(config=config)
     result = {"sources": plan["names"], "group": group, "ingest": ingested, "extract": extracted}
-    result["artifacts"] = record_run_artifacts(store, f"dealwire follow-sources{f' ({group})' if group else ''}",
-                                               result)
+    result["artifacts"] = record_run_artifacts(config.store,
+                                               f"dealwire follow-sources{f' ({group})' if group else ''}", result)
     return result
 
 
 @flow(name="release")
-def release(
-    store: str = DEFAULT_STORE,
-    releases: str = DEFAULT_RELEASES,
-    model: str = DEFAULT_MODEL,
-    version: str | None = None,
-) -> dict:
-    """Stage, validate and publish a release of everything in the store (flows/publish.py); when
-    nothing changed since the latest release (and no ``version`` is asked for), publish none."""
-    result = release_store(store, releases, version, model)
-    result["artifacts"] = record_run_artifacts(store, "dealwire release", result)
+def release(config: RunConfig | None = None) -> dict:
+    """Stage, validate and publish a release of everything in ``config.store`` to
+    ``config.releases`` (flows/publish.py); when nothing changed since the latest release (and no
+    ``config.version`` is asked for), publish none."""
+    config = config or RunConfig()
+    result = release_store(config.store, config.releases, config.version, config.model)
+    result["artifacts"] = record_run_artifacts(config.store, "dealwire release", result)
     return result

@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
+from flows.config import DEFAULT_SOURCES_FILE
 from transforms.ingest.sources import cron_problem, timezone_problem
 
 DEPLOYMENT_KEYS = ("name", "description", "entrypoint", "tags", "parameters", "schedules", "version",
@@ -125,7 +126,7 @@ def follow_specs(specs: list[dict], sources_file: str | None, where: str) -> lis
     for spec in follows:
         if sources_file:
             spec["parameters"]["sources_file"] = str(sources_file)
-    files = {s["parameters"].get("sources_file", "sources.yaml") for s in follows} or {sources_file or "sources.yaml"}
+    files = {s["parameters"].get("sources_file", DEFAULT_SOURCES_FILE) for s in follows} or {sources_file or DEFAULT_SOURCES_FILE}
     if len(files) > 1:
         raise DeploymentConfigError(f"{where}: follow-sources deployments read different sources files "
                                     f"({', '.join(sorted(files))}); give one with --sources")
@@ -143,7 +144,7 @@ def follow_specs(specs: list[dict], sources_file: str | None, where: str) -> lis
                     f"{where}: deployment {spec['name']!r} runs at {schedule['cron']!r} {schedule['timezone']}, but "
                     f"group {group!r} of the sources file is {groups[group]['cron']!r} {groups[group]['timezone']}")
     followed = {s["parameters"].get("group") for s in follows}
-    template = dict(follows[0]["parameters"]) if follows else {"sources_file": sources_file or "sources.yaml"}
+    template = dict(follows[0]["parameters"]) if follows else {"sources_file": sources_file or DEFAULT_SOURCES_FILE}
     for group, info in groups.items():
         if group not in followed:
             specs.append({"name": f"follow-sources-{group}", "entrypoint": FOLLOW_ENTRYPOINT,
@@ -169,6 +170,20 @@ def deployment_specs(prefect_yaml: str | Path, sources_file: str | None = None) 
     return follow_specs(specs, sources_file, str(prefect_yaml))
 
 
+def check_config(parameters: dict, where: str) -> None:
+    """A deployment's ``config`` parameter gets the checks of ``dealwire run`` (flows/config.py)."""
+    from pydantic import ValidationError
+
+    from flows.config import RunConfig, problems
+
+    if "config" not in parameters:
+        return
+    try:
+        RunConfig.model_validate(parameters["config"] or {})
+    except ValidationError as exc:
+        raise DeploymentConfigError(f"{where}: config: {'; '.join(problems(exc))}") from None
+
+
 def build_deployments(prefect_yaml: str | Path, sources_file: str | None = None) -> list:
     """RunnerDeployments for every deployment to serve, with their cron schedules and time zones."""
     from prefect.schedules import Cron
@@ -177,6 +192,7 @@ def build_deployments(prefect_yaml: str | Path, sources_file: str | None = None)
     for spec in deployment_specs(prefect_yaml, sources_file):
         where = f"{prefect_yaml}: deployment {spec['name']!r}"
         flow = flow_from_entrypoint(spec["entrypoint"], where)
+        check_config(spec["parameters"], where)
         try:
             schedules = [Cron(s["cron"], timezone=s["timezone"], active=s["active"]) for s in spec["schedules"]]
             deployments.append(flow.to_deployment(name=spec["name"], schedules=schedules or None,

@@ -99,11 +99,12 @@ def sample_tables(tmp_path_factory):
     (flows.oneoff.extract_paths): table name -> rows."""
     import json
 
+    from flows.config import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
     from flows.oneoff import extract_paths
-    from transforms.language.nlp import DEFAULT_MODEL
 
     out = tmp_path_factory.mktemp("sample_tables")
     samples = Path(__file__).resolve().parent.parent / "samples" / "articles"
-    assert extract_paths([str(samples)], str(out), None, DEFAULT_MODEL, 16) == 0
+    done = extract_paths([str(samples)], str(out), None, DEFAULT_MODEL, DEFAULT_BATCH_SIZE)
+    assert done["articles"] == done["counts"]["articles"] > 0  # every sample article extracted
     return {p.stem: [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
             for p in out.glob("*.jsonl")}

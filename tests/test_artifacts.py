@@ -13,6 +13,7 @@ import pytest
 
 from conftest import SAMPLES, LocalServer
 from flows.artifacts import FAILURES_KEY, SUMMARY_KEY, extraction_row_counts, failure_rows, summary_markdown
+from flows.config import RunConfig
 
 LOG = [
     {"input": "https://a.example/1", "source": "wire", "outcome": "ok", "reason": None, "http_status": 200},
@@ -121,12 +122,12 @@ def followed(prefect_harness, tmp_path_factory):
         """), encoding="utf-8")
     store, releases = str(tmp / "store"), str(tmp / "releases")
     try:
-        followed_state = follow_sources(str(tmp / "sources.yaml"), store=store, host_delay=0, max_retries=0,
-                                        allow_private=True, return_state=True)
+        followed_state = follow_sources(str(tmp / "sources.yaml"), config=RunConfig(
+            store=store, fetch={"host_delay": 0, "max_retries": 0, "allow_private": True}), return_state=True)
     finally:
         server.close()
-    released_state = release(store=store, releases=releases, return_state=True)
-    again_state = release(store=store, releases=releases, return_state=True)
+    released_state = release(config=RunConfig(store=store, releases=releases), return_state=True)
+    again_state = release(config=RunConfig(store=store, releases=releases), return_state=True)
     return {"follow": followed_state, "release": released_state, "again": again_state, "store": store,
             "missing": server.url("missing-page.html")}
 
@@ -199,7 +200,8 @@ def test_the_pipeline_flow_leaves_both_artifacts(prefect_harness, tmp_path):
     shutil.copy(SAMPLES / "07-vessaria-dredging-contract.txt", corpus / "07.txt")
     (corpus / "notes.bin").write_bytes(b"\x00\x01")  # skipped, not failed
     (corpus / "broken.txt").write_bytes(b"\xff\xfe\xfa not utf-8")  # failed
-    state = pipeline(sources=[str(corpus)], store=str(tmp_path / "store"), publish=False, return_state=True)
+    state = pipeline(sources=[str(corpus)], config=RunConfig(store=tmp_path / "store", publish=False),
+                     return_state=True)
     result = state.result()
     artifacts = _artifacts(state.state_details.flow_run_id)
     assert set(artifacts) == {SUMMARY_KEY, FAILURES_KEY}

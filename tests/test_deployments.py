@@ -24,10 +24,11 @@ def test_the_shipped_deployments(monkeypatch):
     assert sorted(deployments) == ["follow-sources-hourly", "release-daily"]
     follow, daily = deployments["follow-sources-hourly"], deployments["release-daily"]
     assert (follow.flow_name, follow.entrypoint) == (follow_sources.name, "flows/scheduled.py:follow_sources")
-    assert follow.parameters == {"sources_file": "sources.yaml", "group": "hourly", "store": "output/store"}
+    assert follow.parameters == {"sources_file": "sources.yaml", "group": "hourly",
+                                 "config": {"store": "output/store"}}
     assert schedules_of(follow) == [("0 * * * *", "UTC", True)]
     assert (daily.flow_name, daily.entrypoint) == (release.name, "flows/scheduled.py:release")
-    assert daily.parameters == {"store": "output/store", "releases": "output/releases"}
+    assert daily.parameters == {"config": {"store": "output/store", "releases": "output/releases"}}
     assert schedules_of(daily) == [("15 5 * * *", "Europe/Berlin", True)]
 
 
@@ -68,7 +69,8 @@ def test_groups_without_a_deployment_get_one_on_their_schedule(project, monkeypa
     assert sorted(deployments) == ["follow-sources-hourly", "follow-sources-ministry", "follow-sources-weekdays",
                                    "release-daily"]
     weekdays = deployments["follow-sources-weekdays"]
-    assert weekdays.parameters == {"sources_file": "sources.yaml", "group": "weekdays", "store": "output/store"}
+    assert weekdays.parameters == {"sources_file": "sources.yaml", "group": "weekdays",
+                                   "config": {"store": "output/store"}}
     assert schedules_of(weekdays) == [("45 7 * * 1-5", "America/Chicago", True)]
     assert schedules_of(deployments["follow-sources-ministry"]) == [("0 */4 * * *", "Asia/Tokyo", True)]
     assert deployments["follow-sources-ministry"].flow_name == "follow-sources"
@@ -124,3 +126,22 @@ def test_serve_refuses_a_missing_prefect_yaml(tmp_path, capsys):
 
     assert main(["serve", "--prefect-yaml", str(tmp_path / "none.yaml")]) == 1
     assert "none.yaml: no such file" in capsys.readouterr().err
+
+
+def test_a_deployment_gets_the_checks_of_dealwire_run(project, monkeypatch):
+    """The deployment's config is a RunConfig: the options dealwire run refuses are refused here,
+    naming the deployment, before anything is served."""
+    monkeypatch.chdir(project)
+    text = (project / "prefect.yaml").read_text(encoding="utf-8")
+    (project / "prefect.yaml").write_text(text.replace("releases: output/releases",
+                                                       "releases: output/releases\n        batch_size: 0"),
+                                          encoding="utf-8")
+    with pytest.raises(DeploymentConfigError, match="deployment 'release-daily': config: batch_size "
+                                                    "\\(--batch-size\\) must be at least 1"):
+        build_deployments("prefect.yaml")
+    (project / "prefect.yaml").write_text(text.replace("store: output/store\n        releases",
+                                                       "store: output/store\n        workers: 2\n"
+                                                       "        dask_workers: 2\n        releases"),
+                                          encoding="utf-8")
+    with pytest.raises(DeploymentConfigError, match="config: give one of workers"):
+        build_deployments("prefect.yaml")

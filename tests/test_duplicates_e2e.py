@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import SAMPLES
+from flows.config import RunConfig
 
 pytestmark = pytest.mark.flow
 
@@ -30,7 +31,8 @@ def release(prefect_harness, tmp_path_factory) -> dict:
         shutil.copy(SAMPLES / name, corpus / name)
     metadata = json.loads((SAMPLES / "metadata.json").read_text(encoding="utf-8"))
     (corpus / "metadata.json").write_text(json.dumps({k: metadata[k] for k in (OTHER, ORIGINAL, COPY)}), encoding="utf-8")
-    result = pipeline(sources=[str(corpus)], store=str(tmp / "store"), releases=str(tmp / "releases"), batch_size=8)
+    result = pipeline(sources=[str(corpus)], config=RunConfig(store=tmp / "store", releases=tmp / "releases",
+                                                              batch_size=8))
     path = Path(result["release"]["path"])
     tables = {p.stem: pq.read_table(p).to_pandas() for p in (path / "data").glob("*.parquet")}
     url_of = {name: metadata[name]["url"] for name in (OTHER, ORIGINAL, COPY)}

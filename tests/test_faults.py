@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from faultserver import FLAKY_PATHS, PERMANENT_PATHS, SLOW_PATHS, FaultServer
+from flows.config import FetchOptions
 from flows.ingest import ingest, interleave_hosts, pending_retry_items, update_retries
 from flows.store import Store
 
 # Small timeouts and backoff: the whole test takes seconds. Three attempts a URL in a run.
-FAST = {"max_retries": 2, "backoff": 0.01, "host_delay": 0.0, "timeout": (1.0, 1.0), "max_bytes": 2_000_000,
-        "max_seconds": 1.5, "fetch_workers": 4, "host_concurrency": 4, "allow_private": True}
+FAST = {"fetch": FetchOptions(max_retries=2, backoff=0.01, host_delay=0.0, timeout=(1.0, 1.0), max_bytes=2_000_000,
+                              max_seconds=1.5, fetch_workers=4, host_concurrency=4, allow_private=True)}
 # Requests that misbehave before a path behaves: flaky and busy recover within the first run;
 # reset, stall and truncated only in the second.
 FAIL_TIMES = {"/flaky.html": 2, "/busy.html": 1, "/reset.html": 4, "/stall.html": 3, "/truncated.html": 5}
@@ -130,7 +131,7 @@ def test_feed_links_to_private_addresses_are_refused(prefect_harness, tmp_path, 
     the feed itself and URLs given directly are fetched."""
     root = str(tmp_path / "store")
     server.listed = ["/news/1.html", "/news/2.html"]
-    options = {**FAST, "allow_private": False}
+    options = {"fetch": FAST["fetch"].model_copy(update={"allow_private": False})}
     result = ingest(store=root, feeds=[server.url("/feed.xml")], urls=[server.url("/news/3.html")],
                     run_id="run-p", **options)
     rows = rows_of(Store(root), "run-p")

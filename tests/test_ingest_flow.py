@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.config import FetchOptions
 from flows.ingest import ingest
 from flows.store import Store
 from transforms import ids
@@ -114,7 +115,7 @@ def site(tmp_path: Path, serve_dir):
     return server
 
 
-FAST = {"max_retries": 1, "backoff": 0.01, "host_delay": 0.0, "batch_size": 4, "allow_private": True}
+FAST = {"fetch": FetchOptions(max_retries=1, backoff=0.01, host_delay=0.0, allow_private=True), "batch_size": 4}
 
 
 def closed_port_url() -> str:

@@ -19,6 +19,7 @@ import pytest
 from conftest import SAMPLES, LocalServer
 from transforms.release.public import CSV_UNSAFE_PREFIXES, csv_frame
 from transforms.schema import TABLES
+from flows.config import RunConfig
 
 pytestmark = pytest.mark.flow
 
@@ -50,9 +51,9 @@ def run(prefect_harness, tmp_path_factory):
     server = LocalServer(web)
     (web / "feed.xml").write_text(_rss([(server.url(p.name), p.stem) for p in html]), encoding="utf-8")
     try:
-        result = pipeline(sources=[str(local)], feeds=[server.url("feed.xml")], store=str(tmp / "store"),
-                          releases=str(tmp / "releases"), batch_size=8, host_delay=0,
-                          allow_private=True)
+        result = pipeline(sources=[str(local)], feeds=[server.url("feed.xml")],
+                          config=RunConfig(store=tmp / "store", releases=tmp / "releases", batch_size=8,
+                                           fetch={"host_delay": 0, "allow_private": True}))
     finally:
         server.close()
     release = Path(result["release"]["path"])
@@ -230,7 +231,7 @@ def test_a_failing_expectation_blocks_the_release_and_keeps_the_previous(run):
     extraction.write_text(json.dumps(data), encoding="utf-8")
     try:
         with pytest.raises(ValidationFailed) as failed:
-            pipeline(store=str(store), releases=str(releases))
+            pipeline(config=RunConfig(store=store, releases=releases))
     finally:
         extraction.write_bytes(original)
     assert "_evidence_matches" in str(failed.value) and "quotes" in str(failed.value)
@@ -248,7 +249,7 @@ def test_a_rerun_with_nothing_new_extracts_nothing_and_publishes_nothing(run, ca
     releases = run["releases"]
     index_before = (releases / "index.json").read_bytes()
     with caplog.at_level("INFO"):
-        result = pipeline(store=str(run["store"]), releases=str(releases))
+        result = pipeline(config=RunConfig(store=run["store"], releases=releases))
     assert result["extract"]["extracted"] == 0 and result["extract"]["cached"] == run["n_samples"]
     assert "release" not in result and result["unchanged_since"] == run["release"].name
     assert f"nothing changed since release {run['release'].name}" in caplog.text
@@ -266,7 +267,7 @@ def test_a_changed_article_publishes_a_second_version(run):
     article = json.loads(path.read_text(encoding="utf-8"))
     article["title"] = (article.get("title") or "") + " (updated)"
     path.write_text(json.dumps(article, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    result = pipeline(store=str(store), releases=str(run["releases"]))
+    result = pipeline(config=RunConfig(store=store, releases=run["releases"]))
     assert result["extract"]["extracted"] == 0 and "unchanged_since" not in result
     second = Path(result["release"]["path"])
     assert second.name == run["release"].name + ".1"

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import SAMPLES
 from transforms.schema import TABLES
+from flows.config import RunConfig
 
 ARTICLES = ["01-sarnovia-loan-talks.txt", "03-ostrel-gas-offer.txt", "06-minerals-talks-resume.txt",
             "10-minerals-signing-expected.txt"]
@@ -76,15 +77,15 @@ def test_dask_release_equals_the_single_process_release(prefect_harness, tmp_pat
     corpus.mkdir()
     for name in [*ARTICLES, "source.json"]:
         shutil.copy(SAMPLES / name, corpus / name)
-    one = pipeline(sources=[str(corpus)], store=str(tmp_path / "store1"), releases=str(tmp_path / "releases1"),
-                   batch_size=2)
+    one = pipeline(sources=[str(corpus)],
+                   config=RunConfig(store=tmp_path / "store1", releases=tmp_path / "releases1", batch_size=2))
     assert one["extract"]["extracted"] == len(ARTICLES)
     # the same stored articles and fetch log, no extractions
     (tmp_path / "store2").mkdir()
     for part in ("raw", "articles", "fetch_log"):
         shutil.copytree(tmp_path / "store1" / part, tmp_path / "store2" / part)
-    two = pipeline(store=str(tmp_path / "store2"), releases=str(tmp_path / "releases2"), batch_size=2,
-                   dask_workers=2)
+    on_dask = RunConfig(store=tmp_path / "store2", releases=tmp_path / "releases2", batch_size=2, dask_workers=2)
+    two = pipeline(config=on_dask)
     assert two["extract"]["extracted"] == len(ARTICLES) and two["extract"]["batches"] == len(ARTICLES)
     assert two["release"]["counts"] == one["release"]["counts"]
     assert one["release"]["counts"]["quotes"] > 0
@@ -92,6 +93,5 @@ def test_dask_release_equals_the_single_process_release(prefect_harness, tmp_pat
     for name in TABLES:
         pd.testing.assert_frame_equal(first[name], second[name], obj=name)
     # a re-run with nothing new starts no cluster and extracts nothing
-    again = pipeline(store=str(tmp_path / "store2"), releases=str(tmp_path / "releases2"), batch_size=2,
-                     dask_workers=2, publish=False)
+    again = pipeline(config=on_dask.model_copy(update={"publish": False}))
     assert again["extract"]["extracted"] == 0 and again["extract"]["cached"] == len(ARTICLES)

@@ -12,6 +12,7 @@ from conftest import ROOT
 from flows.cli import main
 from flows.scheduled import SourcesFileError, plan_run, read_sources_file
 from transforms.ingest.sources import cron_problem, ingest_arguments, parse_sources, parse_url_list, url_wanted
+from flows.config import RunConfig
 
 GOOD = textwrap.dedent("""\
     schedules:
@@ -300,7 +301,7 @@ def test_a_scheduled_run_with_a_broken_sources_file_fails_before_writing_anythin
              exclude: ['*.pdf']}
         """)
     store = tmp_path / "store"
-    state = follow_sources(str(path), store=str(store), return_state=True)
+    state = follow_sources(str(path), config=RunConfig(store=store), return_state=True)
     assert state.is_failed()
     with pytest.raises(SourcesFileError, match=r"sources.yaml: 1 problem:\n  .*sources.yaml:4: source 'wire': "
                                                r"exclude pattern '\*.pdf' is not a valid regular expression"):
