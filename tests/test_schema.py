@@ -70,3 +70,22 @@ def test_datapackage_schema_has_keys_and_enums():
     kind = next(f for f in schema["fields"] if f["name"] == "kind")
     assert kind["constraints"]["enum"] == ["direct", "indirect", "mixed"]
     assert {"fields": "speaker_actor_id", "reference": {"resource": "actors", "fields": "actor_id"}} in schema["foreignKeys"]
+
+
+def test_extraction_rows_follow_their_contract_in_the_schema(nlp):
+    """Every per-article row of the sample articles has exactly the columns of
+    transforms.schema.EXTRACTION_ROWS: the contract is the schema, not prose."""
+    from conftest import SAMPLES
+    from transforms.language.extract import extract_articles
+    from transforms.schema import EXTRACTION_ROWS
+
+    articles = [{"article_id": p.stem, "text": p.read_text(encoding="utf-8"), "published_at": "2026-03-02"}
+                for p in sorted(SAMPLES.glob("*.txt"))]
+    seen = set()
+    for _, extraction in extract_articles(nlp, articles):
+        assert set(extraction) == set(EXTRACTION_ROWS)
+        for name, rows in extraction.items():
+            for row in rows:
+                assert set(row) == {c.name for c in EXTRACTION_ROWS[name]}, name
+                seen.add(name)
+    assert seen == set(EXTRACTION_ROWS)

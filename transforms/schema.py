@@ -320,3 +320,41 @@ TABLES: dict[str, Table] = {
         DEAL_PARTIES, DEAL_ATTRIBUTES, DEAL_EVENTS, FETCH_LOG,
     )
 }
+
+
+# ---- the per-article rows of an extraction ------------------------------------------------------
+# What transforms.language.extract gives for one article and the store keeps under
+# extractions/<EXTRACTOR_VERSION>/: the release tables' columns that one article can tell, less
+# the IDs resolved across articles (actor_id, deal_id: transforms.release.resolve adds them), plus
+# what resolution reads. Offsets index the article's text.
+
+
+def _per_article(table: Table, *extra: Column, resolved: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    kept = tuple(c for c in table.columns if c.name not in {"deal_id", "actor_id", *resolved} and c is not EXTRACTOR)
+    return (*kept, *extra, EXTRACTOR)
+
+
+EXTRACTION_ROWS: dict[str, tuple[Column, ...]] = {
+    "mentions": _per_article(
+        ACTOR_MENTIONS,
+        Column("actor_type", "string", "Type of the actor as this article shows it.", enum=ACTOR_TYPES),
+        Column("actor_key", "string", "With actor_type, identifies the actor across articles: a normalised "
+               "full name, an ISO country code, or for anonymous sources a key that includes the article_id."),
+        Column("name", "string", "The actor's fullest name in this article."),
+        Column("country_code", "string", "ISO 3166-1 alpha-2 code of a country.", nullable=True)),
+    "quotes": _per_article(QUOTES, resolved=("speaker_actor_id",)),
+    "deal_mentions": _per_article(
+        DEAL_MENTIONS,
+        Column("deal_type", "string", "Kind of deal the mention names.", enum=DEAL_TYPES),
+        Column("sector", "string", "Sector of the deal.", enum=SECTORS),
+        Column("resources", "array", "Normalised names of the resources the deal is about."),
+        Column("parties", "array", "The parties named with it: {mention_id, role} each."),
+        Column("deal_ref", "string", "deal_mention_id of the deal's first mention in the article (one deal "
+               "in one article).")),
+    "deal_attributes": _per_article(
+        DEAL_ATTRIBUTES, Column("deal_mention_id", "string", "The deal mention the term belongs to.")),
+    "deal_events": _per_article(
+        DEAL_EVENTS,
+        Column("deal_mention_id", "string", "The deal mention the event belongs to."),
+        Column("actor_mention_id", "string", "Mention of the actor who acted, when stated.", nullable=True)),
+}

@@ -2,23 +2,8 @@
 
 The per-article rows (an "extraction") are what the store keeps under
 ``extractions/<EXTRACTOR_VERSION>/``; ``transforms.release.resolve`` turns the extractions of
-many articles into the release tables. Row shapes (all offsets index ``article.text``):
-
-mentions        mention_id, article_id, start, end, text, title, actor_type,
-                actor_key, name, country_code
-quotes          quote_id, article_id, start, end, text, kind, cue, speaker_text,
-                speaker_mention_id
-deal_mentions   deal_mention_id, deal_ref (the deal_mention_id of the deal's first mention
-                in the article), article_id, start, end, text, deal_type, sector,
-                resources (list of normalised names), parties (list of {mention_id, role})
-deal_attributes attribute_id, article_id, deal_mention_id, attribute, value,
-                normalized, unit, polarity, start, end
-deal_events     event_id, article_id, deal_mention_id, status, event_date (ISO date
-                or None), event_date_precision, actor_mention_id, start, end, text
-
-``actor_key`` identifies the actor across articles together with ``actor_type``
-(a normalised full name, an ISO country code, or for anonymous sources a key that
-includes the article_id, since two articles' "senior official" are not one person).
+many articles into the release tables. Their columns, in order, are
+``transforms.schema.EXTRACTION_ROWS`` (all offsets index ``article.text``).
 """
 from __future__ import annotations
 
