@@ -333,8 +333,31 @@ def resolve_date(expression: str, published_at=None, future: bool = False) -> tu
         if rest in ("the week", "the month", "the year"):
             rest = "this " + rest[4:]
         return resolve_date(rest, published_at, future)
+    found = _absolute_date(text, pub)
+    if found is not None:
+        return found
+    # Everything below needs the publication date.
+    if pub is None:
+        return None, None
+    found = _date_from_publication(text, expression, pub, future)
+    return found if found is not None else (None, None)
 
-    # Absolute, full dates.
+
+def _numeric_date(match) -> tuple[str | None, str | None]:
+    """12/03/2026 or 03/12/2026: a day only when the order is clear (or both read the same)."""
+    a, b, year = int(match["a"]), int(match["b"]), int(match["year"])
+    if a > 12 and b <= 12:
+        return _day(_safe_date(year, b, a))
+    if b > 12 and a <= 12:
+        return _day(_safe_date(year, a, b))
+    if a == b:
+        return _day(_safe_date(year, a, b))
+    return None, None
+
+
+def _absolute_date(text: str, pub: date | None) -> tuple[str | None, str | None] | None:
+    """A date written with its year (or a season or quarter of the publication's year); None when
+    ``text`` is no such expression."""
     for pattern in (_ISO_DAY, _YMD_SLASH):
         match = pattern.fullmatch(text)
         if match:
@@ -344,14 +367,7 @@ def resolve_date(expression: str, published_at=None, future: bool = False) -> tu
         return _month(int(match["year"]), int(match["month"]))
     match = _NUMERIC.fullmatch(text)
     if match:
-        a, b, year = int(match["a"]), int(match["b"]), int(match["year"])
-        if a > 12 and b <= 12:
-            return _day(_safe_date(year, b, a))
-        if b > 12 and a <= 12:
-            return _day(_safe_date(year, a, b))
-        if a == b:
-            return _day(_safe_date(year, a, b))
-        return None, None
+        return _numeric_date(match)
     for pattern in (_MDY, _DMY):
         match = pattern.fullmatch(text)
         if match:
@@ -359,10 +375,7 @@ def resolve_date(expression: str, published_at=None, future: bool = False) -> tu
     match = _MY.fullmatch(text)
     if match:
         return _month(int(match["year"]), MONTHS[match["month"]])
-    match = _Y.fullmatch(text)
-    if match:
-        return _year(int(match["year"]))
-    match = _HALF.fullmatch(text)
+    match = _Y.fullmatch(text) or _HALF.fullmatch(text)
     if match:
         return _year(int(match["year"]))
     match = _SEASON.fullmatch(text)
@@ -378,15 +391,29 @@ def resolve_date(expression: str, published_at=None, future: bool = False) -> tu
             return None, None
         offset = {"last": -1, "next": 1}.get(match["rel"] or "", 0)
         return _year(pub.year + offset)
+    return None
 
-    # Everything below needs the publication date.
-    if pub is None:
-        return None, None
 
+def _ago(pub: date, n: int, unit: str) -> tuple[str | None, str | None]:
+    """"three weeks ago" and the like, counted back from the publication date."""
+    if unit == "day":
+        return _day(pub - timedelta(days=n))
+    if unit == "week":
+        then = pub - timedelta(days=7 * n)
+        monday = then - timedelta(days=then.weekday())
+        return coarsen(monday, monday + timedelta(days=6), coarsest="month")
+    if unit == "month":
+        return _month(*_add_months(pub.year, pub.month, -n))
+    return _year(pub.year - n)
+
+
+def _date_from_publication(text: str, expression: str, pub: date,
+                           future: bool) -> tuple[str | None, str | None] | None:
+    """A date that needs the publication date: yearless days and months, weekdays, "ago",
+    "last week"; None when ``text`` is no such expression."""
     if text in _RELATIVE_DAY:
         return _day(pub + timedelta(days=_RELATIVE_DAY[text]))
-    match = _SEASON_THIS.fullmatch(text)
-    if match:
+    if _SEASON_THIS.fullmatch(text):
         return _year(pub.year)
     for pattern in (_MD, _DM):
         match = pattern.fullmatch(text)
@@ -404,24 +431,13 @@ def resolve_date(expression: str, published_at=None, future: bool = False) -> tu
     match = _AGO.fullmatch(text)
     if match:
         n = _count(match["n"])
-        if n is None:
-            return None, None
-        unit = match["unit"]
-        if unit == "day":
-            return _day(pub - timedelta(days=n))
-        if unit == "week":
-            then = pub - timedelta(days=7 * n)
-            monday = then - timedelta(days=then.weekday())
-            return coarsen(monday, monday + timedelta(days=6), coarsest="month")
-        if unit == "month":
-            return _month(*_add_months(pub.year, pub.month, -n))
-        return _year(pub.year - n)
+        return (None, None) if n is None else _ago(pub, n, match["unit"])
     match = _RELATIVE_PERIOD.fullmatch(text)
     if match:
         return _relative_period(pub, match["rel"], match["unit"], future)
     if text in ("the weekend", "weekend"):
         return coarsen(*_weekend_interval(pub, "", future), coarsest="month")
-    return None, None
+    return None
 
 
 # --- spaCy helpers --------------------------------------------------------------------------
