@@ -12,8 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from flows.ingest import list_inputs, log_row, read_file
+from flows.ingest import list_inputs, read_file
 from flows.store import dumps
+from transforms.ingest.reads import log_row
 from transforms.language.extract import extract_articles
 from transforms.language.nlp import load_model
 from transforms.release.resolve import resolve
