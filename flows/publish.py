@@ -42,7 +42,7 @@ from fsspec.implementations.local import LocalFileSystem
 from prefect import get_run_logger, task
 
 from flows.store import Store, sha256_file
-from flows.validate import ValidationFailed, validate_frames
+from flows.validate import validate_frames
 from transforms.release.card import data_card, datapackage, validation_report
 from transforms.release.public import csv_frame, public_table, sources_summary
 from transforms.release.versions import VERSION_RE, check_version, next_version, version_key
@@ -53,6 +53,7 @@ from transforms.language.nlp import DEFAULT_MODEL
 from transforms.release.resolve import Resolver
 from transforms.schema import SCHEMA_VERSION, TABLES
 from transforms.release.tables import arrow_schema, to_arrow
+from transforms.release.validation import ValidationFailed
 
 LOG = logging.getLogger("dealwire.publish")
 STALE_TMP_SECONDS = 24 * 3600  # a .tmp- folder this old is what a killed run left behind
