@@ -12,6 +12,11 @@ stored article stands. Links from feeds and sitemaps must lead to public address
 ``fetch.allow_private``. A feed or sitemap source's URLs that failed for a reason that may pass are
 kept in the store's retry list and fetched again on the source's next runs (``fetch.retry_runs``).
 
+This module fetches, reads and stores; what a read gives is computed by pure transforms:
+article and fetch_log rows (transforms/ingest/reads.py), metadata and rights
+(transforms/ingest/metadata.py), the URL inputs (transforms/ingest/inputs.py) and the retry
+lists (transforms/ingest/retries.py).
+
 Inputs are read in batches (one task run per batch, never per article). Every input gets
 one fetch_log row (ok, unchanged, skipped or error, with a reason naming the input); a bad
 input is logged as a warning and recorded, and the run goes on.
@@ -28,14 +33,10 @@ redistributable: the store keeps their full text, the public release publishes a
 """
 from __future__ import annotations
 
-import codecs
-import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -43,79 +44,31 @@ from prefect.cache_policies import NO_CACHE
 from flows.config import DEFAULT_BATCH_SIZE, FetchOptions, batches
 from flows.fetch import Fetcher, FetchError
 from flows.store import Store
-from transforms.ingest.articles import (
-    EmptyInputError, article_from_text, decode_text_file, first_line, normalize_published_at,
+from transforms.ids import sha256_bytes
+from transforms.ingest.feeds import parse_feed, parse_sitemap
+from transforms.ingest.inputs import feed_sources, interleave_hosts, source_items, url_inputs
+from transforms.ingest.metadata import (
+    clean_metadata, item_rights, not_redistributable, sidecar_entries, source_rights, unreadable_source_file,
 )
-from transforms.ingest.feeds import compile_patterns, parse_feed, parse_sitemap, select_entries
-from transforms.ingest.html import extract_html
-from transforms.ids import make_id, sha256_bytes
-from transforms.schema import FETCH_LOG
-from transforms.ingest.urls import canonical_url, host_of
+from transforms.ingest.reads import (
+    Read, article_update, failed, fetched_page_read, html_read, jsonl_reads, log_row, named, summary, text_read,
+    utc_now,
+)
+from transforms.ingest.retries import next_retries, retry_items
 
-URL_LIST_SOURCE = "urls"  # the fetch_log/articles source of URLs given directly
 SIDECAR = "metadata.json"
 SOURCE_FILE = "source.json"  # a folder source's rights: {"redistributable": bool, "name", "licence"}
 FILE_KINDS = {".html": "html", ".htm": "html", ".txt": "txt", ".jsonl": "jsonl"}
-METADATA_KEYS = ("url", "title", "published_at", "publisher", "authors")
-# Fields later stages own: kept from the stored article when the text has not changed.
-DOWNSTREAM_FIELDS = ("extraction_status", "extraction_note", "duplicate_of")
-FEED_KINDS = ("feed", "sitemap")
 MAX_CHILD_SITEMAPS = 50  # sitemaps followed from one sitemap index
 
 
 # ---- small helpers ----------------------------------------------------------------
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat()
-
-
 def new_run_id() -> str:
     return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
-def named(name: str, message: object) -> str:
-    """A reason that starts with the input it is about."""
-    message = str(message)
-    return message if message.startswith(name) else f"{name}: {message}"
-
-
-@dataclass
-class Read:
-    """What reading one input gave: an article (with its raw bytes) or why not."""
-
-    input: str
-    source: str
-    outcome: str  # ok, skipped or error
-    retrieved_at: str
-    reason: str | None = None
-    http_status: int | None = None
-    article: dict | None = None
-    raw: bytes | None = None
-    article_id: str | None = None  # the stored article a not-modified (304) answer stands for
-    retryable: bool = False  # a failure a later run may fix (network, 429, 5xx, cut-short body)
-    fetched: object = None  # the FetchResult of an HTTP input, for its validators
-
-
-def log_row(read: Read, outcome: str | None = None, reason: str | None = None,
-            article_id: str | None = None) -> dict:
-    row = {
-        "fetch_id": make_id("fetch", read.input, read.retrieved_at),
-        "input": read.input,
-        "source": read.source,
-        "outcome": outcome or read.outcome,
-        "reason": reason if reason is not None else read.reason,
-        "http_status": read.http_status,
-        "retrieved_at": read.retrieved_at,
-        "article_id": article_id or read.article_id,
-    }
-    return {c: row[c] for c in FETCH_LOG.column_names}
-
-
-def failed(name: str, source: str, exc: BaseException | str, *, skipped: bool = False,
-           http_status: int | None = None, retrieved_at: str | None = None, retryable: bool = False) -> Read:
-    return Read(name, source, "skipped" if skipped else "error", retrieved_at or utc_now(),
-                reason=named(name, exc), http_status=http_status, retryable=retryable)
 
 
 def fetch_failed(name: str, source: str, exc: FetchError) -> Read:
@@ -125,31 +78,12 @@ def fetch_failed(name: str, source: str, exc: FetchError) -> Read:
 # ---- metadata --------------------------------------------------------------------
 
 
-def clean_metadata(meta: dict, name: str) -> tuple[dict, list[str]]:
-    """The known metadata keys, with published_at normalised; warnings for what was dropped."""
-    meta = {k: meta.get(k) for k in METADATA_KEYS if meta.get(k) not in (None, "", [])}
-    warnings = []
-    if "published_at" in meta:
-        try:
-            meta["published_at"] = normalize_published_at(meta["published_at"])
-        except (ValueError, TypeError) as exc:
-            warnings.append(f"{name}: published_at ignored ({exc})")
-            meta.pop("published_at")
-    return meta, warnings
-
-
 def load_sidecar(folder: Path) -> tuple[dict, str | None]:
     """The folder's metadata.json ({file name: metadata}) and a warning if it is unusable."""
     path = folder / SIDECAR
     if not path.is_file():
         return {}, None
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return {}, f"{path}: ignored, not valid JSON ({exc})"
-    if not isinstance(data, dict):
-        return {}, f"{path}: ignored, not an object keyed by file name"
-    return {k: v for k, v in data.items() if isinstance(v, dict)}, None
+    return sidecar_entries(path.read_bytes(), str(path))
 
 
 def load_source_rights(folder: Path) -> tuple[dict, str | None]:
@@ -157,87 +91,14 @@ def load_source_rights(folder: Path) -> tuple[dict, str | None]:
 
     Not redistributable unless the file says ``"redistributable": true``.
     """
-    rights = {"redistributable": False, "licence": None}
     path = folder / SOURCE_FILE
     if not path.is_file():
-        return rights, None
+        return not_redistributable(), None
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return rights, f"{path}: ignored, not valid JSON ({exc}); the source is taken as not redistributable"
-    if not isinstance(data, dict) or not isinstance(data.get("redistributable", False), bool):
-        return rights, (f"{path}: ignored, not an object with a true/false \"redistributable\"; "
-                        "the source is taken as not redistributable")
-    licence = data.get("licence")
-    return {"redistributable": data.get("redistributable", False),
-            "licence": licence if isinstance(licence, str) and licence.strip() else None}, None
-
-
-def item_rights(item: dict) -> dict:
-    return {"redistributable": bool(item.get("redistributable", False)), "licence": item.get("licence")}
-
-
-def page_publisher(page: dict, url: str) -> str | None:
-    """The publisher the page names; None when it is only the URL's host name (trafilatura's
-    fallback), so that a source's own publisher can take its place."""
-    publisher = page.get("publisher")
-    if not publisher or publisher.lower().removeprefix("www.") in (
-            urlsplit(url).netloc.lower().removeprefix("www."), host_of(url).removeprefix("www.")):
-        return None
-    return publisher
-
-
-def charset_problem(body: bytes, content_type: str | None) -> str | None:
-    """What is wrong with the charset a response declares, if anything: an unknown label, or
-    bytes that are not valid in it. The page is then decoded by its own detection."""
-    label = next((part.split("=", 1)[1].strip().strip('"\'') for part in (content_type or "").split(";")[1:]
-                  if part.strip().lower().startswith("charset=")), None)
-    if not label:
-        return None
-    try:
-        codecs.lookup(label)
-    except LookupError:
-        return f"unknown charset {label!r} in Content-Type, ignored"
-    try:
-        body.decode(label)
-    except UnicodeDecodeError as exc:
-        return f"bytes not valid {label} (first at offset {exc.start}); decoded leniently"
-    return None
-
-
-def make_article(text: str, meta: dict, *, url: str, source: str, retrieved_at: str, raw: bytes,
-                 page: dict | None = None, rights: dict | None = None, source_publisher: str | None = None) -> dict:
-    """An article row: explicit metadata first, then what the page itself says, then (for the
-    publisher) what the source says. An http(s) URL is kept in its canonical form (the
-    article ID hashes it)."""
-    page = page or {}
-    rights = rights or {}
-    return article_from_text(
-        text,
-        url=canonical_url(url),
-        source=source,
-        title=meta.get("title") or page.get("title"),
-        publisher=meta.get("publisher") or page_publisher(page, url) or source_publisher or page.get("publisher"),
-        authors=meta.get("authors") or page.get("authors"),
-        published_at=meta.get("published_at") or page.get("published_at"),
-        retrieved_at=retrieved_at,
-        raw_sha256=sha256_bytes(raw),
-        language_hint=page.get("language"),
-        redistributable=bool(rights.get("redistributable", False)),
-        licence=rights.get("licence"),
-    )
-
-
-def article_read(name: str, source: str, article: dict, raw: bytes, retrieved_at: str,
-                 warnings: list[str], http_status: int | None = None) -> Read:
-    """A Read for an article: skipped (but kept) when the article will not be extracted."""
-    reasons = list(warnings)
-    outcome = "ok"
-    if article["extraction_status"] != "pending":
-        outcome = "skipped"
-        reasons.insert(0, named(name, f"{article['extraction_note']} (stored, not extracted)"))
-    return Read(name, source, outcome, retrieved_at, reason="; ".join(reasons) or None,
-                http_status=http_status, article=article, raw=raw)
+        data = path.read_bytes()
+    except OSError as exc:
+        return not_redistributable(), unreadable_source_file(str(path), exc)
+    return source_rights(data, str(path))
 
 
 # ---- reading files -------------------------------------------------------------------
@@ -246,78 +107,20 @@ def article_read(name: str, source: str, article: dict, raw: bytes, retrieved_at
 def read_text_file(path: Path, source: str, meta: dict, warnings: list[str], rights: dict | None = None) -> Read:
     name, retrieved_at = str(path), utc_now()
     data = path.read_bytes()
-    try:
-        text = decode_text_file(data, name)
-    except EmptyInputError as exc:
-        return failed(name, source, exc, skipped=True, retrieved_at=retrieved_at)
-    except ValueError as exc:
-        return failed(name, source, exc, retrieved_at=retrieved_at)
-    meta = {"title": first_line(text), **meta}
-    url = meta.get("url") or path.resolve().as_uri()
-    article = make_article(text, meta, url=url, source=source, retrieved_at=retrieved_at, raw=data, rights=rights)
-    return article_read(name, source, article, data, retrieved_at, warnings)
+    return text_read(name, data, path.resolve().as_uri(), source, meta, warnings, retrieved_at, rights)
 
 
 def read_html_file(path: Path, source: str, meta: dict, warnings: list[str], rights: dict | None = None) -> Read:
     name, retrieved_at = str(path), utc_now()
     data = path.read_bytes()
-    if not data.strip():
-        return failed(name, source, "empty file", skipped=True, retrieved_at=retrieved_at)
-    try:
-        page = extract_html(data, meta.get("url"))
-    except ValueError as exc:
-        return failed(name, source, exc, retrieved_at=retrieved_at)
-    url = meta.get("url") or page["canonical_url"] or path.resolve().as_uri()
-    article = make_article(page["text"], meta, url=url, source=source, retrieved_at=retrieved_at,
-                           raw=data, page=page, rights=rights)
-    return article_read(name, source, article, data, retrieved_at, warnings)
-
-
-def read_jsonl_line(line: str, number: int, path: Path, source: str, raw: bytes,
-                    retrieved_at: str, rights: dict | None = None) -> Read:
-    name = f"{path}:{number}"
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return failed(name, source, f"not valid JSON ({exc})", retrieved_at=retrieved_at)
-    if not isinstance(record, dict):
-        return failed(name, source, "not a JSON object", retrieved_at=retrieved_at)
-    meta, warnings = clean_metadata(record, name)
-    url = meta.get("url") or f"{path.resolve().as_uri()}#line={number}"
-    page = None
-    if isinstance(record.get("text"), str):
-        text = record["text"]
-    elif isinstance(record.get("html"), str):
-        try:
-            page = extract_html(record["html"], meta.get("url"))
-        except ValueError as exc:
-            return failed(name, source, exc, retrieved_at=retrieved_at)
-        text = page["text"]
-        url = meta.get("url") or page["canonical_url"] or url
-    else:
-        return failed(name, source, "has neither 'text' nor 'html'", retrieved_at=retrieved_at)
-    if not text.strip():
-        return failed(name, source, "empty text", skipped=True, retrieved_at=retrieved_at)
-    article = make_article(text, meta, url=url, source=source, retrieved_at=retrieved_at, raw=raw, page=page,
-                           rights=rights)
-    return article_read(name, source, article, raw, retrieved_at, warnings)
+    return html_read(name, data, path.resolve().as_uri(), source, meta, warnings, retrieved_at, rights)
 
 
 def read_jsonl_file(path: Path, source: str, rights: dict | None = None) -> list[Read]:
     """One Read per non-blank line, named '<path>:<line number>'."""
     name, retrieved_at = str(path), utc_now()
     data = path.read_bytes()
-    try:
-        content = decode_text_file(data, name)
-    except EmptyInputError as exc:
-        return [failed(name, source, exc, skipped=True, retrieved_at=retrieved_at)]
-    except ValueError as exc:
-        return [failed(name, source, exc, retrieved_at=retrieved_at)]
-    return [
-        read_jsonl_line(line, number, path, source, data, retrieved_at, rights)
-        for number, line in enumerate(content.splitlines(), start=1)
-        if line.strip()
-    ]
+    return jsonl_reads(name, data, path.resolve().as_uri(), source, retrieved_at, rights)
 
 
 def read_file(item: dict, sidecars: dict[Path, tuple[dict, str | None]]) -> list[Read]:
@@ -376,41 +179,11 @@ def page_read(item: dict, fetched, validators: dict) -> Read:
     retrieved_at = fetched.fetched_at.isoformat()
     if fetched.not_modified:
         return Read(url, source, "unchanged", retrieved_at, http_status=304, article_id=validators["article_id"])
-    try:
-        page = extract_html(fetched.body, fetched.final_url)
-        # The page's own title and date first; the feed entry's when the page has none.
-        feed_meta, warnings = clean_metadata({k: item.get(k) for k in ("title", "published_at")}, url)
-        meta = {"title": page["title"] or feed_meta.get("title"),
-                "published_at": page["published_at"] or feed_meta.get("published_at")}
-        if problem := charset_problem(fetched.body, fetched.headers.get("content-type")):
-            warnings.append(named(url, problem))
-        article = make_article(page["text"], meta, url=page["canonical_url"] or fetched.final_url,
-                               source=source, retrieved_at=retrieved_at, raw=fetched.body, page=page,
-                               rights=item_rights(item), source_publisher=item.get("publisher"))
-    except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
-        return failed(url, source, exc, http_status=fetched.status, retrieved_at=retrieved_at)
-    read = article_read(url, source, article, fetched.body, retrieved_at, warnings, http_status=fetched.status)
-    read.fetched = fetched
+    read = fetched_page_read(item, fetched.body, fetched.final_url, fetched.headers.get("content-type"),
+                             fetched.status, retrieved_at)
+    if read.article is not None:
+        read.fetched = fetched
     return read
-
-
-def read_url(fetcher: Fetcher, item: dict) -> Read:
-    """Fetch one page and make its article; never raises for a bad URL."""
-    item = {"fetch_url": canonical_url(item["url"]), **item}
-    return page_read(item, fetch_item(fetcher, item, {}), {})
-
-
-def interleave_hosts(items: list[dict]) -> list[dict]:
-    """The items reordered round-robin over their hosts, so that parallel workers start on
-    different hosts instead of queueing behind one host's rate limit."""
-    by_host: dict[str, list[dict]] = {}
-    for item in items:
-        by_host.setdefault(host_of(item["fetch_url"]), []).append(item)
-    queues = list(by_host.values())
-    order = []
-    for i in range(max((len(q) for q in queues), default=0)):
-        order.extend(q[i] for q in queues if i < len(q))
-    return order
 
 
 def fetch_in_parallel(fetcher: Fetcher, items: list[dict], validators: dict[str, dict], workers: int):
@@ -439,10 +212,6 @@ def remember_validators(store: Store, item: dict, read: Read, row: dict) -> None
 # ---- saving ----------------------------------------------------------------------------
 
 
-def _same_row(a: dict, b: dict) -> bool:
-    return {k: v for k, v in a.items() if k != "retrieved_at"} == {k: v for k, v in b.items() if k != "retrieved_at"}
-
-
 def save_read(store: Store, read: Read, seen: dict[str, str]) -> tuple[dict, bool]:
     """Store the article of a Read (if any); its fetch_log row, and whether the article is new.
 
@@ -459,11 +228,8 @@ def save_read(store: Store, read: Read, seen: dict[str, str]) -> tuple[dict, boo
     if article is None:  # not modified since the last fetch: the stored article stands
         return log_row(read), False
     store.put_raw(read.raw)
-    existing = store.get_article(article_id)
-    is_new = existing is None or existing.get("text_sha256") != article["text_sha256"]
-    if not is_new:
-        article = {**article, **{k: existing.get(k) for k in DOWNSTREAM_FIELDS if k in existing}}
-    if existing is not None and _same_row(existing, article):
+    article, is_new, unchanged = article_update(article, store.get_article(article_id))
+    if unchanged:
         outcome = "unchanged" if read.outcome == "ok" else read.outcome
     else:
         store.put_article(article)
@@ -574,44 +340,6 @@ def fetch_urls(store_root: str, items: list[dict], fetch_options: dict, seen: di
 # ---- feeds and sitemaps ---------------------------------------------------------------
 
 
-def feed_source(entry) -> dict:
-    """A feed or sitemap source as {url, kind, name, publisher, include, exclude}, from a URL
-    string or a mapping with those keys. ValueError naming the entry when it is unusable."""
-    if isinstance(entry, str):
-        entry = {"url": entry}
-    if not isinstance(entry, dict):
-        raise ValueError(f"{entry!r}: a feed source must be a URL or a mapping with a 'url'")
-    url = entry.get("url")
-    if not isinstance(url, str) or not url.strip():
-        raise ValueError(f"{entry.get('name') or repr(entry)}: a feed source needs a 'url'")
-    url = url.strip()
-    kind = entry.get("kind") or "feed"
-    if kind not in FEED_KINDS:
-        raise ValueError(f"{url}: unknown kind {kind!r} (expected one of {', '.join(FEED_KINDS)})")
-    source = {"url": url, "kind": kind, "name": str(entry.get("name") or url),
-              "publisher": entry.get("publisher") or None,
-              "include": list(entry.get("include") or []), "exclude": list(entry.get("exclude") or [])}
-    for key in ("include", "exclude"):
-        compile_patterns(source[key], f"{url}: {key}")  # raises on a bad pattern
-    return source
-
-
-def feed_sources(feeds: list) -> tuple[list[dict], list[dict]]:
-    """The usable feed sources (each URL once) and fetch_log rows for the unusable ones."""
-    sources, rows, known = [], [], set()
-    for entry in feeds:
-        try:
-            source = feed_source(entry)
-        except ValueError as exc:
-            name = entry.get("url") or entry.get("name") if isinstance(entry, dict) else str(entry)
-            rows.append(log_row(failed(str(name), str(name), exc)))
-            continue
-        if source["url"] not in known:
-            known.add(source["url"])
-            sources.append(source)
-    return sources, rows
-
-
 def fetch_document(fetcher: Fetcher, store: Store, url: str, source: str,
                    public_only: bool) -> tuple[Read, bytes | None]:
     """Fetch a feed or sitemap, conditionally when we hold an earlier copy (a 304 gives that
@@ -664,16 +392,6 @@ def sitemap_entries(fetcher: Fetcher, store: Store, source: dict, read: Read, da
     return entries, rows
 
 
-def source_items(source: dict, entries: list[dict], allow_private: bool) -> list[dict]:
-    """URL inputs for a source's entries that pass its include/exclude patterns."""
-    include = compile_patterns(source["include"], source["url"])
-    exclude = compile_patterns(source["exclude"], source["url"])
-    kept, _ = select_entries(entries, include, exclude)
-    return [{"kind": "url", "url": e["url"], "source": source["name"], "title": e.get("title"),
-             "published_at": e.get("published_at"), "publisher": source["publisher"],
-             "public_only": not allow_private} for e in kept]
-
-
 @task(cache_policy=NO_CACHE)
 def read_feeds(store_root: str, sources: list[dict], fetch_options: dict, allow_private: bool = False) -> dict:
     """Fetch and parse a batch of feeds and sitemaps: their entries as URL inputs, one
@@ -715,10 +433,7 @@ def pending_retry_items(store: Store, sources: list[dict], allow_private: bool) 
     out of feeds, so a later run would otherwise never see them again."""
     items = []
     for source in sources:
-        for url, info in store.get_retries(source["name"]).items():
-            items.append({"kind": "url", "url": url, "source": source["name"], "title": info.get("title"),
-                          "published_at": info.get("published_at"), "publisher": source["publisher"],
-                          "public_only": not allow_private, "retry_attempts": info.get("attempts", 0)})
+        items.extend(retry_items(source, store.get_retries(source["name"]), allow_private))
     return items
 
 
@@ -730,54 +445,12 @@ def update_retries(store: Store, sources: list[dict], items: list[dict], rows: l
     row_of = {(row["input"], row["source"]): row for row in rows}
     for source in sources:
         previous = store.get_retries(source["name"])
-        pending = {}
-        for item in items:
-            row = row_of.get((item["url"], item["source"]))
-            if item["source"] != source["name"] or row is None or item["url"] not in retryable:
-                continue
-            before = previous.get(item["url"], {})
-            attempts = before.get("attempts", 0) + 1
-            if attempts >= max_runs:
-                row["reason"] = f"{row['reason']}; given up after failing in {attempts} runs"
-                continue
-            pending[item["url"]] = {"attempts": attempts, "reason": row["reason"],
-                                    "first_failed": before.get("first_failed", row["retrieved_at"]),
-                                    "title": item.get("title"), "published_at": item.get("published_at")}
+        pending = next_retries(source["name"], previous, items, row_of, retryable, max_runs)
         if pending != previous:
             store.put_retries(source["name"], pending)
 
 
 # ---- the flow -----------------------------------------------------------------------------
-
-
-def url_inputs(urls: list[str], feed_items: list[dict]) -> tuple[list[dict], list[dict]]:
-    """URL inputs, each canonical URL once (the first listing wins); skipped rows for
-    repeats. URLs given directly are fetched wherever they point; feed links only at public
-    addresses unless allowed (``public_only``, set by read_feeds)."""
-    items, rows, first = [], [], {}
-    direct = [{"kind": "url", "url": u, "source": URL_LIST_SOURCE, "public_only": False} for u in urls]
-    for item in direct + feed_items:
-        url = item["url"].strip()
-        key = canonical_url(url)
-        if key in first:
-            reason = f"listed more than once (first in {first[key]})"
-            rows.append(log_row(failed(url, item["source"], reason, skipped=True)))
-            continue
-        first[key] = item["source"]
-        items.append({**item, "url": url, "fetch_url": key})
-    return items, rows
-
-
-def summary(run_id: str, rows: list[dict], article_ids: set[str], new: int) -> dict:
-    count = lambda outcome: sum(r["outcome"] == outcome for r in rows)  # noqa: E731
-    return {
-        "run_id": run_id,
-        "article_ids": sorted(article_ids),
-        "new": new,
-        "failed": count("error"),
-        "skipped": count("skipped"),
-        "unchanged": count("unchanged"),
-    }
 
 
 @flow(name="ingest")

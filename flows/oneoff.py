@@ -11,8 +11,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from flows.ingest import list_inputs, log_row, read_file
+from flows.ingest import list_inputs, read_file
 from flows.store import dumps
+from transforms.ingest.reads import log_row
 from transforms.language.extract import extract_articles
 from transforms.language.nlp import load_model
 from transforms.release.resolve import resolve

@@ -16,7 +16,9 @@ earlier releases and index.json as they were, and removes what it had uploaded. 
 never overwritten. Evidence is validated against the full text before any text is withheld.
 
 The plain functions (``stage_tables``, ``check_stage``, ``publish_staged``, ``publish_tables``) do the
-work; the Prefect tasks wrap them for the pipeline.
+work; the Prefect tasks wrap them for the pipeline. What is computed without files is in
+``transforms/release/``: index.json's entries (``index.py``), the file listings, SHA256SUMS and
+fingerprints (``listing.py``), public tables (``public.py``), changes, charts and the data card.
 """
 from __future__ import annotations
 
@@ -42,10 +44,17 @@ from fsspec.implementations.local import LocalFileSystem
 from prefect import get_run_logger, task
 
 from flows.store import Store, sha256_file
-from flows.validate import ValidationFailed, validate_frames
+from flows.validate import validate_frames
 from transforms.release.card import data_card, datapackage, validation_report
-from transforms.release.public import csv_frame, public_table, sources_summary
-from transforms.release.versions import VERSION_RE, check_version, next_version, version_key
+from transforms.release.index import (
+    failed_folder, index_with, latest_entry, listed_versions, parse_index, previous_version, publication,
+    release_entry,
+)
+from transforms.release.listing import (
+    code_digest, data_file_paths, file_entry, inputs_digest, seconds_since_change, sha256sums,
+)
+from transforms.release.public import csv_frame, public_table, sources_summary, with_rights
+from transforms.release.versions import check_version, next_version
 from transforms.release.changes import diff_release
 from transforms.release.charts import release_charts
 from transforms.language.extract import EXTRACTOR_VERSION
@@ -53,6 +62,7 @@ from transforms.language.nlp import DEFAULT_MODEL
 from transforms.release.resolve import Resolver
 from transforms.schema import SCHEMA_VERSION, TABLES
 from transforms.release.tables import arrow_schema, to_arrow
+from transforms.release.validation import ValidationFailed
 
 LOG = logging.getLogger("dealwire.publish")
 STALE_TMP_SECONDS = 24 * 3600  # a .tmp- folder this old is what a killed run left behind
@@ -115,9 +125,7 @@ class Target:
             return {"releases": []}
         try:
             with self.fs.open(path, "rb") as fh:
-                index = json.loads(fh.read().decode("utf-8"))
-            if not isinstance(index, dict) or not isinstance(index.get("releases", []), list):
-                raise ValueError("not an object with a list of releases")
+                index = parse_index(fh.read())
         except (UnicodeDecodeError, ValueError) as exc:
             raise PublishError(f"{self.show('index.json')}: cannot be read ({exc}); refusing to publish over it. "
                                "Repair or remove it (each release folder has its datapackage.json).") from None
@@ -127,8 +135,7 @@ class Target:
         """Every version published: the entries of index.json, the only record of publication (a
         version-named folder it does not list was left by a run killed before it wrote the index;
         ``publish_staged`` replaces it)."""
-        names = {r.get("version") for r in self.read_index().get("releases", []) if isinstance(r, dict)}
-        return sorted((n for n in names if isinstance(n, str) and VERSION_RE.match(n)), key=version_key)
+        return listed_versions(self.read_index())
 
     def unlisted_release(self, version: str) -> bool:
         """A complete release folder (its datapackage.json and SHA256SUMS are there) that index.json
@@ -237,20 +244,13 @@ class Target:
 
 def _age(fs, info: dict, now: float) -> float:
     """Seconds since anything under a listed entry last changed (0 when unknown)."""
-    stamps = []
     entries = [info]
     if info.get("type") == "directory":
         try:
             entries += list(fs.find(info["name"], detail=True).values())
         except (FileNotFoundError, OSError):
             pass
-    for e in entries:
-        t = e.get("mtime") or e.get("LastModified") or e.get("last_modified")
-        if isinstance(t, datetime):
-            t = t.timestamp()
-        if isinstance(t, (int, float)):
-            stamps.append(float(t))
-    return now - max(stamps) if stamps else 0.0
+    return seconds_since_change(entries, now)
 
 
 # ---- small helpers ------------------------------------------------------------------------------
@@ -259,10 +259,6 @@ def _age(fs, info: dict, now: float) -> float:
 def _write_json(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-
-
-def _utc_stamp(now: datetime) -> str:
-    return now.strftime("%Y%m%dT%H%M%SZ")
 
 
 # ---- stage -----------------------------------------------------------------------------------------
@@ -277,12 +273,8 @@ RELEASE_CODE = ("transforms/**/*.py", "transforms/**/data/*", "flows/publish.py"
 
 def code_fingerprint() -> str:
     """sha256 over the files whose code or rules decide what a release holds."""
-    digest = hashlib.sha256()
-    for pattern in RELEASE_CODE:
-        for path in sorted(ROOT.glob(pattern)):
-            digest.update(f"{path.relative_to(ROOT).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return code_digest((path.relative_to(ROOT).as_posix(), hashlib.sha256(path.read_bytes()).digest())
+                       for pattern in RELEASE_CODE for path in sorted(ROOT.glob(pattern)))
 
 
 def _listing(store: Store, *parts: str) -> list[str]:
@@ -303,21 +295,14 @@ def _listing(store: Store, *parts: str) -> list[str]:
 def inputs_fingerprint(store: Store, model: str) -> str:
     """sha256 of everything a release is built from except fetch_log: schema, extractor and model,
     the release code, and the content of the store's articles and current extractions."""
-    digest = hashlib.sha256()
-    for part in (SCHEMA_VERSION, EXTRACTOR_VERSION, model, code_fingerprint()):
-        digest.update(f"{part}\n".encode())
-    for folder in (("articles",), ("extractions", EXTRACTOR_VERSION)):
-        digest.update(f"[{'/'.join(folder)}]\n".encode())
-        for line in _listing(store, *folder):
-            digest.update(f"{line}\n".encode())
-    return digest.hexdigest()
+    folders = (("articles",), ("extractions", EXTRACTOR_VERSION))
+    return inputs_digest([SCHEMA_VERSION, EXTRACTOR_VERSION, model, code_fingerprint()],
+                         {"/".join(folder): _listing(store, *folder) for folder in folders})
 
 
 def latest_release_entry(target: Target) -> dict | None:
     """The index.json entry of the latest release, if any."""
-    index = target.read_index()
-    entries = [r for r in index.get("releases", []) if isinstance(r, dict)]
-    return next((r for r in entries if r.get("version") == index.get("latest")), None)
+    return latest_entry(target.read_index())
 
 
 def unchanged_since(store_root: str, releases: str, model: str = DEFAULT_MODEL) -> str | None:
@@ -330,13 +315,6 @@ def unchanged_since(store_root: str, releases: str, model: str = DEFAULT_MODEL) 
     if not latest or not latest.get("inputs"):
         return None
     return latest["version"] if latest["inputs"] == inputs_fingerprint(Store(store_root), model) else None
-
-
-def _release_article(article: dict) -> dict:
-    # stored before sources had rights: not redistributable unless said
-    article["redistributable"] = bool(article.get("redistributable") or False)
-    article.setdefault("licence", None)
-    return article
 
 
 def resolve_store(store: Store) -> Iterator[tuple[str, list[dict]]]:
@@ -363,7 +341,7 @@ def resolve_store(store: Store) -> Iterator[tuple[str, list[dict]]]:
         extraction = None
         if article_id in extracted and resolver.counts(article_id) and article["text_sha256"] == extracted[article_id]:
             extraction = store.get_extraction(EXTRACTOR_VERSION, article_id, article["text_sha256"])
-        yield from resolver.article_rows(_release_article(article), extraction,
+        yield from resolver.article_rows(with_rights(article), extraction,
                                          extracted=extraction is not None or article_id in extracted).items()
     yield from resolver.corpus_rows().items()
     yield "fetch_log", sorted(store.fetch_log(), key=lambda r: (r["retrieved_at"], r["fetch_id"]))
@@ -598,7 +576,7 @@ def check_stage(staged: dict, log: logging.Logger | logging.LoggerAdapter = LOG)
                  sum(t["evaluated"] for t in summary["tables"].values()))
         return summary
     target = Target(staged["releases"])
-    kept = f"failed/{staged['version']}-{_utc_stamp(datetime.now(timezone.utc))}"
+    kept = failed_folder(staged["version"], datetime.now(timezone.utc))
     where = None
     try:
         target.ensure()
@@ -619,12 +597,10 @@ def check_stage(staged: dict, log: logging.Logger | logging.LoggerAdapter = LOG)
 def previous_release(target: Target, version: str) -> tuple[str | None, TableFiles | None, str | None]:
     """(version, public tables, schema version) of the release listed in index.json just before
     ``version``; its tables are read one at a time, when the changes are listed."""
-    listed = [r["version"] for r in target.read_index().get("releases", [])
-              if isinstance(r, dict) and isinstance(r.get("version"), str) and VERSION_RE.match(r["version"])]
-    older = sorted((v for v in listed if version_key(v) < version_key(version)), key=version_key)
-    if not older:
+    prev = previous_version(target.read_index(), version)
+    if prev is None:
         return None, None, None
-    prev = older[-1]
+
     def read(name: str, columns: list[str] | None) -> pa.Table:
         try:
             return target.read_table(f"{prev}/data/{name}.parquet", columns)
@@ -735,19 +711,18 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
         charts[f"charts/{file_name}"] = alt
     digests = {}  # every file hashed once: for datapackage.json and for SHA256SUMS
     files = {}
-    for name in TABLES:
-        for ext in ("parquet", "csv"):
-            p = out / "data" / f"{name}.{ext}"
-            digests[p] = sha256_file(p)
-            files[f"data/{name}.{ext}"] = {"bytes": p.stat().st_size, "sha256": digests[p]}
+    for rel in data_file_paths():
+        p = out / rel
+        digests[p] = sha256_file(p)
+        files[rel] = file_entry(p.stat().st_size, digests[p])
     sources = sources_summary(articles)
     _write_json(out / "datapackage.json", datapackage(version, files, created, extractor, sources))
     readme = data_card(version, staged["counts"], articles, validation, extractor, created,
                        changes=changes, charts=charts)
     (out / "README.md").write_text(readme, encoding="utf-8")
-    sums = [f"{digests.get(p) or sha256_file(p)}  {p.relative_to(out).as_posix()}"
-            for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS"]
-    (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+    sums = sha256sums((digests.get(p) or sha256_file(p), p.relative_to(out).as_posix())
+                      for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS")
+    (out / "SHA256SUMS").write_text(sums, encoding="utf-8")
     lap("charts+datapackage+card+sums")
     return {"created": created, "changes": changes, "withheld": sum(s["articles_without_text"] for s in sources),
             "seconds": seconds, "data_process_peak_rss_mib": data_files.get("peak_rss_mib")}
@@ -779,14 +754,9 @@ def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
         target.check_sizes(tmp_rel, work / "release", files)
         target.promote(tmp_rel, version, files)
         promoted = True
-        index = target.read_index()
-        entries = [r for r in index.get("releases", []) if isinstance(r, dict) and r.get("version") != version]
-        entries.append({"version": version, "created": built["created"].isoformat(), "path": f"{version}/",
-                        "datapackage": f"{version}/datapackage.json", "changes": f"{version}/changes.json",
-                        "schema_version": SCHEMA_VERSION, "counts": staged["counts"]}
-                       | ({"inputs": staged["inputs"]} if staged.get("inputs") else {}))
-        entries.sort(key=lambda r: version_key(r["version"]))
-        target.write_index({"latest": entries[-1]["version"], "releases": entries})
+        index = index_with(target.read_index(),
+                           release_entry(version, built["created"], staged["counts"], staged.get("inputs")))
+        target.write_index(index)
     except BaseException:
         target.remove(tmp_rel)
         if promoted:  # in place but never listed: take it back so the version can be published again
@@ -794,18 +764,12 @@ def publish_staged(staged: dict, validation: dict, model: str = DEFAULT_MODEL,
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    target.point_latest(entries[-1]["version"])
+    target.point_latest(index["latest"])
     totals = built["changes"]["totals"]
     log.info("published release %s at %s (%d added, %d removed, %d changed rows since %s; %d articles without text)",
              version, target.show(version), totals["added"], totals["removed"], totals["changed"],
              built["changes"]["previous_version"] or "nothing", built["withheld"])
-    return {"version": version, "path": target.show(version), "counts": staged["counts"],
-            "changes": totals, "previous_version": built["changes"]["previous_version"],
-            "seconds": built["seconds"],
-            # peak RSS of the second processes, when a large release used them (MiB)
-            "second_processes_peak_rss_mib": {part: mib for part, mib in (
-                ("stage", staged.get("stage_process_peak_rss_mib")), ("data files", built.get("data_process_peak_rss_mib")))
-                if mib is not None}}
+    return publication(staged, built, target.show(version))
 
 
 def publish_tables(tables: dict[str, pa.Table], releases: str, version: str | None = None,

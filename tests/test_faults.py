@@ -14,8 +14,9 @@ import pytest
 
 from faultserver import FLAKY_PATHS, PERMANENT_PATHS, SLOW_PATHS, FaultServer
 from flows.config import FetchOptions
-from flows.ingest import ingest, interleave_hosts, pending_retry_items, update_retries
+from flows.ingest import ingest, pending_retry_items, update_retries
 from flows.store import Store
+from transforms.ingest.inputs import interleave_hosts
 
 # Small timeouts and backoff: the whole test takes seconds. Three attempts a URL in a run.
 FAST = {"fetch": FetchOptions(max_retries=2, backoff=0.01, host_delay=0.0, timeout=(1.0, 1.0), max_bytes=2_000_000,

@@ -1,9 +1,11 @@
-"""Unit tests of the ingest transforms: html.py, feeds.py, articles.py (no Prefect, no network).
+"""Unit tests of the ingest transforms: html.py, feeds.py, articles.py, and reads.py, metadata.py,
+inputs.py, retries.py (article and fetch_log rows from what was read; no Prefect, no network, no files).
 
 Every name, place and text below is made up for these tests.
 """
 from __future__ import annotations
 
+import json
 import time
 from datetime import date, datetime, timedelta, timezone
 
@@ -382,3 +384,179 @@ def test_select_entries_include_and_exclude():
     assert select_entries(entries)[0] == entries
     with pytest.raises(ValueError, match=r"^src: invalid regular expression '\(' \("):
         compile_patterns(["("], "src")
+
+
+# ---- reads.py, metadata.py: article rows from what was read -------------------------------------
+
+from transforms.ingest.inputs import feed_sources, source_items, url_inputs  # noqa: E402
+from transforms.ingest.metadata import (  # noqa: E402
+    clean_metadata, item_rights, page_publisher, sidecar_entries, source_rights,
+)
+from transforms.ingest.reads import (  # noqa: E402
+    article_update, fetched_page_read, html_read, jsonl_reads, log_row, summary, text_read,
+)
+from transforms.ingest.retries import next_retries, retry_items  # noqa: E402
+from transforms.schema import FETCH_LOG  # noqa: E402
+
+VELMORA = (
+    "Velmora signs dredging contract\n\n"
+    "The port city of Velmora signed a dredging contract with Sarnovia Marine on Tuesday, after two years "
+    "of talks about the depth of the outer harbour, the city's harbour office said.\n"
+)
+READ_AT = "2025-03-05T10:00:00+00:00"
+OPEN = {"redistributable": True, "licence": "CC-BY-4.0"}
+
+
+def test_a_text_file_read_gives_its_article_row_and_fetch_log_row():
+    meta, warnings = clean_metadata({"published_at": "Tue, 04 Mar 2025 09:30:00 +0100", "authors": ["Ilse Varn"],
+                                     "publisher": "Velmora Harbour Office", "section": "ports"}, "velmora.txt")
+    assert warnings == [] and "section" not in meta
+    read = text_read("corpus/velmora.txt", VELMORA.encode("utf-8"), "file:///corpus/velmora.txt", "corpus",
+                     meta, warnings, READ_AT, OPEN)
+    article = read.article
+    assert (read.input, read.source, read.outcome, read.reason) == ("corpus/velmora.txt", "corpus", "ok", None)
+    assert list(article) == ARTICLES.column_names
+    assert article["text"] == VELMORA  # exactly as written: offsets index it
+    assert article["title"] == "Velmora signs dredging contract"  # the first line, no title given
+    assert article["url"] == "file:///corpus/velmora.txt"
+    assert article["publisher"] == "Velmora Harbour Office" and article["authors"] == "Ilse Varn"
+    assert article["published_at"] == "2025-03-04T08:30:00+00:00"
+    assert (article["language"], article["extraction_status"]) == ("en", "pending")
+    assert (article["redistributable"], article["licence"]) == (True, "CC-BY-4.0")
+    assert article["raw_sha256"] == ids.sha256_bytes(VELMORA.encode("utf-8"))
+    assert article["article_id"] == ids.article_id(article["url"], article["text_sha256"])
+    row = log_row(read, article_id=article["article_id"])
+    assert list(row) == FETCH_LOG.column_names
+    assert (row["input"], row["outcome"], row["article_id"], row["retrieved_at"]) == (
+        "corpus/velmora.txt", "ok", article["article_id"], READ_AT)
+
+
+def test_a_text_read_takes_the_metadata_url_and_title_and_is_not_redistributable_unless_said():
+    meta = {"url": "HTTPS://Harbour.Example/velmora?utm_source=rss", "title": "Dredging deal"}
+    article = text_read("velmora.txt", VELMORA.encode(), "file:///velmora.txt", "corpus", meta, [], READ_AT).article
+    assert article["url"] == "https://harbour.example/velmora"  # canonical: the ID hashes it
+    assert article["title"] == "Dredging deal"
+    assert (article["redistributable"], article["licence"]) == (False, None)
+
+
+def test_text_reads_that_give_no_article():
+    empty = text_read("blank.txt", b" \n", "file:///blank.txt", "corpus", {}, [], READ_AT)
+    assert (empty.outcome, empty.reason, empty.article) == ("skipped", "blank.txt: empty file", None)
+    broken = text_read("latin.txt", "Sarnovia é".encode("latin-1"), "file:///latin.txt", "corpus", {}, [], READ_AT)
+    assert broken.outcome == "error" and broken.reason.startswith("latin.txt: not valid UTF-8 (byte 0xe9")
+    french = text_read("fr.txt", SAMPLES["fr"].encode(), "file:///fr.txt", "corpus", {}, ["fr.txt: a note"], READ_AT)
+    assert french.outcome == "skipped" and french.article["extraction_status"] == "skipped_language"
+    assert french.reason == "fr.txt: language 'fr' is not English (stored, not extracted); fr.txt: a note"
+
+
+def test_metadata_with_a_bad_date_keeps_the_rest_and_says_so():
+    meta, warnings = clean_metadata({"title": "Velmora", "published_at": "next spring", "authors": []}, "a.txt")
+    assert meta == {"title": "Velmora"}
+    assert warnings == ["a.txt: published_at ignored (unparsable date 'next spring')"]
+
+
+def test_jsonl_reads_one_per_line_named_by_line_number():
+    lines = [
+        json.dumps({"url": "https://wire.example/1", "title": "Sarnovia loan", "text": VELMORA}),
+        "",
+        json.dumps({"html": "<html><body><p>" + SAMPLES["en"] + "</p></body></html>"}),
+        "{not json",
+        json.dumps({"title": "nothing"}),
+        json.dumps({"text": "   "}),
+        json.dumps(["a list"]),
+    ]
+    reads = jsonl_reads("wire.jsonl", "\n".join(lines).encode(), "file:///wire.jsonl", "wire", READ_AT, OPEN)
+    assert [(r.input, r.outcome) for r in reads] == [
+        ("wire.jsonl:1", "ok"), ("wire.jsonl:3", "ok"), ("wire.jsonl:4", "error"), ("wire.jsonl:5", "error"),
+        ("wire.jsonl:6", "skipped"), ("wire.jsonl:7", "error")]
+    first, from_html = reads[0].article, reads[1].article
+    assert (first["url"], first["title"], first["text"]) == ("https://wire.example/1", "Sarnovia loan", VELMORA)
+    assert from_html["url"] == "file:///wire.jsonl#line=3" and from_html["text"] == SAMPLES["en"]
+    assert {r.article["redistributable"] for r in reads[:2]} == {True}
+    assert reads[3].reason == "wire.jsonl:5: has neither 'text' nor 'html'"
+    assert reads[4].reason == "wire.jsonl:6: empty text"
+
+
+def _velmora_page(site_name: str) -> bytes:
+    return (f'<html lang="en"><head><title>Velmora dredging</title><meta property="og:site_name" content="{site_name}">'
+            '<link rel="canonical" href="https://harbour.example/velmora"></head><body><article><p>'
+            + VELMORA.split("\n\n")[1] + "</p></article></body></html>").encode("utf-8")
+
+
+def test_an_html_read_takes_what_the_page_says():
+    read = html_read("velmora.html", _velmora_page("Velmora Harbour Office"), "file:///velmora.html", "corpus",
+                     {}, [], READ_AT)
+    article = read.article
+    assert read.outcome == "ok"
+    assert (article["url"], article["title"], article["publisher"]) == (
+        "https://harbour.example/velmora", "Velmora dredging", "Velmora Harbour Office")
+    assert html_read("e.html", b"  ", "file:///e.html", "corpus", {}, [], READ_AT).reason == "e.html: empty file"
+
+
+def test_a_fetched_page_falls_back_on_its_source_for_the_publisher_and_its_feed_entry_for_the_date():
+    item = {"url": "https://harbour.example/velmora", "source": "harbour-feed", "publisher": "Harbour Wire",
+            "title": "Feed title", "published_at": "2025-03-04T08:30:00Z", **OPEN}
+    read = fetched_page_read(item, _velmora_page("harbour.example"), "https://harbour.example/velmora",
+                             "text/html; charset=klingon", 200, READ_AT)
+    article = read.article
+    assert page_publisher({"publisher": "www.harbour.example"}, "https://harbour.example/x") is None
+    assert article["publisher"] == "Harbour Wire"  # the page names only its host
+    assert article["title"] == "Velmora dredging"  # the page's own title first
+    assert article["published_at"] == "2025-03-04T08:30:00+00:00"  # the page has none: the feed's
+    assert (read.http_status, read.outcome, article["redistributable"]) == (200, "ok", True)
+    assert read.reason == "https://harbour.example/velmora: unknown charset 'klingon' in Content-Type, ignored"
+    bad = fetched_page_read(item, b"<html><body>menu</body></html>", item["url"], "text/html", 200, READ_AT)
+    assert (bad.outcome, bad.http_status, bad.article) == ("error", 200, None)
+    assert bad.reason.startswith("https://harbour.example/velmora: no main text found")
+
+
+def test_rights_and_metadata_files_from_their_bytes():
+    assert source_rights(b'{"redistributable": true, "licence": "CC0-1.0"}', "s/source.json") == (
+        {"redistributable": True, "licence": "CC0-1.0"}, None)
+    assert source_rights(b'{"redistributable": true, "licence": " "}', "s/source.json")[0]["licence"] is None
+    rights, warning = source_rights(b'{"redistributable": "yes"}', "s/source.json")
+    assert rights == {"redistributable": False, "licence": None}
+    assert warning.startswith("s/source.json: ignored, not an object with a true/false")
+    assert source_rights(b"{", "s/source.json")[1].startswith("s/source.json: ignored, not valid JSON (")
+    assert item_rights({"redistributable": 1}) == {"redistributable": True, "licence": None}
+    assert sidecar_entries(b'{"a.txt": {"title": "Velmora"}, "b.txt": 3}', "s/metadata.json") == (
+        {"a.txt": {"title": "Velmora"}}, None)
+    assert sidecar_entries(b"[]", "s/metadata.json") == (
+        {}, "s/metadata.json: ignored, not an object keyed by file name")
+
+
+def test_a_stored_article_with_the_same_text_keeps_what_later_stages_wrote():
+    article = text_read("v.txt", VELMORA.encode(), "file:///v.txt", "corpus", {}, [], READ_AT).article
+    stored = {**article, "extraction_status": "extracted", "retrieved_at": "2024-01-01T00:00:00+00:00"}
+    assert article_update(article, None) == (article, True, False)
+    merged, is_new, unchanged = article_update(article, stored)
+    assert merged["extraction_status"] == "extracted" and not is_new and unchanged
+    changed = {**stored, "text_sha256": "0" * 64}
+    assert article_update(article, changed) == (article, True, False)
+
+
+def test_url_inputs_feed_sources_and_retries():
+    items, rows = url_inputs(["https://Harbour.example/a?utm_source=x", "https://harbour.example/a"],
+                             [{"kind": "url", "url": "https://harbour.example/b", "source": "feed"}])
+    assert [i["fetch_url"] for i in items] == ["https://harbour.example/a", "https://harbour.example/b"]
+    assert [r["reason"] for r in rows] == ["https://harbour.example/a: listed more than once (first in urls)"]
+    sources, bad = feed_sources(["https://harbour.example/rss", {"url": "https://harbour.example/rss"},
+                                 {"url": "https://s.example/x", "kind": "atlas"}])
+    assert [s["url"] for s in sources] == ["https://harbour.example/rss"]
+    assert [r["outcome"] for r in bad] == ["error"] and "unknown kind 'atlas'" in bad[0]["reason"]
+    (source,) = sources
+    assert [i["url"] for i in source_items(source, [{"url": "https://harbour.example/c"}], False)] == [
+        "https://harbour.example/c"]
+    retries = {"https://harbour.example/c": {"attempts": 1, "first_failed": READ_AT}}
+    (retry,) = retry_items(source, retries, allow_private=False)
+    assert (retry["retry_attempts"], retry["public_only"]) == (1, True)
+    row = {"input": retry["url"], "source": retry["source"], "reason": "c: 503", "retrieved_at": "later"}
+    pending = next_retries(source["name"], retries, [retry], {(row["input"], row["source"]): row}, {retry["url"]}, 5)
+    assert pending[retry["url"]]["attempts"] == 2 and pending[retry["url"]]["first_failed"] == READ_AT
+    assert next_retries(source["name"], retries, [retry], {(row["input"], row["source"]): row}, set(), 5) == {}
+
+
+def test_the_run_summary_counts_outcomes():
+    rows = [{"outcome": o} for o in ("ok", "error", "skipped", "unchanged", "unchanged")]
+    assert summary("run-1", rows, {"b", "a"}, 1) == {
+        "run_id": "run-1", "article_ids": ["a", "b"], "new": 1, "failed": 1, "skipped": 1, "unchanged": 2}

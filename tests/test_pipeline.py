@@ -218,7 +218,7 @@ def test_index_and_data_card(run):
 def test_a_failing_expectation_blocks_the_release_and_keeps_the_previous(run):
     """Corrupt one stored extraction: validation stops the release; nothing published is touched."""
     from flows.pipeline import pipeline
-    from flows.validate import ValidationFailed
+    from transforms.release.validation import ValidationFailed
 
     releases, store = run["releases"], run["store"]
     index_before = (releases / "index.json").read_bytes()

@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from flows.publish import PublishError, publish_tables
-from flows.validate import ValidationFailed
 from small_release import CLOSED_SOURCE, TEXT_A, TEXT_B, rows_v2, tables
+from transforms.release.validation import ValidationFailed
 from transforms.schema import SCHEMA_VERSION, TABLES
 
 

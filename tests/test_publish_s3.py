@@ -13,8 +13,8 @@ import pytest
 
 from flows.download import download
 from flows.publish import PublishError, publish_tables
-from flows.validate import ValidationFailed
 from small_release import rows_v1, rows_v2, tables
+from transforms.release.validation import ValidationFailed
 
 BUCKET = "dealwire-test"
 

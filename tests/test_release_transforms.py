@@ -1,11 +1,12 @@
 """The pure parts of a release: changes by primary key, spreadsheet-safe CSV, withheld text, charts,
-validation.json and the data card. No files, no Prefect."""
+validation.json, the data card, index.json and file listings. No files, no Prefect."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 import pandas as pd
+import pytest
 
 from small_release import CLOSED_SOURCE, TEXT_B, rows_v1, rows_v2, tables
 from transforms.release import card, public
@@ -133,3 +134,56 @@ def test_schema_version_and_new_columns():
     assert SCHEMA_VERSION == "1.2.0"
     assert TABLES["articles"].column_names[-2:] == ["redistributable", "licence"]
     assert not TABLES["articles"].column("redistributable").nullable
+
+
+# ---- index.json and file listings (transforms/release/index.py, listing.py) ----------------------
+
+from transforms.release.index import (  # noqa: E402
+    failed_folder, index_with, latest_entry, listed_versions, parse_index, previous_version, publication,
+    release_entry,
+)
+from transforms.release.listing import (  # noqa: E402
+    code_digest, data_file_paths, inputs_digest, seconds_since_change, sha256sums,
+)
+
+
+def test_index_versions_latest_and_previous():
+    index = parse_index(b'{"latest": "2026.03.04.1", "releases": [{"version": "2026.03.04.1"}, '
+                        b'{"version": "2026.03.04"}, {"version": "draft"}, "junk", {"version": "2026.02.28"}]}')
+    assert listed_versions(index) == ["2026.02.28", "2026.03.04", "2026.03.04.1"]
+    assert latest_entry(index) == {"version": "2026.03.04.1"}
+    assert previous_version(index, "2026.03.04.1") == "2026.03.04"
+    assert previous_version(index, "2026.02.28") is None
+    for bad in (b"[]", b'{"releases": {}}', b"{"):
+        with pytest.raises(ValueError):
+            parse_index(bad)
+    with pytest.raises(UnicodeDecodeError):
+        parse_index(b"\xff")
+
+
+def test_a_new_release_entry_takes_its_place_in_version_order():
+    created = datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
+    entry = release_entry("2026.03.05", created, {"articles": 2}, inputs="abc")
+    assert entry == {"version": "2026.03.05", "created": "2026-03-05T09:00:00+00:00", "path": "2026.03.05/",
+                     "datapackage": "2026.03.05/datapackage.json", "changes": "2026.03.05/changes.json",
+                     "schema_version": SCHEMA_VERSION, "counts": {"articles": 2}, "inputs": "abc"}
+    assert "inputs" not in release_entry("2026.03.05", created, {})
+    index = index_with({"releases": [{"version": "2026.03.06"}, {"version": "2026.03.05", "old": True}, 7]}, entry)
+    assert index == {"latest": "2026.03.06", "releases": [entry, {"version": "2026.03.06"}]}
+    assert failed_folder("2026.03.05", created) == "failed/2026.03.05-20260305T090000Z"
+    staged = {"version": "2026.03.05", "counts": {"articles": 2}, "stage_process_peak_rss_mib": 512.0}
+    built = {"changes": {"totals": {"added": 2}, "previous_version": None}, "seconds": {"read": 0.1}}
+    assert publication(staged, built, "/r/2026.03.05")["second_processes_peak_rss_mib"] == {"stage": 512.0}
+
+
+def test_file_listings():
+    assert data_file_paths()[:2] == ["data/articles.parquet", "data/articles.csv"]
+    assert len(data_file_paths()) == 2 * len(TABLES)
+    assert sha256sums([("ab" * 32, "README.md"), ("cd" * 32, "data/x.csv")]) == (
+        f"{'ab' * 32}  README.md\n{'cd' * 32}  data/x.csv\n")
+    assert code_digest([("a.py", b"1")]) != code_digest([("b.py", b"1")])
+    assert inputs_digest(["1.2.0"], {"articles": ["/a 3 x"]}) != inputs_digest(["1.2.0"], {"articles": []})
+    now = datetime(2026, 3, 5, tzinfo=timezone.utc).timestamp()
+    assert seconds_since_change([{"mtime": now - 50}, {"LastModified": datetime.fromtimestamp(now - 10, timezone.utc)}],
+                                now) == 10.0
+    assert seconds_since_change([{"name": "x"}], now) == 0.0

@@ -1,11 +1,12 @@
-"""Foreign keys are validated on every row through derived columns (flows/validate.py): the same
+"""Foreign keys are validated on every row through derived columns (transforms/release/foreign_keys.py): the same
 verdict as the suite's set check, named as the suite names it, at a cost that does not grow with
 rows x parent keys. Real Great Expectations on the small hand-written release; no Prefect."""
 from __future__ import annotations
 
 import pandas as pd
 
-from flows.validate import FK_PREFIX, foreign_keys_as_columns, load_suite, parent_keys, validate_frames
+from flows.validate import load_suite, validate_frames
+from transforms.release.foreign_keys import FK_PREFIX, foreign_keys_as_columns, parent_keys
 from small_release import rows_v1, tables
 
 

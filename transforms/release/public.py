@@ -65,3 +65,11 @@ def sources_summary(articles: pd.DataFrame) -> list[dict]:
         })
     return out
 
+
+
+def with_rights(article: dict) -> dict:
+    """A stored article with its rights columns: one stored before sources had rights is not
+    redistributable unless it says so, and has no licence (the row is completed in place)."""
+    article["redistributable"] = bool(article.get("redistributable") or False)
+    article.setdefault("licence", None)
+    return article
