@@ -8,7 +8,7 @@ the row shapes documented in ``transforms.language.extract``; deal mention rows 
 Every row's ``start``/``end`` index ``doc.text``; ``text`` (``value`` for attributes) is
 exactly ``doc.text[start:end]``. Pure: no I/O but the package data, no second parse.
 
-How it works (rules over the parse and the vocabularies of ``data/resources.json``):
+How it works (rules over the parse and the vocabularies of ``data/*.json``):
 
 1. **Deal mentions** are noun phrases headed by a deal noun ("agreement", "deal", "pact",
    "accord", "contract", "treaty", "loan", "memorandum of understanding", "MoU", "credit

@@ -141,6 +141,10 @@ def _share_span(ctx: _Context, start: int, end: int) -> int:
     if _is_noun(head) and head.i > pct.i and head.i - pct.i <= 3 and _lemma(head) in ("stake", "share", "interest", "holding", "cut", "royalty", "equity", "ownership"):
         return head.idx + len(head.text)
     return end
+
+
+# Terms read in a sentence without a deal mention, by the paragraph's deal (see
+# ``_find_attributes``): amounts, periods and places told there are mostly background.
 PARAGRAPH_ATTRIBUTES = {"resource", "share", "condition", "consideration"}
 
 

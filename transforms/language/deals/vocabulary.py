@@ -7,14 +7,19 @@ import json
 import re
 from importlib import resources as importlib_resources
 
-from transforms.schema import SECTORS
+from transforms.schema import DEAL_STATUSES, DEAL_TYPES, SECTORS
+
+
+def _load_data(name: str) -> dict:
+    """One data file of the package: ``data/<name>.json`` beside this module."""
+    path = importlib_resources.files(__package__) / "data" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
 def load_resources() -> dict:
     """The maintained vocabularies (package data ``data/resources.json`` beside this module)."""
-    path = importlib_resources.files(__package__) / "data" / "resources.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return _load_data("resources")
 
 
 def _form_regex(form: str) -> str:
@@ -57,7 +62,7 @@ assert set(_RES["sector_cues"]) <= set(SECTORS)
 
 _SPACE_OR_HYPHEN = re.compile(r"[\s-]+")
 # Words before "gas" that make it not the fuel.
-_NOT_FUEL_GAS = re.compile(r"(?:greenhouse|tear|nerve|poison|exhaust)[\s-]+$", re.IGNORECASE)
+_NOT_FUEL_GAS = re.compile(rf"(?:{'|'.join(_load_data('surface_patterns')['not_fuel_gas'])})[\s-]+$", re.IGNORECASE)
 
 
 def _lookup_key(lookup: dict, surface: str) -> str | None:
@@ -95,181 +100,85 @@ def sector_cue_hits(text: str) -> list[tuple[int, int, str]]:
     return _vocab_hits(text, _SECTOR_RE_I, _SECTOR_RE_S, _SECTOR_LOOKUP)
 
 
+_NOUNS = _load_data("deal_nouns")
 # Heads that make a deal mention on their own; value = deal type (None: inherit / generic).
-CORE_HEADS = {
-    "agreement": "agreement", "deal": "agreement", "accord": "agreement", "pact": "agreement",
-    "contract": "contract", "treaty": "treaty", "loan": "loan", "memorandum": "memorandum",
-    "memoranda": "memorandum", "mou": "memorandum", "mous": "memorandum", "bailout": "loan",
-}
+CORE_HEADS: dict[str, str] = _NOUNS["core_heads"]
 # Heads that need a qualifying modifier ("joint venture", "credit line", "mining concession").
-QUALIFIED_HEADS = {
-    "venture": "joint_venture", "fund": "investment_fund", "line": "loan", "facility": "loan",
-    "purchase": "purchase", "sale": "purchase", "lease": "concession", "concession": "concession",
-    "letter": "memorandum",
-}
+QUALIFIED_HEADS: dict[str, str] = _NOUNS["qualified_heads"]
 HEAD_WORDS = frozenset(CORE_HEADS) | frozenset(QUALIFIED_HEADS)
 # Heads that only refer back to a deal introduced earlier ("the proposal").
-ANAPHOR_HEADS = {"proposal", "document", "draft", "arrangement", "framework", "offer", "text"}
+ANAPHOR_HEADS = frozenset(_NOUNS["anaphor_heads"])
 # Modifiers that make the type more specific.
-TYPE_MODIFIERS = {
-    "supply": "supply", "offtake": "purchase", "purchase": "purchase", "purchasing": "purchase",
-    "procurement": "purchase", "sale": "purchase", "sales": "purchase", "loan": "loan",
-    "credit": "loan", "lending": "loan", "concession": "concession", "memorandum": "memorandum",
-    "venture": "joint_venture", "treaty": "treaty",
-}
-FUND_QUALIFIERS = {
-    "investment", "sovereign", "wealth", "development", "reconstruction", "infrastructure",
-    "joint", "co-investment", "strategic", "equity", "venture",
-}
-NEW_DEAL_MARKERS = {
-    "another", "second", "third", "separate", "other", "different", "rival", "competing",
-    "parallel", "additional",
-}
-DEFINITE_DETS = {"the", "this", "that", "these", "those", "its", "their", "his", "her", "our", "no", "any", "such"}
-PRONOUNS = {"it", "this", "that", "which", "they", "them", "these", "those", "what"}
-DEALISH_NOUNS = ANAPHOR_HEADS | {"terms", "plan", "talks", "negotiations", "package", "deal", "agreement", "signature"}
+TYPE_MODIFIERS: dict[str, str] = _NOUNS["type_modifiers"]
+FUND_QUALIFIERS = frozenset(_NOUNS["fund_qualifiers"])
+NEW_DEAL_MARKERS = frozenset(_NOUNS["new_deal_markers"])
+DEFINITE_DETS = frozenset(_NOUNS["definite_determiners"])
+PRONOUNS = frozenset(_NOUNS["pronouns"])
+DEALISH_NOUNS = ANAPHOR_HEADS | frozenset(_NOUNS["dealish_nouns"])
+assert {*CORE_HEADS.values(), *QUALIFIED_HEADS.values(), *TYPE_MODIFIERS.values()} <= set(DEAL_TYPES)
 
-
-VERB_STATUS = {
-    "propose": "proposed", "offer": "proposed", "unveil": "proposed", "table": "proposed",
-    "float": "proposed", "pitch": "proposed", "submit": "proposed", "present": "proposed",
-    "negotiate": "negotiating", "discuss": "negotiating", "renegotiate": "negotiating",
-    "agree": "agreed", "reach": "agreed", "strike": "agreed", "clinch": "agreed", "seal": "agreed",
-    "conclude": "agreed", "finalize": "agreed", "finalise": "agreed", "secure": "agreed",
-    "initial": "agreed", "approve": "agreed", "endorse": "agreed",
-    "sign": "signed", "ink": "signed", "countersign": "signed",
-    "award": "agreed",
-    "reject": "rejected", "refuse": "rejected", "decline": "rejected", "spurn": "rejected",
-    "rebuff": "rejected", "veto": "rejected", "dismiss": "rejected",
-    "stall": "stalled", "suspend": "stalled", "freeze": "stalled", "postpone": "stalled",
-    "delay": "stalled", "halt": "stalled", "pause": "stalled", "shelve": "stalled",
-    "collapse": "stalled", "derail": "stalled",
-    "cancel": "cancelled", "scrap": "cancelled", "terminate": "cancelled", "annul": "cancelled",
-    "revoke": "cancelled", "abandon": "cancelled", "axe": "cancelled", "ditch": "cancelled",
-    "rescind": "cancelled", "withdraw": "cancelled",
-    "ratify": "ratified", "pass": "ratified",
-    "implement": "implemented",
-}
+_STATUS = _load_data("status_cues")
+VERB_STATUS: dict[str, str] = _STATUS["verb_status"]
 # Cue verbs that only count with a deal-like object ("reached an agreement", not "reached Sarel").
-NEEDS_DEAL_OBJECT = {
-    "reach", "strike", "seal", "clinch", "secure", "conclude", "table", "float", "pitch", "submit",
-    "present", "withdraw", "dismiss", "refuse", "decline", "approve", "endorse", "discuss",
-    "delay", "freeze", "unveil", "abandon", "finalize", "finalise", "initial", "offer", "halt", "pass",
-    "pause", "suspend", "cancel", "scrap", "terminate", "reject", "veto", "award",
+NEEDS_DEAL_OBJECT = frozenset(_STATUS["needs_deal_object"])
+# (verb lemma, particle or preposition, object lemma or None) -> status
+PHRASAL_STATUS: dict[tuple[str, str, str | None], str] = {
+    (verb, particle, obj): status for verb, particle, obj, status in _STATUS["phrasal_status"]
 }
+NOUN_STATUS: dict[str, str] = _STATUS["noun_status"]
+IMPLEMENTATION_NOUNS = frozenset(_STATUS["implementation_nouns"])
+assert {*VERB_STATUS.values(), *PHRASAL_STATUS.values(), *NOUN_STATUS.values()} <= set(DEAL_STATUSES)
 # Nouns that name an act already told: "the decision to award the contract", "announced the
 # decision on Tuesday".
-DECISION_NOUNS = {"decision", "move", "choice"}
-ANNOUNCE_VERBS = {"announce", "confirm", "disclose", "unveil", "communicate"}
+DECISION_NOUNS = frozenset(_STATUS["decision_nouns"])
+ANNOUNCE_VERBS = frozenset(_STATUS["announce_verbs"])
 # Verbs of buying: "signed a contract to buy two frigates from X" (X sells), "agreed to buy X"
 # (X is bought): both are counterparties of the deal.
-PURCHASE_VERBS = {"buy", "purchase", "acquire", "import", "order"}
-# (verb lemma, particle or preposition, object lemma or None) -> status
-PHRASAL_STATUS = {
-    ("walk", "away", None): "rejected", ("turn", "down", None): "rejected",
-    ("put", "forward", None): "proposed", ("hammer", "out", None): "agreed",
-    ("break", "down", None): "stalled", ("fall", "apart", None): "stalled",
-    ("fall", "through", None): "stalled", ("put", "on", "hold"): "stalled",
-    ("put", "on", "ice"): "stalled", ("call", "off", None): "cancelled",
-    ("tear", "up", None): "cancelled", ("pull", "out", None): "cancelled",
-    ("back", "out", None): "cancelled", ("sign", "off", None): "signed",
-    ("take", "effect", None): "implemented", ("come", "into", "force"): "implemented",
-    ("enter", "into", "force"): "implemented", ("go", "into", "effect"): "implemented",
-    ("come", "into", "effect"): "implemented", ("enter", "into", "effect"): "implemented",
-}
-NOUN_STATUS = {"talks": "negotiating", "negotiations": "negotiating", "negotiation": "negotiating"}
+PURCHASE_VERBS = frozenset(_STATUS["purchase_verbs"])
+WITHDRAWAL_PHRASES = frozenset(tuple(pair) for pair in _STATUS["withdrawal_phrases"])
 # Subordinators of a clause that tells an earlier stage as background ("since the talks resumed").
-RECALL_MARKS = {"after", "since"}
-TALKS_OVER = {"end", "conclude", "close", "complete", "cap", "crown", "culminate", "follow"}
-PEOPLE_DESCRIPTORS = {"familiar", "involved", "close", "briefed", "privy", "knowledgeable", "participating", "present"}
-IMPLEMENTATION_NOUNS = {"shipment", "shipments", "delivery", "deliveries", "cargo", "cargoes", "disbursement", "payment"}
-LEGISLATURES = {
-    "parliament", "lawmakers", "legislature", "legislators", "senate", "congress", "assembly",
-    "mps", "deputies", "chamber", "house", "duma", "diet", "majlis", "senators",
-}
-REFUSAL_GOVERNORS = {"refuse", "decline", "reject"}
-FAILURE_GOVERNORS = {"fail", "neglect"}
-EXPECTATION_GOVERNORS = {
-    "expect", "plan", "set", "due", "poised", "likely", "aim", "hope", "intend", "want", "seek",
-    "prepare", "schedule", "going", "go", "try", "ready", "willing", "pledge", "promise", "vow",
-    "threaten", "consider", "wish", "look", "scheduled", "slated", "expected", "able", "unlikely",
-    "need", "have", "attempt", "yet",
-}
-MODAL_AUX = {"will", "shall", "'ll", "would", "could", "may", "might", "wo"}
+RECALL_MARKS = frozenset(_STATUS["recall_marks"])
+TALKS_OVER = frozenset(_STATUS["talks_over"])
+PEOPLE_DESCRIPTORS = frozenset(_STATUS["people_descriptors"])
+LEGISLATURES = frozenset(_STATUS["legislatures"])
+REFUSAL_GOVERNORS = frozenset(_STATUS["refusal_governors"])
+FAILURE_GOVERNORS = frozenset(_STATUS["failure_governors"])
+EXPECTATION_GOVERNORS = frozenset(_STATUS["expectation_governors"])
+MODAL_AUX = frozenset(_STATUS["modal_aux"])
 # Obligation or ability is no event: "any loan must be ratified by parliament".
-DEONTIC_AUX = {"must", "should", "can", "ca", "ought"}
+DEONTIC_AUX = frozenset(_STATUS["deontic_aux"])
 # Verbs of obligation over a cue: "needs to approve", "did not need to approve", "is required to sign".
-OBLIGATION_GOVERNORS = {"need", "require", "oblige"}
-HYPOTHETICAL_MARKS = {"if", "unless", "whether", "once", "until", "before"}
-CONDITION_MARKS = {"if", "unless", "once", "until", "provided", "providing"}
+OBLIGATION_GOVERNORS = frozenset(_STATUS["obligation_governors"])
+HYPOTHETICAL_MARKS = frozenset(_STATUS["hypothetical_marks"])
+CONDITION_MARKS = frozenset(_STATUS["condition_marks"])
+_UNIT_WORDS = frozenset(_STATUS["time_units"])
+_SHIFT_MARKS: dict[str, int] = _STATUS["shift_marks"]
+
+_PARTY = _load_data("party_cues")
 # Verbs whose subject sets a deal up: "Kestria and Veldonia set up a joint venture".
-CREATION_VERBS = {
-    "set", "launch", "create", "establish", "form", "found", "open", "extend", "grant", "award",
-    "provide", "arrange", "finance", "fund", "lend", "issue", "sponsor", "build",
-}
-MEDIATOR_VERBS = {"broker", "mediate", "facilitate"}
-GUARANTOR_VERBS = {"guarantee", "underwrite"}
-BENEFICIARY_VERBS = {"receive", "benefit", "get", "obtain"}
-GIVING_VERBS = {"give", "grant", "lend", "extend", "provide", "disburse", "allocate", "award", "pay", "transfer"}
+CREATION_VERBS = frozenset(_PARTY["creation_verbs"])
+MEDIATOR_VERBS = frozenset(_PARTY["mediator_verbs"])
+GUARANTOR_VERBS = frozenset(_PARTY["guarantor_verbs"])
+BENEFICIARY_VERBS = frozenset(_PARTY["beneficiary_verbs"])
+GIVING_VERBS = frozenset(_PARTY["giving_verbs"])
+AFFILIATION_PREPS = frozenset(_PARTY["affiliation_prepositions"])
+ORGANISATION_NOUNS = frozenset(_PARTY["organisation_nouns"])
 
-
-DEMAND_VERBS = {
-    "demand", "insist", "call", "seek", "want", "ask", "push", "press", "request", "require",
-    "need", "hold", "urge", "condition",
-}
-DEMAND_PREPS = {"insist": {"on", "upon"}, "call": {"for"}, "ask": {"for"}, "push": {"for"},
-                "press": {"for"}, "hold": {"for", "out"}, "condition": {"on", "upon"}}
-STATE_VERBS = {
-    "include", "contain", "provide", "offer", "give", "grant", "attach", "set", "establish",
-    "have", "feature", "carry", "come", "accompany", "add", "stipulate", "specify", "mention", "commit",
-}
-ABSENT_VERBS = {"lack", "omit", "exclude", "drop", "remove", "strip"}
-ABSENCE_NOUNS = {"absence", "lack"}
-TOPIC_PREPS = {"on", "over", "about", "covering", "for", "involving", "regarding"}
-GENERIC_CONDITION_HEADS = {"condition", "precondition", "requirement", "provision", "clause", "commitment", "standard", "term"}
-DEMAND_NOUNS = {"demand", "demands", "call", "calls", "request", "requests", "insistence"}
-
-_NUM_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "twenty-five": 25, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90, "hundred": 100, "ninety-nine": 99,
-}
-_SCALES = {
-    "trillion": 10**12, "tn": 10**12, "trn": 10**12, "billion": 10**9, "bn": 10**9, "bln": 10**9,
-    "million": 10**6, "mn": 10**6, "mln": 10**6, "m": 10**6, "thousand": 10**3,
-}
-LOCATION_CUES = {
-    "sign", "agree", "ink", "initial", "reach", "conclude", "negotiate", "announce", "unveil",
-    "talks", "summit", "ceremony", "meeting", "negotiations", "strike", "seal", "hold", "meet",
-    "discuss", "renegotiate",
-}
-AFFILIATION_PREPS = {"of", "from", "for", "at"}
-
-
-# Terms read in a sentence without a deal mention, by the paragraph's deal (see
-# ``_find_attributes``): amounts, periods and places told there are mostly background.
+_TERMS = _load_data("term_cues")
+DEMAND_VERBS = frozenset(_TERMS["demand_verbs"])
+DEMAND_PREPS = {verb: frozenset(preps) for verb, preps in _TERMS["demand_prepositions"].items()}
+DEMAND_NOUNS = frozenset(_TERMS["demand_nouns"])
+STATE_VERBS = frozenset(_TERMS["state_verbs"])
+ABSENT_VERBS = frozenset(_TERMS["absent_verbs"])
+ABSENCE_NOUNS = frozenset(_TERMS["absence_nouns"])
+TOPIC_PREPS = frozenset(_TERMS["topic_prepositions"])
+GENERIC_CONDITION_HEADS = frozenset(_TERMS["generic_condition_heads"])
 # Words of a sentence that speaks of a deal's terms without naming the deal (the article's
 # only deal then owns its amounts and periods): demands, offers, financing, repayment.
-TERM_CUES = {
-    "seek", "demand", "insist", "offer", "propose", "finance", "lend", "repay", "repayment",
-    "tranche", "disbursement", "instalment", "installment", "compensation", "payment", "pay",
-    "terms", "draft", "grace", "interest", "earmark", "earmarked", "release", "allocate", "value",
-    "fee", "premium", "royalty", "royalties",
-}
-IMPASSE_NOUNS = {"deadlock", "freeze", "standoff", "stand-off", "stalemate", "impasse", "delay", "pause",
-                 "hiatus", "break", "wait", "absence", "gap", "lull", "dispute", "row"}
+TERM_CUES = frozenset(_TERMS["term_cues"])
+IMPASSE_NOUNS = frozenset(_TERMS["impasse_nouns"])
+LOCATION_CUES = frozenset(_TERMS["location_cues"])
 
-
-ORGANISATION_NOUNS = {
-    "company", "firm", "group", "shipyard", "shipbuilder", "yard", "operator", "bank", "lender",
-    "producer", "utility", "giant", "miner", "developer", "contractor", "manufacturer", "maker",
-    "supplier", "exporter", "conglomerate", "corporation", "enterprise", "insurer", "investor",
-    "carrier", "airline", "refiner", "trader", "consortium",
-}
-WITHDRAWAL_PHRASES = {("walk", "away"), ("pull", "out"), ("back", "out")}
-
-
-_UNIT_WORDS = {"day", "days", "week", "weeks", "month", "months", "year", "years"}
-_SHIFT_MARKS = {"after": -1, "since": -1, "before": 1}
+_NUMBERS = _load_data("numbers")
+_NUM_WORDS: dict[str, int] = _NUMBERS["number_words"]
+_SCALES: dict[str, int] = _NUMBERS["scales"]
