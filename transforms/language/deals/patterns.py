@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from .vocabulary import CURRENCIES, _NUM_WORDS, _SCALES, _form_regex, _load_data
 
+
 # The alternatives of each list of data/surface_patterns.json, joined: "a|b|c".
 _WORDS = {key: "|".join(forms) for key, forms in _load_data("surface_patterns").items() if key != "_about"}
 

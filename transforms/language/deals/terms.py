@@ -5,94 +5,21 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from transforms import ids
-from transforms.schema import ATTRIBUTES, POLARITIES
-
-from .clustering import _same_kind
-from .context import ENTITY_TYPES, _Context, _Deal, _Mention
+from .context import _Context, _Deal, _Mention
 from .patterns import (
     CONDITION_CLAUSE_RE, CONSIDERATION_RE, DURATION_RE, MONEY_RE, PERCENT_RE, _CLAUSE_END,
-    _LEADING_DETERMINER, _MOVE_WORDS, _NOT_A_PRICE, _RATE_AFTER, _RATE_WORDS, _TERM_OF_BEFORE, _THRESHOLD,
-    _decimal_string, _to_number,
+    _LEADING_DETERMINER, _MOVE_WORDS, _RATE_AFTER, _RATE_WORDS, _TERM_OF_BEFORE, _decimal_string, _to_number,
 )
-from .syntax import (
-    _children, _clean_span, _governing_verb, _is_noun, _lemma, _negated, _np_bounds, _path_preps, _segment,
-    _subject_tokens,
-)
+from .polarity import _polarity
+from .syntax import _children, _clean_span, _governing_verb, _is_noun, _lemma, _np_bounds, _segment
+from .term_targets import _TermTargets
 from .vocabulary import (
-    ABSENCE_NOUNS, ABSENT_VERBS, CONDITION_TERMS, CURRENCIES, DEALISH_NOUNS, DEMAND_NOUNS, DEMAND_PREPS,
-    DEMAND_VERBS, GENERIC_CONDITION_HEADS, IMPASSE_NOUNS, LOCATION_CUES, RESOURCE_SECTOR, STATE_VERBS,
-    TERM_CUES, TOPIC_PREPS, resource_hits, _SCALES, _SPACE_OR_HYPHEN,
+    CONDITION_TERMS, CURRENCIES, GENERIC_CONDITION_HEADS, IMPASSE_NOUNS, LOCATION_CUES, RESOURCE_SECTOR,
+    STATE_VERBS, resource_hits, _SCALES, _SPACE_OR_HYPHEN,
 )
 
 
 LOCATION_LABELS = {"GPE", "LOC", "FAC"}
-
-
-def _subject_is_deal(verb, head_to_mention) -> bool:
-    return any(s.i in head_to_mention or _lemma(s) in DEALISH_NOUNS or s.lower_ in ("it", "which")
-               for s in _subject_tokens(verb))
-
-
-def _polarity(ctx: _Context, token, head_to_mention) -> tuple[str, int | None]:
-    """(polarity, cue start token index) of a term anchored at ``token``."""
-    if token is None:
-        return "stated", None
-    head = token
-    # The noun the term belongs to ("security" -> "guarantees").
-    while head.dep_ in ("compound", "amod", "nummod", "quantmod", "nmod") and head.head.i != head.i:
-        head = head.head
-    if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
-        return "absent", min(c.i for c in head.children if c.lower_ == "no")
-    verb = _governing_verb(head)
-    preps = _path_preps(head, verb)
-    for prep in preps:
-        if prep.lower_ == "without":
-            return "absent", prep.i
-        if prep.head is not None and _lemma(prep.head) in ABSENCE_NOUNS:
-            return "absent", prep.head.i
-        if prep.head is not None and prep.head.lower_ in DEMAND_NOUNS:
-            return "demanded", prep.head.i
-    if verb is None:
-        return "stated", None
-    lemma = _lemma(verb)
-    marks = {c.lower_ for c in verb.children if c.dep_ in ("mark", "advmod")}
-    unless = "unless" in marks or {"only", "if"} <= marks
-    aux_first = min([c.i for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i] + [verb.i])
-    if lemma in ABSENT_VERBS:
-        return "absent", aux_first
-    if lemma in DEMAND_VERBS and not _negated(verb):
-        needed = DEMAND_PREPS.get(lemma)
-        if needed and not any(p.lower_ in needed for p in preps):
-            pass  # "called on Veldonia", "asked about": not a demand of this term
-        elif _subject_is_deal(verb, head_to_mention) and lemma in ("require", "need", "call", "condition"):
-            return "stated", None  # "the deal requires ..." states a condition
-        else:
-            return "demanded", aux_first
-    if unless:
-        return "demanded", aux_first
-    if lemma in STATE_VERBS and _negated(verb):
-        return "absent", aux_first
-    if lemma == "be" and _negated(verb) and any(_lemma(c) == "part" for c in verb.children if c.dep_ in ("attr", "acomp")) \
-            and head.dep_ in ("nsubj", "nsubjpass"):
-        return "absent", aux_first  # "the annex is not part of the final text"
-    return "stated", None
-
-
-def _attribute_row(article_id, deal_mention_id, attribute, start, end, text, normalized, unit, polarity):
-    assert attribute in ATTRIBUTES and polarity in POLARITIES
-    return {
-        "attribute_id": ids.span_id("attribute", article_id, start, end, attribute),
-        "article_id": article_id,
-        "deal_mention_id": deal_mention_id,
-        "attribute": attribute,
-        "value": text[start:end],
-        "normalized": normalized,
-        "unit": unit,
-        "polarity": polarity,
-        "start": start,
-        "end": end,
-    }
 
 
 def _money(match) -> tuple[str | None, str | None]:
@@ -143,164 +70,47 @@ def _share_span(ctx: _Context, start: int, end: int) -> int:
     return end
 
 
-# Terms read in a sentence without a deal mention, by the paragraph's deal (see
-# ``_find_attributes``): amounts, periods and places told there are mostly background.
-PARAGRAPH_ATTRIBUTES = {"resource", "share", "condition", "consideration"}
-
-
 def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], reach_sents: set[int],
                      nearest, head_to_mention, location_tokens: set[int],
                      deals_of: list | None = None) -> list[tuple[dict, _Mention, bool]]:
     """(row, deal mention, attached by syntax rather than by distance) for every term."""
-    doc, text = ctx.doc, ctx.text
-    rows: list[tuple[dict, _Mention, bool]] = []
+    targets = _TermTargets(ctx, article_id, mentions, reach_sents, nearest, head_to_mention, deals_of)
+    _read_resources(targets)
+    _read_values(targets)
+    _read_shares(targets)
+    _read_durations(targets)
+    _read_considerations(targets)
+    conditions = _read_condition_clauses(targets)
+    _read_condition_nouns(targets, conditions)
+    _read_locations(targets, location_tokens)
+    return targets.rows
 
-    def add(attribute, start, end, normalized, unit, polarity, anchor_char=None, mention=None):
-        if start >= end:
-            return
-        sent = ctx.sent_index(start)
-        anchor = anchor_char if anchor_char is not None else start
-        if sent not in reach_sents:
-            # A term told away from any deal mention ("Marhaven continues to demand that 50%
-            # of revenues ...") belongs to the deal the paragraph is about.
-            if ctx.quoted(start):
-                return  # speech is not a report of terms
-            if attribute in PARAGRAPH_ATTRIBUTES:
-                target = mention or ancestor_mention(anchor) or paragraph_deal(sent, attribute, normalized)
-            elif attribute != "location" and single_deal is not None and talks_terms(sent):
-                # An article about one deal: its amounts and periods are that deal's -- but not
-                # a loss, a saving or a legal threshold told by the way ("cost businesses $300
-                # million", "any loan above $500 million").
-                target = mention or ancestor_mention(anchor)
-                if target is None and attribute == "value" and _NOT_A_PRICE.search(text[max(0, start - 40):start]):
-                    return
-                target = target or single_deal
-            else:
-                return
-            if target is not None:
-                rows.append((_attribute_row(article_id, target.row["deal_mention_id"], attribute, start, end, text,
-                                            normalized, unit, polarity), target, False))
-            return
-        target = mention or ancestor_mention(anchor)
-        syntactic = target is not None
-        if attribute == "value" and (_THRESHOLD.search(text[max(0, start - 60):start])
-                                     or not syntactic and _NOT_A_PRICE.search(text[max(0, start - 40):start])):
-            return  # "any foreign loan above $500 million must be ratified": a threshold
-        target = target or nearest(sent, anchor)
-        if not syntactic and target is not None and is_entity(target):
-            # "50% of revenues would flow into the joint investment fund": a term near a fund
-            # or joint venture is a term of the agreement that sets it up, when one is told.
-            target = last_agreement(sent, anchor) or target
-        if target is None:
-            return
-        rows.append((_attribute_row(article_id, target.row["deal_mention_id"], attribute, start, end, text,
-                                    normalized, unit, polarity), target, syntactic))
 
-    agreements = {m.deal for m in mentions if not (deals_of and m.deal is not None and deals_of[m.deal].deal_type in ENTITY_TYPES)}
-    single_deal = next((m for m in mentions if m.deal in agreements), None) if len(agreements) == 1 else None
-
-    def talks_terms(sent: int) -> bool:
-        """The sentence speaks of terms: a demand, an offer, money lent, repaid or paid."""
-        return any(_lemma(t) in TERM_CUES or t.lower_ in TERM_CUES for t in ctx.sents[sent])
-
-    def is_entity(m: _Mention) -> bool:
-        return bool(deals_of) and m.deal is not None and deals_of[m.deal].deal_type in ENTITY_TYPES
-
-    def last_agreement(sent: int, char: int) -> _Mention | None:
-        """The last deal mention before ``char`` in its paragraph or the one before that is no
-        fund or joint venture."""
-        para = ctx.para_of_sent[sent]
-        before = [m for m in mentions if m.start < char and ctx.para_of_sent[m.sent] in (para - 1, para)
-                  and not is_entity(m)]
-        return before[-1] if before else None
-
-    def paragraph_deal(sent: int, attribute: str, normalized) -> _Mention | None:
-        """The deal a sentence without a deal mention is about. When the sentence names
-        resources, the article's one deal with those resources (or of their sector); else the
-        last deal mention before the sentence in its paragraph or the paragraph before,
-        unless the article has another deal of the same kind the term could belong to."""
-        para = ctx.para_of_sent[sent]
-        sentence = ctx.sents[sent]
-        named = {key for s_, e_, key in resource_hits(sentence.text)
-                 if not ctx.in_actor(sentence.start_char + s_, sentence.start_char + e_)}
-        deals = deals_of or []
-        allowed = set(range(len(deals)))
-        if named:
-            sectors = {RESOURCE_SECTOR.get(r) for r in named} - {None}
-            matching = {i for i, d in enumerate(deals) if set(d.resources) & named
-                        or (d.sector_votes and d.sector in sectors)}
-            if len(matching) == 1:
-                (only,) = matching
-                if attribute == "resource" and deals[only].resources and normalized not in deals[only].resources:
-                    return None
-                before = [m for m in mentions if m.deal == only and m.sent < sent]
-                return (before or [m for m in mentions if m.deal == only])[-1 if before else 0]
-            if matching:
-                allowed = matching
-        before = [m for m in mentions if m.sent < sent and ctx.para_of_sent[m.sent] in (para - 1, para)
-                  and m.deal in allowed]
-        if not before:
-            return None
-        target = before[-1]
-        deal = deals[target.deal] if target.deal is not None and target.deal < len(deals) else None
-        if deal is not None and any(_same_kind(deal, d) for i, d in enumerate(deals) if i != target.deal):
-            return None
-        if attribute == "resource" and deal is not None and deal.resources and normalized not in deal.resources:
-            return None
-        return target
-
-    def ancestor_mention(char) -> _Mention | None:
-        """The deal whose noun phrase governs the term ("an agreement that will channel half
-        of the revenues from lithium into a fund": lithium -> the agreement)."""
-        tok = ctx.token_at(char)
-        if tok is None:
-            return None
-        lo, hi = _segment(tok)
-        t = tok
-        for _ in range(16):
-            if t.i in head_to_mention:
-                return head_to_mention[t.i]
-            if t.head.i == t.i or not lo <= t.head.i < hi:
-                return None
-            if t.dep_ == "prep" and t.lower_ in TOPIC_PREPS and t.head.pos_ in ("VERB", "AUX"):
-                # "signed a deal on rare earths": the preposition hangs on the verb.
-                for o in t.head.children:
-                    if o.dep_ in ("dobj", "nsubjpass") and o.i in head_to_mention:
-                        return head_to_mention[o.i]
-            if t.head.pos_ in ("VERB", "AUX") and t.dep_ not in ("nsubj", "nsubjpass", "ccomp", "advcl", "conj"):
-                # "The agreement gives Marhaven a share of lithium revenues": the deal's verb.
-                for o in t.head.children:
-                    if o.dep_ in ("nsubj", "nsubjpass") and (o.i in head_to_mention or o.i in ctx.deal_at):
-                        return head_to_mention.get(o.i) or ctx.deal_at[o.i]
-            t = t.head
-        return None
-
-    def inside_mention(char) -> _Mention | None:
-        tok = ctx.token_at(char)
-        if tok is None:
-            return None
-        for m in mentions:
-            if tok.i in m.feature:
-                return m
-        return None
-
-    # Resources.
-    for start, end, key in resource_hits(text):
+def _read_resources(targets: _TermTargets) -> None:
+    ctx = targets.ctx
+    for start, end, key in resource_hits(ctx.text):
         if ctx.in_actor(start, end):
             continue  # "Ostrel Energy", "Kessel Lithium Corp"
         tok = ctx.token_at(start)
-        polarity, _ = _polarity(ctx, tok, head_to_mention)
-        add("resource", start, end, key, None, polarity, mention=inside_mention(start))
-    # Values.
-    for match in MONEY_RE.finditer(text):
+        polarity, _ = _polarity(ctx, tok, targets.head_to_mention)
+        targets.add("resource", start, end, key, None, polarity, mention=targets.inside_mention(start))
+
+
+def _read_values(targets: _TermTargets) -> None:
+    ctx = targets.ctx
+    for match in MONEY_RE.finditer(ctx.text):
         start, end = match.span()
         amount, currency = _money(match)
         if match["wnum"] and (amount is None or (match["wnum"].lower() in ("a", "an") and not match["wscale"])):
             continue
         tok = ctx.token_at(start)
-        polarity, _ = _polarity(ctx, tok, head_to_mention)
-        add("value", start, end, amount, currency, polarity, mention=inside_mention(start))
-    # Shares (and other percentages: rates, tariffs).
+        polarity, _ = _polarity(ctx, tok, targets.head_to_mention)
+        targets.add("value", start, end, amount, currency, polarity, mention=targets.inside_mention(start))
+
+
+def _read_shares(targets: _TermTargets) -> None:
+    """Shares (and other percentages: rates, tariffs)."""
+    ctx, text = targets.ctx, targets.ctx.text
     for match in PERCENT_RE.finditer(text):
         start, end = match.span()
         number = _to_number(match["num"])
@@ -313,9 +123,12 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
         if attribute == "share":
             end = _share_span(ctx, start, end)
         tok = ctx.token_at(start)
-        polarity, _ = _polarity(ctx, tok, head_to_mention)
-        add(attribute, start, end, _decimal_string(number), "percent", polarity)
-    # Durations.
+        polarity, _ = _polarity(ctx, tok, targets.head_to_mention)
+        targets.add(attribute, start, end, _decimal_string(number), "percent", polarity)
+
+
+def _read_durations(targets: _TermTargets) -> None:
+    ctx, text = targets.ctx, targets.ctx.text
     for match in DURATION_RE.finditer(text):
         unit_word = (match["unit"] or "decade").lower()
         plural = bool(match["plural"])
@@ -339,9 +152,13 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
         following = re.match(r"\s+([a-z]+)", text[end:end + 30])
         if hyphenated and following and following.group(1) in IMPASSE_NOUNS:
             continue  # "a two-month deadlock": how long the talks stalled, not a term
-        polarity, _ = _polarity(ctx, ctx.token_at(match.start("num") if match["num"] else start), head_to_mention)
-        add("duration", start, end, _decimal_string(number), unit_word + "s", polarity)
-    # Considerations: "in return for X", "as compensation for past aid".
+        polarity, _ = _polarity(ctx, ctx.token_at(match.start("num") if match["num"] else start), targets.head_to_mention)
+        targets.add("duration", start, end, _decimal_string(number), unit_word + "s", polarity)
+
+
+def _read_considerations(targets: _TermTargets) -> None:
+    """Considerations: "in return for X", "as compensation for past aid"."""
+    ctx, text = targets.ctx, targets.ctx.text
     for match in CONSIDERATION_RE.finditer(text):
         start, cue_end = match.span()
         last_word = ctx.token_at(cue_end - 1)
@@ -361,8 +178,12 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
         if end <= cue_end:
             continue
         normalized = text[cue_end:end].strip() or None
-        add("consideration", start, end, normalized, None, "stated")
-    # Conditions.
+        targets.add("consideration", start, end, normalized, None, "stated")
+
+
+def _read_condition_clauses(targets: _TermTargets) -> list[tuple[int, int]]:
+    """Conditions told as clauses ("on condition that ...", "subject to ..."); their spans."""
+    ctx, text = targets.ctx, targets.ctx.text
     seen_condition: list[tuple[int, int]] = []
     for match in CONDITION_CLAUSE_RE.finditer(text):
         start, cue_end = match.span()
@@ -373,9 +194,16 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
             end -= 1
         if end <= cue_end + 1:
             continue
-        add("condition", start, end, text[cue_end:end].strip(), None, "stated")
+        targets.add("condition", start, end, text[cue_end:end].strip(), None, "stated")
         seen_condition.append((start, end))
-    for token in doc:
+    return seen_condition
+
+
+def _read_condition_nouns(targets: _TermTargets, seen_condition: list[tuple[int, int]]) -> None:
+    """Conditions told as nouns with a stance ("without security guarantees"), outside the
+    condition clauses already read."""
+    head_to_mention = targets.head_to_mention
+    for token in targets.ctx.doc:
         if not _is_noun(token):
             continue
         if token.lower_ not in CONDITION_TERMS and _lemma(token) not in CONDITION_TERMS:
@@ -384,39 +212,58 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
             continue
         if token.lower_ == "strings" and not any(c.lower_ == "attached" for c in token.rights):
             continue
-        first, last = _np_bounds(token)
-        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "acl", "relcl", "poss")
-                     or (c.dep_ == "prep" and c.lower_ in ("on", "of", "against"))]
-        if _lemma(token) in GENERIC_CONDITION_HEADS and (not modifiers or token.head.lower_ == "as"):
-            continue  # "as conditions for the loan": the word, not a term
-        if token.lower_ == "strings":
-            last = max(c.i for c in token.rights if c.lower_ == "attached")
-        for prep in token.rights:
-            if prep.dep_ == "prep" and prep.lower_ in ("of", "on", "against", "for", "from", "by"):
-                last = max(last, prep.right_edge.i)
-                break
-        last = min(last, _segment(token)[1] - 1)
-        np_start, np_end = _clean_span(doc, first, last)
-        if any(s <= np_start < e for s, e in seen_condition):
-            continue
-        polarity, cue_index = _polarity(ctx, token, head_to_mention)
-        # Only conditions with a stance (or stated by a verb of stating) are terms; a bare
-        # mention of "conditions" is not.
-        verb = _governing_verb(token)
-        stated_by_verb = polarity == "stated" and verb is not None and _lemma(verb) in STATE_VERBS | {"require", "call", "condition"} \
-            and (token.dep_ in ("dobj", "pobj") or token.head.dep_ in ("dobj", "pobj"))
-        attached_to_deal = token.dep_ == "pobj" and token.head.lower_ == "with" and token.head.head.i in head_to_mention
-        if polarity == "stated" and not (stated_by_verb or attached_to_deal):
-            continue
-        start = np_start
-        if cue_index is not None and cue_index < first:
-            start = _clean_span(doc, cue_index, last)[0]
-        elif attached_to_deal:
-            start = token.head.idx
-        normalized = _LEADING_DETERMINER.sub("", "".join(
-            (t.text if t.pos_ == "PROPN" else t.lower_) + t.whitespace_ for t in ctx.tokens_in(np_start, np_end)).strip())
-        add("condition", start, np_end, normalized, None, polarity, anchor_char=token.idx)
-    # Locations: "signed in Port Sarel", "talks in Lindmoor".
+        _read_condition_noun(targets, token, seen_condition)
+
+
+def _condition_bounds(token) -> tuple[int, int] | None:
+    """Token bounds of a condition noun's phrase, over "attached" and its first preposition;
+    None for a generic condition word that names no term."""
+    first, last = _np_bounds(token)
+    modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "acl", "relcl", "poss")
+                 or (c.dep_ == "prep" and c.lower_ in ("on", "of", "against"))]
+    if _lemma(token) in GENERIC_CONDITION_HEADS and (not modifiers or token.head.lower_ == "as"):
+        return None  # "as conditions for the loan": the word, not a term
+    if token.lower_ == "strings":
+        last = max(c.i for c in token.rights if c.lower_ == "attached")
+    for prep in token.rights:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "on", "against", "for", "from", "by"):
+            last = max(last, prep.right_edge.i)
+            break
+    return first, min(last, _segment(token)[1] - 1)
+
+
+def _read_condition_noun(targets: _TermTargets, token, seen_condition: list[tuple[int, int]]) -> None:
+    ctx, doc, head_to_mention = targets.ctx, targets.ctx.doc, targets.head_to_mention
+    bounds = _condition_bounds(token)
+    if bounds is None:
+        return
+    first, last = bounds
+    np_start, np_end = _clean_span(doc, first, last)
+    if any(s <= np_start < e for s, e in seen_condition):
+        return
+    polarity, cue_index = _polarity(ctx, token, head_to_mention)
+    # Only conditions with a stance (or stated by a verb of stating) are terms; a bare
+    # mention of "conditions" is not.
+    verb = _governing_verb(token)
+    stated_by_verb = polarity == "stated" and verb is not None and _lemma(verb) in STATE_VERBS | {"require", "call", "condition"} \
+        and (token.dep_ in ("dobj", "pobj") or token.head.dep_ in ("dobj", "pobj"))
+    attached_to_deal = token.dep_ == "pobj" and token.head.lower_ == "with" and token.head.head.i in head_to_mention
+    if polarity == "stated" and not (stated_by_verb or attached_to_deal):
+        return
+    start = np_start
+    if cue_index is not None and cue_index < first:
+        start = _clean_span(doc, cue_index, last)[0]
+    elif attached_to_deal:
+        start = token.head.idx
+    normalized = _LEADING_DETERMINER.sub("", "".join(
+        (t.text if t.pos_ == "PROPN" else t.lower_) + t.whitespace_ for t in ctx.tokens_in(np_start, np_end)).strip())
+    targets.add("condition", start, np_end, normalized, None, polarity, anchor_char=token.idx)
+
+
+def _read_locations(targets: _TermTargets, location_tokens: set[int]) -> None:
+    """Locations: "signed in Port Sarel", "talks in Lindmoor"."""
+    ctx = targets.ctx
+    doc, text = ctx.doc, ctx.text
     for token in doc:
         if token.i not in location_tokens:
             continue
@@ -430,8 +277,7 @@ def _find_attributes(ctx: _Context, article_id: str, mentions: list[_Mention], r
         if row is not None:
             ent_start, ent_end = min(ent_start, row["start"]), max(ent_end, row["end"])
         normalized = (row.get("actor_key") if row is not None and row.get("actor_type") == "country" else None) or text[ent_start:ent_end]
-        add("location", ent_start, ent_end, normalized, None, "stated", anchor_char=prep.idx)
-    return rows
+        targets.add("location", ent_start, ent_end, normalized, None, "stated", anchor_char=prep.idx)
 
 
 def _location_tokens(ctx: _Context, head_to_mention, reach_sents) -> set[int]:
