@@ -7,7 +7,7 @@ from transforms.language.dates import find_dates, resolve_date, shift_date
 from transforms.schema import DEAL_STATUSES
 
 from .context import _Context, _Deal, _Event
-from .events import _chain
+from .modality import _chain
 from .parties import _mention_near, _party
 from .patterns import _to_number
 from .syntax import _children, _clause_bounds, _clean_span, _is, _lemma, _negated, _subject_tokens

@@ -3,113 +3,16 @@
 from __future__ import annotations
 
 from .context import _Context, _Event, _Mention
+from .modality import _chain, _modality, _past, _status_after_modality
 from .syntax import (
-    _agent_tokens, _children, _clause_bounds, _is, _is_noun, _is_passive, _lemma, _negated, _np_bounds,
-    _objects, _segment, _subject_tokens, _word_stems,
+    _agent_tokens, _children, _clause_bounds, _is, _is_noun, _is_passive, _lemma, _np_bounds, _objects,
+    _segment, _subject_tokens, _word_stems,
 )
 from .vocabulary import (
-    CONDITION_MARKS, DEALISH_NOUNS, DECISION_NOUNS, DEMAND_VERBS, DEONTIC_AUX, EXPECTATION_GOVERNORS,
-    FAILURE_GOVERNORS, HYPOTHETICAL_MARKS, IMPLEMENTATION_NOUNS, LEGISLATURES, MODAL_AUX, NEEDS_DEAL_OBJECT,
-    NOUN_STATUS, OBLIGATION_GOVERNORS, PEOPLE_DESCRIPTORS, PHRASAL_STATUS, PRONOUNS, PURCHASE_VERBS,
+    DEALISH_NOUNS, DECISION_NOUNS, DEMAND_VERBS, EXPECTATION_GOVERNORS, IMPLEMENTATION_NOUNS, LEGISLATURES,
+    NEEDS_DEAL_OBJECT, NOUN_STATUS, PEOPLE_DESCRIPTORS, PHRASAL_STATUS, PRONOUNS, PURCHASE_VERBS,
     RECALL_MARKS, REFUSAL_GOVERNORS, TALKS_OVER, VERB_STATUS,
 )
-
-
-PROGRESS = {"proposed", "negotiating", "agreed", "signed", "ratified", "implemented"}
-SETBACK = {"rejected", "stalled", "cancelled"}
-
-
-def _chain(cue):
-    """The cue and the verbs/adjectives that govern it through xcomp ("is expected to sign")."""
-    chain = [cue]
-    t = cue
-    lo, hi = _segment(cue)
-    for _ in range(6):
-        if t.head.i == t.i or not lo <= t.head.i < hi:
-            break
-        if t.dep_ in ("xcomp", "acomp"):
-            pass
-        elif t.dep_ == "ccomp" and (_is(t.head, EXPECTATION_GOVERNORS) or _is(t.head, DEMAND_VERBS)) \
-                and not any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children):
-            pass  # "wants the loan signed by May"
-        else:
-            break
-        t = t.head
-        chain.append(t)
-    return chain
-
-
-def _perfect(verb) -> bool:
-    """A present perfect: "has signed", "has been signed", "have not agreed"."""
-    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("has", "have", "'s", "'ve") for c in verb.children)
-
-
-def _modality(chain) -> str | None:
-    """'refused', 'negated', 'hypothetical', 'expected' or None for a cue's governing chain."""
-    cue = chain[0]
-    if any(_lemma(t) in OBLIGATION_GOVERNORS for t in chain[1:]):
-        # An obligation, met or waived, says nothing of what happened: "the parliament did not
-        # need to approve the arrangement" is no stalled ratification.
-        return "hypothetical"
-    for t in chain[1:]:
-        if _is(t, REFUSAL_GOVERNORS):
-            return "negated" if _negated(t) else "refused"
-        if _is(t, FAILURE_GOVERNORS):
-            return "negated"
-    no_object = any(any(c.lower_ == "no" and c.dep_ == "det" for c in o.children)
-                    for t in chain for o in _children(t, "dobj", "nsubjpass", "nsubj"))
-    if any(_negated(t) for t in chain) or no_object:
-        # "has yet to sign", "no agreement has been signed (yet)", "has not signed": pending,
-        # not refused -- a negated present perfect says the event has not happened so far.
-        if any(c.lower_ == "yet" for t in chain for c in t.children) or _perfect(cue):
-            return "expected"
-        # "will not sign", "would not sign": a refusal.
-        if any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "wo", "'ll") for t in chain for c in t.children):
-            return "refused"
-        return "negated"
-    if cue.dep_ == "pcomp" and cue.head.lower_ == "without":
-        return "negated"
-    for t in chain:
-        if any(c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS for c in t.children):
-            return "hypothetical"
-        # "takes effect once both parliaments approve it"
-        for advcl in _children(t, "advcl"):
-            if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in advcl.children):
-                return "hypothetical"
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in DEONTIC_AUX for c in t.children):
-            return "hypothetical"
-        if t.dep_ == "advcl" and any(c.lower_ in HYPOTHETICAL_MARKS for c in t.children):
-            return "hypothetical"
-    if any(c.lower_ == "yet" for t in chain for c in t.children):
-        return "expected"
-    for t in chain[1:]:
-        if _is(t, EXPECTATION_GOVERNORS):
-            return "expected"
-    for t in chain:
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODAL_AUX for c in t.children):
-            return "expected"
-        if any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.dep_ in ("xcomp", "advcl", "relcl", "acl") and t is chain[-1]:
-            # "plans to sign": governor outside the chain; "to sign" alone is not a fact
-            return "expected"
-    return None
-
-
-def _status_after_modality(status: str, modality: str | None) -> str | None:
-    if modality is None:
-        return status
-    if modality == "hypothetical":
-        return None
-    if modality == "refused":
-        return "rejected" if status in PROGRESS else None
-    if modality == "negated":
-        if status in SETBACK or status == "proposed":
-            return None
-        return "stalled"
-    if modality == "expected":
-        if status in ("signed", "agreed", "ratified", "negotiating"):
-            return "negotiating"
-        return None  # a planned proposal, an expected entry into force: not a status yet
-    return status
 
 
 def _dealish(ctx: _Context, token, head_to_mention: dict) -> bool:
@@ -147,16 +50,6 @@ def _legislative(ctx: _Context, verb) -> bool:
     return False
 
 
-def _past(chain) -> bool:
-    """The chain is told in the past ("was expected to", "had planned to")."""
-    for t in chain:
-        if t.tag_ == "VBD":
-            return True
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "was", "were", "did", "'d") for c in t.children):
-            return True
-    return False
-
-
 def _describing_people(token) -> bool:
     """"a diplomat familiar with the negotiations", "officials involved in the talks"."""
     t = token
@@ -173,32 +66,69 @@ def _describing_people(token) -> bool:
 
 def _verb_event(ctx: _Context, token, head_to_mention) -> tuple[_Event | None, list]:
     """The event of a cue verb (or None) and the chain of verbs it consumed."""
+    cue = _verb_cue(ctx, token, head_to_mention)
+    if cue is None:
+        return None, []
+    lemma, status, phrasal_status = cue
+    objects = _objects(token)
+    relative = token.dep_ == "relcl" and token.head.i in head_to_mention
+    attached = token.dep_ in ("acl", "amod") and token.head.i in head_to_mention
+    if not _objects_fit(ctx, token, lemma, phrasal_status, objects, attached, relative, head_to_mention):
+        return None, []
+    chain = _chain(token)
+    # A cue governed by another cue ("agreed to sign") is the governor's event.
+    if any((VERB_STATUS.get(_lemma(t)) or _phrasal_status(t)) and _lemma(t) not in REFUSAL_GOVERNORS for t in chain[1:]):
+        return None, []
+    modality = _verb_modality(token, chain, attached)
+    final = _status_after_modality(status, modality)
+    if final is None:
+        return None, chain
+    cue_status = status if modality in (None, "expected") else final
+    if attached:
+        clause, linked, actors, dated = _attached_reading(token, head_to_mention)
+    else:
+        clause, linked, actors, dated = _clause_reading(ctx, token, chain[-1], objects, relative, head_to_mention)
+    event = _Event(status=final, cue=token, cue_status=cue_status, clause=clause, linked=linked,
+                   actor_tokens=actors, dated=dated,
+                   future=modality == "expected" and not _past(chain if not attached else [token.head.head]),
+                   chain=[t.i for t in chain])
+    event.role_tokens.extend(_verb_role_tokens(token, lemma, status, linked))
+    return event, chain
+
+
+def _verb_cue(ctx: _Context, token, head_to_mention) -> tuple[str, str, str | None] | None:
+    """(lemma, status, phrasal status) of a verb that reads as a status cue, None when it does not
+    (no cue word, a nominal gerund, an attributive participle, a refusal to comment, ...)."""
     lemma = _lemma(token)
     if lemma not in VERB_STATUS:
         lemma = next((w for w in sorted(_word_stems(token.lower_)) if w in VERB_STATUS), lemma)
     phrasal_status = _phrasal_status(token)
     status = phrasal_status or VERB_STATUS.get(lemma)
     if status is None:
-        return None, []
+        return None
     if any(c.dep_ == "det" for c in token.children) or token.dep_ == "compound":
-        return None, []  # a nominal gerund: "the signing", "signing day"
+        return None  # a nominal gerund: "the signing", "signing day"
     if token.dep_ == "amod" and (token.tag_ not in ("VBN", "VBD") or (token.i > 0 and token.doc[token.i - 1].text in ("-", "–"))):
-        return None, []  # "far-reaching", "long-delayed"
+        return None  # "far-reaching", "long-delayed"
     if token.dep_ == "amod" and status == "proposed":
-        return None, []  # "a proposed minerals agreement": a description, not a report of when
+        return None  # "a proposed minerals agreement": a description, not a report of when
     if token.dep_ == "acl" and _lemma(token.head) in DECISION_NOUNS and token.head.i not in head_to_mention:
-        return None, []  # "the decision to award the contract": the act is told by its own verb
+        return None  # "the decision to award the contract": the act is told by its own verb
     if lemma in ("refuse", "decline") and not any(_dealish(ctx, o, head_to_mention) for o in _objects(token)):
-        return None, []  # "refused to sign" is read from "sign"; "declined to comment" is nothing
+        return None  # "refused to sign" is read from "sign"; "declined to comment" is nothing
     if lemma == "present" and any(c.lower_ == "as" for c in token.children):
-        return None, []  # "presented as a cornerstone"
+        return None  # "presented as a cornerstone"
     if lemma in ("approve", "endorse", "pass") and _legislative(ctx, token):
         status = "ratified"
     elif lemma == "pass":
-        return None, []
-    objects = _objects(token)
-    relative = token.dep_ == "relcl" and token.head.i in head_to_mention
-    attached = token.dep_ in ("acl", "amod") and token.head.i in head_to_mention
+        return None
+    return lemma, status, phrasal_status
+
+
+def _objects_fit(ctx: _Context, token, lemma: str, phrasal_status, objects, attached: bool, relative: bool,
+                 head_to_mention) -> bool:
+    """The cue's objects let it be a deal's event: the deal itself for a phrasal cue or a verb
+    that needs a deal object, and no other direct object ("signed a letter")."""
     dealish = any(_dealish(ctx, o, head_to_mention) for o in objects) or attached or relative
     if phrasal_status:
         # "pulled out of the air", "walked away from the table": the object must be the deal.
@@ -207,74 +137,95 @@ def _verb_event(ctx: _Context, token, head_to_mention) -> tuple[_Event | None, l
                   if c.dep_ == "prep" and c.lower_ in ("of", "from")]
         pobjs = [o for p in preps for o in _children(p, "pobj")]
         if pobjs and not any(_dealish(ctx, o, head_to_mention) for o in pobjs):
-            return None, []
+            return False
         direct = [o for o in objects if o.dep_ in ("dobj", "nsubjpass") and _lemma(o) not in ("effect", "force", "hold")]
         if direct and not any(_dealish(ctx, o, head_to_mention) for o in direct) and not (attached or relative):
-            return None, []  # "the figure had been pulled out of the air"
+            return False  # "the figure had been pulled out of the air"
     elif lemma in NEEDS_DEAL_OBJECT:
         if not dealish:
-            return None, []
+            return False
     elif not dealish and any(o.dep_ in ("dobj", "nsubjpass") for o in objects):
-        return None, []  # "signed a letter"
-    chain = _chain(token)
-    # A cue governed by another cue ("agreed to sign") is the governor's event.
-    if any((VERB_STATUS.get(_lemma(t)) or _phrasal_status(t)) and _lemma(t) not in REFUSAL_GOVERNORS for t in chain[1:]):
-        return None, []
+        return False  # "signed a letter"
+    return True
+
+
+def _verb_modality(token, chain, attached: bool) -> str | None:
+    """The modality of a cue verb: of its chain, or for a participle on the deal noun, of the
+    noun's verb."""
     if attached and token.dep_ == "amod":
-        modality = None  # "a proposed agreement" says the deal was proposed, whatever the verb
-    elif attached:
-        # "the loan signed last week" / "wants the loan signed by May": the noun's verb decides.
-        governor = token.head.head
-        governing_chain = [token] + (_chain(governor) if governor.pos_ in ("VERB", "AUX") else [])
-        modality = _modality(governing_chain)
-        if modality is None and governor.pos_ in ("VERB", "AUX") and (
-                _lemma(governor) in EXPECTATION_GOVERNORS or _lemma(governor) in DEMAND_VERBS):
-            modality = "expected"
-    else:
-        modality = _modality(chain)
-    final = _status_after_modality(status, modality)
-    if final is None:
-        return None, chain
-    cue_status = status if modality in (None, "expected") else final
-    top = chain[-1]
-    if attached:
-        first, last = _np_bounds(token.head)
-        if token.dep_ == "acl":
-            last = max(last, _clause_bounds(token)[1])
-        clause = (min(first, token.i), last)
-        linked = head_to_mention[token.head.i]
-        actors = _agent_tokens(token)
-        dated = token.dep_ == "acl"
-    else:
-        clause = _clause_bounds(top)
-        linked = None
-        for o in objects + _children(token, "nsubj"):
-            for candidate in (o, *o.conjuncts):
-                linked = head_to_mention.get(candidate.i) or ctx.deal_at.get(candidate.i)
-                if linked:
-                    break
+        return None  # "a proposed agreement" says the deal was proposed, whatever the verb
+    if not attached:
+        return _modality(chain)
+    # "the loan signed last week" / "wants the loan signed by May": the noun's verb decides.
+    governor = token.head.head
+    governing_chain = [token] + (_chain(governor) if governor.pos_ in ("VERB", "AUX") else [])
+    modality = _modality(governing_chain)
+    if modality is None and governor.pos_ in ("VERB", "AUX") and (
+            _lemma(governor) in EXPECTATION_GOVERNORS or _lemma(governor) in DEMAND_VERBS):
+        modality = "expected"
+    return modality
+
+
+def _attached_reading(token, head_to_mention) -> tuple[tuple[int, int], _Mention, list, bool]:
+    """(clause, deal mention, actor tokens, dated) of a participle on the deal noun ("the loan
+    signed last week"): the noun phrase is the clause, its "by X" the actors."""
+    first, last = _np_bounds(token.head)
+    if token.dep_ == "acl":
+        last = max(last, _clause_bounds(token)[1])
+    clause = (min(first, token.i), last)
+    return clause, head_to_mention[token.head.i], _agent_tokens(token), token.dep_ == "acl"
+
+
+def _clause_reading(ctx: _Context, token, top, objects, relative: bool,
+                    head_to_mention) -> tuple[tuple[int, int], _Mention | None, list, bool]:
+    """(clause, deal mention or None, actor tokens, dated) of a cue verb: the clause of its top
+    governor, the deal among its objects (or the noun of its relative clause), its subjects or
+    agents."""
+    clause = _clause_bounds(top)
+    linked = None
+    for o in objects + _children(token, "nsubj"):
+        for candidate in (o, *o.conjuncts):
+            linked = head_to_mention.get(candidate.i) or ctx.deal_at.get(candidate.i)
             if linked:
                 break
-        if linked is None and relative:
-            linked = head_to_mention[token.head.i]
-        if _is_passive(token):
-            actors = _agent_tokens(token)
-        elif relative and any(c.dep_ == "nsubj" and c.tag_ == "WDT" for c in token.children):
-            actors = []
-        else:
-            actors = _subject_tokens(top)
-        actors = [a for a in actors if a.i not in head_to_mention]
-        dated = True
-    event = _Event(status=final, cue=token, cue_status=cue_status, clause=clause, linked=linked,
-                   actor_tokens=actors, dated=dated,
-                   future=modality == "expected" and not _past(chain if not attached else [token.head.head]),
-                   chain=[t.i for t in chain])
-    # Who else: "proposed to Marhaven", "offered Marhaven", "signed with Marhaven".
+        if linked:
+            break
+    if linked is None and relative:
+        linked = head_to_mention[token.head.i]
+    if _is_passive(token):
+        actors = _agent_tokens(token)
+    elif relative and any(c.dep_ == "nsubj" and c.tag_ == "WDT" for c in token.children):
+        actors = []
+    else:
+        actors = _subject_tokens(top)
+    actors = [a for a in actors if a.i not in head_to_mention]
+    return clause, linked, actors, True
+
+
+def _verb_role_tokens(token, lemma: str, status: str, linked: _Mention | None) -> list:
+    """(token, role) of the cue's other actors: "proposed to Marhaven", "offered Marhaven",
+    "signed with Marhaven", "agreed to buy X", "awarded a contract to X"."""
+    out = _receiver_roles(token, status, linked)
+    out += _purchase_roles(token)
+    if lemma == "award":
+        out += _award_roles(token, linked)
+    if status == "proposed" and linked is not None:
+        # "proposed a minerals agreement to Veldonia": the preposition hangs on the noun.
+        for prep in token.doc[linked.head].rights:
+            if prep.dep_ == "prep" and prep.lower_ == "to":
+                for pobj in _children(prep, "pobj"):
+                    out.extend((p, "counterparty") for p in [pobj, *pobj.conjuncts])
+    return out
+
+
+def _receiver_roles(token, status: str, linked: _Mention | None) -> list:
+    """(token, role) of the cue's indirect object and its "with", "between", "to", "from" objects."""
+    out = []
     for child in token.children:
         if child.dep_ == "dative":
             # "offered Taluna a contract", or "awarded a contract to X" parsed as a dative "to".
             receivers = _children(child, "pobj") if child.pos_ == "ADP" else [child]
-            event.role_tokens.extend((r, "counterparty" if status == "proposed" else "beneficiary") for r in receivers)
+            out.extend((r, "counterparty" if status == "proposed" else "beneficiary") for r in receivers)
         if child.dep_ == "prep" and child.lower_ in ("with", "between", "to", "from"):
             deal_type = linked.deal_type if linked is not None else None
             for pobj in _children(child, "pobj"):
@@ -291,52 +242,43 @@ def _verb_event(ctx: _Context, token, head_to_mention) -> tuple[_Event | None, l
                     role = "party"  # "a purchase of frigates from Kestria"
                 else:
                     role = "party"
-                event.role_tokens.extend((p, role) for p in [pobj, *pobj.conjuncts])
+                out.extend((p, role) for p in [pobj, *pobj.conjuncts])
+    return out
+
+
+def _purchase_roles(token) -> list:
+    """"signed a contract to buy two frigates from X", "agreed to buy X": X is a counterparty."""
+    out = []
     for verb in [c for c in token.children if c.dep_ in ("xcomp", "advcl") and _lemma(c) in PURCHASE_VERBS]:
         for child in verb.children:
             if child.dep_ == "dobj":
-                event.role_tokens.extend((p, "counterparty") for p in [child, *child.conjuncts])
+                out.extend((p, "counterparty") for p in [child, *child.conjuncts])
             elif child.dep_ == "prep" and child.lower_ == "from":
                 for pobj in _children(child, "pobj"):
-                    event.role_tokens.extend((p, "counterparty") for p in [pobj, *pobj.conjuncts])
-    if lemma == "award":
-        # "awarded a contract to X" / "awarded X a contract": X wins the deal (the preposition
-        # may hang on the verb or on the deal noun).
-        heads = [token] + ([token.doc[linked.head]] if linked is not None else [])
-        for child in [c for h in heads for c in h.children]:
-            if child.dep_ == "prep" and child.lower_ == "to":
-                for pobj in _children(child, "pobj"):
-                    event.role_tokens.extend((p, "beneficiary") for p in [pobj, *pobj.conjuncts])
-    if status == "proposed" and linked is not None:
-        # "proposed a minerals agreement to Veldonia": the preposition hangs on the noun.
-        for prep in token.doc[linked.head].rights:
-            if prep.dep_ == "prep" and prep.lower_ == "to":
-                for pobj in _children(prep, "pobj"):
-                    event.role_tokens.extend((p, "counterparty") for p in [pobj, *pobj.conjuncts])
-    return event, chain
+                    out.extend((p, "counterparty") for p in [pobj, *pobj.conjuncts])
+    return out
+
+
+def _award_roles(token, linked: _Mention | None) -> list:
+    """"awarded a contract to X" / "awarded X a contract": X wins the deal (the preposition
+    may hang on the verb or on the deal noun)."""
+    out = []
+    heads = [token] + ([token.doc[linked.head]] if linked is not None else [])
+    for child in [c for h in heads for c in h.children]:
+        if child.dep_ == "prep" and child.lower_ == "to":
+            for pobj in _children(child, "pobj"):
+                out.extend((p, "beneficiary") for p in [pobj, *pobj.conjuncts])
+    return out
 
 
 def _noun_event(ctx: _Context, token, head_to_mention, verb_events: set[int]) -> _Event | None:
-    noun = token.lower_
-    status = NOUN_STATUS.get(noun)
-    if status is None and noun in IMPLEMENTATION_NOUNS and any(c.lower_ == "first" for c in token.children):
-        status = "implemented"
+    status = _noun_status(token)
     if status is None or _describing_people(token):
         return None
-    # "ending four months of negotiations", "after weeks of talks": talks that are over.
     # (The climb stays in the token's line: a headline run into the paragraph is not its clause.)
     lo, hi = _segment(token)
-    t = token
-    for _ in range(5):
-        if t.head.i == t.i or not lo <= t.head.i < hi:
-            break
-        t = t.head
-        if _is(t, TALKS_OVER) and any(c.dep_ == "prep" and c.lower_ == "without" for c in t.children):
-            break  # "a round of talks ended on Wednesday without agreement": talks, still open
-        if _is(t, TALKS_OVER) or t.lower_ in ("after", "following"):
-            return None
-        if t.pos_ in ("VERB", "AUX"):
-            break
+    if _talks_over(token, lo, hi):
+        return None
     governor = token.head if lo <= token.head.i < hi else token
     while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i and lo <= governor.head.i < hi:
         governor = governor.head
@@ -354,14 +296,8 @@ def _noun_event(ctx: _Context, token, head_to_mention, verb_events: set[int]) ->
         modality = _modality(chain)
     if any(c.lower_ == "no" and c.dep_ == "det" for c in token.children):
         modality = "negated"
-    if status == "implemented":
-        # Only a delivery that happened: "the first shipment arrived on Monday".
-        if clause_verb is None or clause_verb.tag_ not in ("VBD", "VBN") or modality is not None \
-                or _lemma(clause_verb) in ("clear", "pave", "prepare", "await", "expect", "plan", "schedule", "wait", "delay"):
-            return None
-    elif modality == "negated":
-        status = "stalled"
-    elif modality == "hypothetical":
+    status = _noun_status_after_modality(status, modality, clause_verb)
+    if status is None:
         return None
     if clause_verb is not None:
         clause = _clause_bounds(clause_verb)
@@ -378,6 +314,45 @@ def _noun_event(ctx: _Context, token, head_to_mention, verb_events: set[int]) ->
             for pobj in _children(prep, "pobj"):
                 event.role_tokens.extend((p, "party") for p in [pobj, *pobj.conjuncts])
     return event
+
+
+def _noun_status(token) -> str | None:
+    """The status a noun cues: "talks", "negotiations"; "the first shipment" -> implemented."""
+    noun = token.lower_
+    status = NOUN_STATUS.get(noun)
+    if status is None and noun in IMPLEMENTATION_NOUNS and any(c.lower_ == "first" for c in token.children):
+        status = "implemented"
+    return status
+
+
+def _talks_over(token, lo: int, hi: int) -> bool:
+    """"ending four months of negotiations", "after weeks of talks": talks that are over."""
+    t = token
+    for _ in range(5):
+        if t.head.i == t.i or not lo <= t.head.i < hi:
+            break
+        t = t.head
+        if _is(t, TALKS_OVER) and any(c.dep_ == "prep" and c.lower_ == "without" for c in t.children):
+            break  # "a round of talks ended on Wednesday without agreement": talks, still open
+        if _is(t, TALKS_OVER) or t.lower_ in ("after", "following"):
+            return True
+        if t.pos_ in ("VERB", "AUX"):
+            break
+    return False
+
+
+def _noun_status_after_modality(status: str, modality: str | None, clause_verb) -> str | None:
+    """A noun cue's status read with its clause's modality; None: no event."""
+    if status == "implemented":
+        # Only a delivery that happened: "the first shipment arrived on Monday".
+        if clause_verb is None or clause_verb.tag_ not in ("VBD", "VBN") or modality is not None \
+                or _lemma(clause_verb) in ("clear", "pave", "prepare", "await", "expect", "plan", "schedule", "wait", "delay"):
+            return None
+    elif modality == "negated":
+        status = "stalled"
+    elif modality == "hypothetical":
+        return None
+    return status
 
 
 def _find_events(ctx: _Context, mentions: list[_Mention], reach_sents: set[int]) -> list[_Event]:
