@@ -93,15 +93,14 @@ How it works (rules over the parse and the vocabularies of ``data/*.json``):
 """
 from __future__ import annotations
 
-from transforms import ids
-from transforms.schema import DEAL_TYPES, SECTORS
+import functools
 
 from .clustering import _group, _vote_sectors
-from .context import _Context, _Mention
+from .context import _Context, _Mention, _nearest_mention
 from .event_rows import _dedupe, _event_rows
 from .events import _find_events
-from .mentions import _find_mentions
-from .parties import _merge_parties, _other_parties, _owner_mentions
+from .mentions import _find_mentions, _index_mentions, _mention_rows
+from .parties import _attach_parties, _other_parties
 from .terms import _attribute_rows, _find_attributes, _location_tokens
 from .vocabulary import load_resources
 
@@ -121,57 +120,24 @@ def find_deals(doc, mentions: list[dict] | None, article_id: str, published_at=N
     deals = _group(found)
     if not found:
         return {"deal_mentions": [], "deal_attributes": [], "deal_events": []}
-    for m in found:
-        m.row = {"deal_mention_id": ids.span_id("deal_mention", article_id, m.start, m.end)}
-        for t in ctx.tokens_in(m.start, m.end):
-            ctx.deal_at.setdefault(t.i, m)
+    _index_mentions(ctx, found, article_id)
     head_to_mention = {m.head: m for m in found}
     by_sent: dict[int, list[_Mention]] = {}
     for m in found:
         by_sent.setdefault(m.sent, []).append(m)
     # Terms and events are read in sentences with a deal mention and in the sentence after.
     reach_sents = set(by_sent) | {s + 1 for s in by_sent if s + 1 < len(ctx.sents)}
-
-    def nearest(sent: int, char: int) -> _Mention | None:
-        """The deal mention nearest ``char`` in its sentence, else the last of the sentence before."""
-        same = by_sent.get(sent)
-        if same:
-            return min(same, key=lambda m: (0 if m.start <= char < m.end else min(abs(char - m.start), abs(char - m.end)), m.start))
-        previous = by_sent.get(sent - 1)
-        return previous[-1] if previous else None
+    nearest = functools.partial(_nearest_mention, by_sent)
 
     location_tokens = _location_tokens(ctx, head_to_mention, reach_sents)
     attribute_pairs = _find_attributes(ctx, article_id, found, reach_sents, nearest, head_to_mention, location_tokens, deals)
     events = _find_events(ctx, found, reach_sents)
     event_rows, party_pairs = _event_rows(ctx, events, deals, nearest, article_id, published_at)
     party_pairs += _other_parties(ctx, found, deals, nearest, head_to_mention, reach_sents, by_sent)
-    not_parties = {ctx.token_mention[t]["mention_id"] for t in location_tokens if t in ctx.token_mention}
-    not_parties |= _owner_mentions(ctx)
-    for deal_index, row, role in party_pairs:
-        if row["mention_id"] not in not_parties:  # "signed in Orsova": the host is not a party
-            deals[deal_index].parties.append((row, role))
+    _attach_parties(ctx, deals, party_pairs, location_tokens)
     attribute_rows = _attribute_rows(attribute_pairs, deals)
     _vote_sectors(ctx, deals)
 
-    mention_rows = []
-    for deal in deals:
-        parties = _merge_parties(deal.parties)
-        ref = deal.mentions[0].row["deal_mention_id"]
-        deal_type, sector = deal.deal_type, deal.sector
-        assert deal_type in DEAL_TYPES and sector in SECTORS
-        for m in deal.mentions:
-            m.row.update({
-                "article_id": article_id,
-                "start": m.start,
-                "end": m.end,
-                "text": ctx.text[m.start:m.end],
-                "deal_type": deal_type,
-                "sector": sector,
-                "resources": list(deal.resources),
-                "parties": [dict(p) for p in parties],
-                "deal_ref": ref,
-            })
-            mention_rows.append(m.row)
-    mention_rows.sort(key=lambda r: r["start"])
+    mention_rows = _mention_rows(ctx, deals, article_id)
     event_rows = _dedupe(sorted(event_rows, key=lambda r: (r["start"], r["end"])), "event_id")
     return {"deal_mentions": mention_rows, "deal_attributes": attribute_rows, "deal_events": event_rows}

@@ -169,3 +169,12 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
                 i = b + len(close)
         para_start += len(para)
     return sorted(spans)
+
+
+def _nearest_mention(by_sent: dict[int, list[_Mention]], sent: int, char: int) -> _Mention | None:
+    """The deal mention nearest ``char`` in its sentence, else the last of the sentence before."""
+    same = by_sent.get(sent)
+    if same:
+        return min(same, key=lambda m: (0 if m.start <= char < m.end else min(abs(char - m.start), abs(char - m.end)), m.start))
+    previous = by_sent.get(sent - 1)
+    return previous[-1] if previous else None

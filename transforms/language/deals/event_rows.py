@@ -6,7 +6,7 @@ from transforms import ids
 from transforms.language.dates import find_dates, resolve_date, shift_date
 from transforms.schema import DEAL_STATUSES
 
-from .context import _Context, _Deal, _Event
+from .context import _Context, _Deal, _Event, _Mention
 from .modality import _chain
 from .parties import _mention_near, _party
 from .patterns import _to_number
@@ -46,47 +46,71 @@ def _event_rows(ctx: _Context, events: list[_Event], deals: list[_Deal], nearest
             continue
         if event.linked is None and _contrasted(ctx.doc[target.head]):
             continue  # "the talks are separate from the minerals agreement": not that deal's talks
-        event_date = precision = None
-        if event.dated:
-            other_cues = {e.cue.i for e in events if e is not event}
-            event_date, precision = _event_date(ctx, dates, event, start, end, sent_i, published_at, other_cues)
-        actor_row = next((r for r in (_mention_near(ctx, a) for a in event.actor_tokens) if r is not None), None)
-        row = {
-            "event_id": ids.span_id("event", article_id, start, end, event.status),
-            "article_id": article_id,
-            "deal_mention_id": target.row["deal_mention_id"],
-            "status": event.status,
-            "event_date": event_date,
-            "event_date_precision": precision,
-            "actor_mention_id": actor_row["mention_id"] if actor_row else None,
-            "start": start,
-            "end": end,
-            "text": ctx.text[start:end],
-        }
-        assert row["status"] in DEAL_STATUSES
+        row = _event_row(ctx, dates, events, event, target, start, end, sent_i, article_id, published_at)
         rows.append(row)
-        role = STATUS_ROLE.get(event.cue_status)
-        if role:
-            for a in event.actor_tokens:
-                if event.cue_status == "ratified" and _is(a, LEGISLATURES):
-                    continue  # parliament ratifies for its country; it is not a party itself
-                party = _party(ctx, _mention_near(ctx, a))
-                if party is not None:
-                    parties.append((target.deal, party, role))
-        for tok, tok_role in event.role_tokens:
-            party = _party(ctx, _mention_near(ctx, tok))
-            if party is not None:
-                parties.append((target.deal, party, tok_role))
+        parties.extend(_event_parties(ctx, event, target))
         deal_of_row[id(row)] = target.deal
         if event.cue_status != event.status:
             derived.add(id(row))
         if event.status in ("rejected", "cancelled") and event.cue_status in ("rejected", "cancelled") \
                 and _withdrawal(event.cue):
             withdrawals.append(row)
-    # Leaving a deal: a cancellation when the article tells the deal was agreed or signed
-    # ("we walked away because the deal we agreed in April no longer exists"), a rejection when
-    # it tells the deal only as offered ("withdrew from the contract Ostrel had offered"); else
-    # the cue's own reading ("walked away" -> rejected, "withdrew", "pulled out" -> cancelled).
+    _read_withdrawals(rows, withdrawals, deal_of_row, article_id)
+    _date_retold(rows, deal_of_row, derived)
+    # After the retelling rule: an announcement dates the announcement, not the undated
+    # report of the same act elsewhere in the article.
+    rows.extend(_announced(ctx, rows, dates, article_id, published_at))
+    return rows, parties
+
+
+def _event_row(ctx: _Context, dates: list[dict], events: list[_Event], event: _Event, target: _Mention,
+               start: int, end: int, sent_i: int, article_id: str, published_at) -> dict:
+    """The row of an event of the deal mention ``target`` told in [start, end), with its date and actor."""
+    event_date = precision = None
+    if event.dated:
+        other_cues = {e.cue.i for e in events if e is not event}
+        event_date, precision = _event_date(ctx, dates, event, start, end, sent_i, published_at, other_cues)
+    actor_row = next((r for r in (_mention_near(ctx, a) for a in event.actor_tokens) if r is not None), None)
+    row = {
+        "event_id": ids.span_id("event", article_id, start, end, event.status),
+        "article_id": article_id,
+        "deal_mention_id": target.row["deal_mention_id"],
+        "status": event.status,
+        "event_date": event_date,
+        "event_date_precision": precision,
+        "actor_mention_id": actor_row["mention_id"] if actor_row else None,
+        "start": start,
+        "end": end,
+        "text": ctx.text[start:end],
+    }
+    assert row["status"] in DEAL_STATUSES
+    return row
+
+
+def _event_parties(ctx: _Context, event: _Event, target: _Mention) -> list[tuple[int, dict, str]]:
+    """(deal index, party mention row, role) of the event's actors (the role its cue gives
+    them) and of its other role tokens."""
+    parties = []
+    role = STATUS_ROLE.get(event.cue_status)
+    if role:
+        for a in event.actor_tokens:
+            if event.cue_status == "ratified" and _is(a, LEGISLATURES):
+                continue  # parliament ratifies for its country; it is not a party itself
+            party = _party(ctx, _mention_near(ctx, a))
+            if party is not None:
+                parties.append((target.deal, party, role))
+    for tok, tok_role in event.role_tokens:
+        party = _party(ctx, _mention_near(ctx, tok))
+        if party is not None:
+            parties.append((target.deal, party, tok_role))
+    return parties
+
+
+def _read_withdrawals(rows: list[dict], withdrawals: list[dict], deal_of_row: dict[int, int], article_id: str) -> None:
+    """Leaving a deal: a cancellation when the article tells the deal was agreed or signed
+    ("we walked away because the deal we agreed in April no longer exists"), a rejection when
+    it tells the deal only as offered ("withdrew from the contract Ostrel had offered"); else
+    the cue's own reading ("walked away" -> rejected, "withdrew", "pulled out" -> cancelled)."""
     concluded = {deal_of_row[id(r)] for r in rows if r["status"] in CONCLUDED}
     offered = {deal_of_row[id(r)] for r in rows if r["status"] == "proposed"}
     for row in withdrawals:
@@ -95,11 +119,6 @@ def _event_rows(ctx: _Context, events: list[_Event], deals: list[_Deal], nearest
         if status != row["status"]:
             row["status"] = status
             row["event_id"] = ids.span_id("event", article_id, row["start"], row["end"], status)
-    _date_retold(rows, deal_of_row, derived)
-    # After the retelling rule: an announcement dates the announcement, not the undated
-    # report of the same act elsewhere in the article.
-    rows.extend(_announced(ctx, rows, dates, article_id, published_at))
-    return rows, parties
 
 
 def _announced(ctx: _Context, rows: list[dict], dates: list[dict], article_id: str, published_at) -> list[dict]:

@@ -6,7 +6,7 @@ import re
 
 from transforms.schema import PARTY_ROLES
 
-from .context import _Context, _actor_key
+from .context import _Context, _Deal, _actor_key
 from .patterns import _OWNED_BY, _OWNER_AFTER
 from .syntax import _agent_tokens, _children, _is, _is_noun, _is_passive, _lemma, _objects, _subject_tokens
 from .vocabulary import (
@@ -214,6 +214,17 @@ def _other_parties(ctx: _Context, found, deals, nearest, head_to_mention, reach_
                 if party is not None:
                     out.append((target.deal, party, "party"))
     return out
+
+
+def _attach_parties(ctx: _Context, deals: list[_Deal], party_pairs: list[tuple[int, dict, str]],
+                    location_tokens: set[int]) -> None:
+    """Give each deal its (party mention row, role) pairs, but for the places of its locations
+    ("signed in Orsova": the host is not a party) and the owners of organisations."""
+    not_parties = {ctx.token_mention[t]["mention_id"] for t in location_tokens if t in ctx.token_mention}
+    not_parties |= _owner_mentions(ctx)
+    for deal_index, row, role in party_pairs:
+        if row["mention_id"] not in not_parties:  # "signed in Orsova": the host is not a party
+            deals[deal_index].parties.append((row, role))
 
 
 def _merge_parties(parties: list[tuple[dict, str]]) -> list[dict]:
