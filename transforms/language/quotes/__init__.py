@@ -69,38 +69,12 @@ from transforms import ids
 from transforms.language.actors import (DOCUMENT_HEADS, PRONOUNS, SpanSet, coordinated_people, participle_head, person_genders,
                                resolve_pronoun, transcript_labels)
 
-# Verbs of speaking in a manner: cues of direct speech ("“Go home,” Ilvar barked"), not of reported clauses.
-MANNER_LEMMAS = frozenset("""
-bark snap mutter murmur whisper grumble muse gush scoff sneer plead interject opine rant growl holler
-""".split())
-# Verb + particle that say something: cues of direct and indirect speech.
-_PHRASAL_SPEECH = {"point": "out", "fire": "back", "shoot": "back", "chime": "in", "cut": "in", "spell": "out"}
-# Lemmas of verbs of saying (cues of direct and indirect speech).
-SPEECH_LEMMAS = frozenset("""
-say tell add warn argue insist deny confirm claim state announce explain note stress acknowledge admit
-suggest predict promise vow declare report write tweet reply respond assert contend maintain emphasize
-emphasise reiterate caution complain concede disclose reveal indicate allege testify recall remark
-observe ask urge inform assure counter quip joke boast lament comment conclude retort exclaim mention
-signal hint concur continue pledge threaten demand propose recommend charge accuse proclaim affirm
-estimate forecast agree describe call speak post shout yell scream chant read sing
-""".split()) | MANNER_LEMMAS
-# Verbs that take a quoted word or phrase as a name for something (mixed quotes).
-CALL_LEMMAS = frozenset({"call", "describe", "dub", "label", "term", "brand", "characterize", "characterise", "refer"})
-# Verbs that take a stance on words they repeat: a quoted phrase in their object is the
-# subject's words, or words the subject holds up ("criticized the law as a “crazy system”").
-STANCE_LEMMAS = frozenset("""
-criticize criticise blast slam dismiss praise laud hail condemn denounce mock attack defend tout encourage cite
-admire reference invoke quote echo repeat question wonder liken compare pound ridicule deride decry proclaim chant
-sing shout yell scream pledge promise vow tweet write post accuse blame credit thank applaud champion reject
-""".split())
-# Verbs of saying that take a clause as content (indirect speech).
-_INDIRECT_LEMMAS = SPEECH_LEMMAS - {"describe", "call", "speak", "post", "continue", "agree", "urge", "demand",
-                                   "propose", "recommend", "charge", "accuse", "threaten", "pledge", "joke",
-                                   "read", "sing"} - MANNER_LEMMAS
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+from .vocabulary import (ADJUNCT_PREPS, ARGUMENT_PREPS, CALL_LEMMAS, CUE_FORMS, FINITE_TAGS, INDIRECT_LEMMAS, NOT_SAYING,
+                         PART_NOUNS, PHRASAL_SPEECH, PROMISE_LEMMAS, RECIPIENT_DEPS, SPEECH_LEMMAS, STAND_IN_EXTRA_WORDS,
+                         STANCE_LEMMAS, STATE_NOUNS)
+
 _VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD", "VB", "VBG", "VBN"})
 _CLAUSE_START_POS = frozenset({"PRON", "PROPN", "NOUN", "DET", "ADJ", "NUM", "SCONJ", "ADV", "PUNCT"})
-_RECIPIENT_DEPS = frozenset({"dobj", "dative", "iobj"})
 _QUOTE_CHARS = frozenset("\"“”„«»‹›‘’‚'`")
 _ACCORDING = "according"
 SHORT_WORDS = 3
@@ -328,8 +302,6 @@ class _Ctx:
 
 # --- speakers and cues ----------------------------------------------------------------------
 
-_STATE_NOUNS = frozenset({"government", "ministry", "authorities", "administration", "cabinet", "presidency",
-                          "embassy", "delegation", "military", "army", "parliament", "regime"})
 _SPEAKER_TYPES = frozenset({"person", "anonymous", "organization", "group", "country"})
 
 
@@ -352,7 +324,7 @@ def is_speech_verb(tok) -> bool:
 
 def _phrasal_speech(tok) -> bool:
     """A verb of saying made of a verb and a particle: "pointed out", "shot back", "chimed in"."""
-    particle = _PHRASAL_SPEECH.get(tok.lemma_.lower())
+    particle = PHRASAL_SPEECH.get(tok.lemma_.lower())
     return particle is not None and any(c.lower_ == particle and c.i == tok.i + 1 for c in tok.children)
 
 
@@ -437,7 +409,7 @@ def _speaker_after(ctx: _Ctx, verb) -> tuple[str | None, dict | None]:
     doc = ctx.doc
     for k in range(verb.i + 1, min(verb.i + 6, len(doc))):
         tok = doc[k]
-        if ctx.in_quote[k] or tok.text in (".", ";", ":") or (tok.tag_ in _FINITE_TAGS and k > verb.i + 1):
+        if ctx.in_quote[k] or tok.text in (".", ";", ":") or (tok.tag_ in FINITE_TAGS and k > verb.i + 1):
             break
         m = ctx.mention_at(tok)
         if m is not None and m["actor_type"] in _SPEAKER_TYPES:
@@ -491,7 +463,7 @@ def _np_speaker(ctx: _Ctx, tok) -> tuple[str | None, dict | None]:
             m = ctx.mention_at(child)
             if m is not None and m["actor_type"] == "person":
                 return m["text"], m
-    if tok.lower_ in _STATE_NOUNS:     # "the Veldonian government said": the country speaks
+    if tok.lower_ in STATE_NOUNS:     # "the Veldonian government said": the country speaks
         for child in tok.lefts:
             m = ctx.mention_at(child)
             if m is not None and m["actor_type"] in ("country", "organization"):
@@ -501,20 +473,13 @@ def _np_speaker(ctx: _Ctx, tok) -> tuple[str | None, dict | None]:
             m = ctx.mention_at(child)
             if m is not None and m["actor_type"] in ("person", "anonymous"):
                 return m["text"], m
-        elif child.dep_ == "prep" and child.lower_ == "of" and tok.lower_ in _PART_NOUNS:
+        elif child.dep_ == "prep" and child.lower_ == "of" and tok.lower_ in PART_NOUNS:
             for obj in child.children:      # "groups of protesters", "dozens of supporters"
                 if obj.dep_ == "pobj":
                     m = ctx.mention_at(obj)
                     if m is not None and m["actor_type"] in _SPEAKER_TYPES:
                         return m["text"], m
     return None, None
-
-
-# Heads of "X of Y" subjects whose Y speaks ("small groups of protesters chanted").
-_PART_NOUNS = frozenset("""
-group groups dozens hundreds thousands scores crowd crowds handful number couple members member some many
-several most all few one two three four five band bands chorus line lines
-""".split())
 
 
 def cue_text(ctx: _Ctx, verb, content_start: int | None = None) -> str:
@@ -526,7 +491,7 @@ def cue_text(ctx: _Ctx, verb, content_start: int | None = None) -> str:
     for child in verb.rights:
         if child.dep_ == "prt" and child.i == verb.i + 1:
             end = child.idx + len(child)
-        elif verb.lemma_.lower() == "tell" and child.dep_ in _RECIPIENT_DEPS and child.i > verb.i \
+        elif verb.lemma_.lower() == "tell" and child.dep_ in RECIPIENT_DEPS and child.i > verb.i \
                 and child.right_edge.i - verb.i <= 4:
             r = child.right_edge
             r_end = r.idx + len(r)
@@ -580,18 +545,12 @@ def _cue_after(ctx: _Ctx, q: QuoteSpan):
                 if any(c.dep_ == "ccomp" for c in tok.children) or len(rest) > 2 or not clause_end and steps > 4:
                     return None
             return tok
-        if tok.tag_ in _FINITE_TAGS and tok.dep_ not in ("aux", "auxpass"):
+        if tok.tag_ in FINITE_TAGS and tok.dep_ not in ("aux", "auxpass"):
             return None
     return None
 
 
 _APPOSITIVE_REACH = 25
-# Forms of verbs of saying that the small model sometimes tags as a noun after a quote (“...,” the two write).
-_CUE_FORMS = frozenset("""
-say says said write writes wrote read reads ask asks asked add adds added tweet tweets tweeted explain explains
-explained recall recalls recalled reply replies replied warn warns warned insist insists insisted continue continues
-continued
-""".split())
 _NP_POS = frozenset({"DET", "ADJ", "NUM", "NOUN", "PROPN", "PUNCT"})
 
 
@@ -608,7 +567,7 @@ def _noun_tagged_cue(ctx: _Ctx, tok, first: int) -> bool:
     the sentence: “...,” the editorial reads. / “...,” the two write."""
     doc = ctx.doc
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    return tok.pos_ == "NOUN" and tok.lower_ in _CUE_FORMS and tok.i > first \
+    return tok.pos_ == "NOUN" and tok.lower_ in CUE_FORMS and tok.i > first \
         and (nxt is None or nxt.text in (".", "!", "?") or "\n" in nxt.text) \
         and all(t.pos_ in _NP_POS and t.text not in (",", ";", ":") for t in doc[first:tok.i])
 
@@ -663,19 +622,12 @@ def _linked_verb(ctx: _Ctx, toks, q: QuoteSpan):
             lemma = head.lemma_.lower()
             if head.pos_ in ("VERB", "AUX") and (lemma in CALL_LEMMAS or lemma in SPEECH_LEMMAS or lemma in STANCE_LEMMAS):
                 return head
-            if head.pos_ in ("VERB", "AUX") and head.tag_ in _FINITE_TAGS:
+            if head.pos_ in ("VERB", "AUX") and head.tag_ in FINITE_TAGS:
                 break
     return None
 
 
-# Verbs that say nothing of their subject's words: a quoted phrase in their object is not a quote.
-_NOT_SAYING = frozenset("""
-be have do get make take give become seem appear include contain win lose buy sell pay hold join visit
-""".split())
 _ARGUMENT_DEPS = frozenset({"dobj", "xcomp", "ccomp", "prep", "dative", "oprd", "attr"})
-# Prepositions that open an argument of the verb ("likened the plan to “...”", "accused X of “...”"),
-# not an adjunct of time, place or topic ("on “60 Minutes”", "for “The Show”").
-_ARGUMENT_PREPS = frozenset({"as", "to", "of", "about", "against"})
 
 
 def _actor_verb_link(ctx: _Ctx, toks, q: QuoteSpan):
@@ -691,12 +643,12 @@ def _actor_verb_link(ctx: _Ctx, toks, q: QuoteSpan):
         steps += 1
         if q.outer_start <= tok.idx < q.outer_end:
             continue
-        if tok.pos_ == "VERB" and tok.tag_ in _FINITE_TAGS:
+        if tok.pos_ == "VERB" and tok.tag_ in FINITE_TAGS:
             break
     else:
         return None, None
-    if tok.pos_ != "VERB" or tok.lemma_.lower() in _NOT_SAYING or via.dep_ not in _ARGUMENT_DEPS \
-            or via.dep_ == "prep" and via.lower_ not in _ARGUMENT_PREPS \
+    if tok.pos_ != "VERB" or tok.lemma_.lower() in NOT_SAYING or via.dep_ not in _ARGUMENT_DEPS \
+            or via.dep_ == "prep" and via.lower_ not in ARGUMENT_PREPS \
             or via.i < tok.i or ctx.in_quote[tok.i] or tok.dep_ not in ("ROOT", "conj"):
         return None, None
     subj = _subjects(tok)
@@ -736,7 +688,7 @@ def sentence_like(toks, inner: str) -> bool:
     words = inner.split()
     if len(words) <= SHORT_WORDS:
         return False
-    return any(t.tag_ in _FINITE_TAGS for t in toks) or inner.rstrip()[-1:] in (".", "?", "!", ",")
+    return any(t.tag_ in FINITE_TAGS for t in toks) or inner.rstrip()[-1:] in (".", "?", "!", ",")
 
 
 _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
@@ -865,15 +817,13 @@ def _tail_hangs_on_quote(ctx: _Ctx, q: QuoteSpan, end: int) -> bool:
         return False
     if first.dep_ == "npadvmod":
         return first.ent_type_ in _ADJUNCT_ENTS         # "... “disgrace” Wednesday"
-    if first.dep_ == "prep" and first.lower_ in _ADJUNCT_PREPS:
+    if first.dep_ == "prep" and first.lower_ in ADJUNCT_PREPS:
         if first.lower_ == "during":
             return True
         return any(c.dep_ == "pobj" and c.ent_type_ in _ADJUNCT_ENTS for c in first.children)
     return False
 
 
-# Adjuncts of time and place that the parse may hang on quoted words: they end a held-up phrase.
-_ADJUNCT_PREPS = frozenset({"during", "at", "on", "in"})
 _ADJUNCT_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "ORG", "EVENT", "WORK_OF_ART"})
 
 
@@ -995,12 +945,12 @@ def indirect_candidates(ctx: _Ctx) -> list[_Item]:
             if item:
                 out.append(item)
             continue
-        if tok.pos_ == "VERB" and tok.lemma_.lower() in _PROMISE_LEMMAS:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in PROMISE_LEMMAS:
             item = _promise_item(ctx, tok)
             if item:
                 out.append(item)
                 continue
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in _INDIRECT_LEMMAS and not _phrasal_speech(tok):
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in INDIRECT_LEMMAS and not _phrasal_speech(tok):
             continue
         comps = [c for c in tok.children if c.dep_ == "ccomp"]
         found = False
@@ -1022,11 +972,6 @@ def indirect_candidates(ctx: _Ctx) -> list[_Item]:
             if item:
                 out.append(item)
     return out
-
-
-# Speech acts that commit or press someone to act: their "to ..." is what was said ("vowed to
-# reopen the mine", "urged farmers to hold the line").
-_PROMISE_LEMMAS = frozenset({"promise", "vow", "pledge", "urge", "threaten", "call"})
 
 
 def _promise_item(ctx: _Ctx, tok) -> _Item | None:
@@ -1074,20 +1019,20 @@ def _parenthetical_cue_items(ctx: _Ctx, tok) -> list[_Item]:
         return []
     k = tok.i + 1
     while k < sent.end and k - tok.i <= 4 and doc[k].text not in _SET_OFF and not doc[k].is_punct \
-            and doc[k].tag_ not in _FINITE_TAGS and not ctx.in_quote[k]:
+            and doc[k].tag_ not in FINITE_TAGS and not ctx.in_quote[k]:
         k += 1
     if k >= sent.end or doc[k].text not in _SET_OFF:
         return []
     lo, hi = _para_start_token(ctx, sent.start, a), _para_end_token(ctx, k, sent.end)
     rest = doc[k + 1:hi]
-    if not any(t.tag_ in _FINITE_TAGS for t in rest):
+    if not any(t.tag_ in FINITE_TAGS for t in rest):
         return []
     second = _clause_item(ctx, k + 1, hi, tok)
     if second is None:
         return []
     i, j = _trim_tokens(doc, lo, a)
     if sum(1 for t in doc[i:j] if not t.is_punct) < 2 or doc[a - 1].tag_ in ("WDT", "WP", "CC") \
-            or not (any(t.tag_ in _FINITE_TAGS for t in doc[i:j]) or doc[k + 1].tag_ in _FINITE_TAGS):
+            or not (any(t.tag_ in FINITE_TAGS for t in doc[i:j]) or doc[k + 1].tag_ in FINITE_TAGS):
         return [second]      # "..., which, X said, is ...", "During the talks, X said, ...": the clause after
     first = _Item(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), "indirect", tok)
     return [first, second]
@@ -1113,7 +1058,7 @@ def _trailing_cue_item(ctx: _Ctx, tok) -> _Item | None:
     doc = ctx.doc
     sent = tok.sent
     rest = doc[tok.i + 1: sent.end]
-    if len(rest) > 8 or any(t.tag_ in _FINITE_TAGS for t in rest) or any(ctx.in_quote[t.i] for t in rest):
+    if len(rest) > 8 or any(t.tag_ in FINITE_TAGS for t in rest) or any(ctx.in_quote[t.i] for t in rest):
         return None
     k = tok.i - 1
     while k > sent.start and tok.i - k <= 6 and doc[k].text != ",":
@@ -1136,7 +1081,7 @@ def _leading_cue_item(ctx: _Ctx, tok) -> _Item | None:
     if any(c.dep_ == "dobj" for c in tok.children) and lemma != "tell":
         return None
     if lemma == "tell":
-        recips = [c for c in tok.rights if c.dep_ in _RECIPIENT_DEPS]
+        recips = [c for c in tok.rights if c.dep_ in RECIPIENT_DEPS]
         if not recips:
             return None
         k = recips[0].right_edge.i + 1
@@ -1144,7 +1089,7 @@ def _leading_cue_item(ctx: _Ctx, tok) -> _Item | None:
         k += 1
     end = _para_end_token(ctx, k, sent.end)
     rest = doc[k:end]
-    if len(rest) < 4 or not any(t.tag_ in _FINITE_TAGS for t in rest) or ctx.in_quote[k] \
+    if len(rest) < 4 or not any(t.tag_ in FINITE_TAGS for t in rest) or ctx.in_quote[k] \
             or rest[0].pos_ not in _CLAUSE_START_POS or rest[0].lower_ == "to":
         return None
     return _clause_item(ctx, k, end, tok, 4)
@@ -1321,7 +1266,7 @@ def _written_speaker_span(ctx: _Ctx, it: _Item) -> tuple[int, int] | None:
 
 
 # Words that stand for a speaker named elsewhere, or for the writer: the mention nearest the quote.
-_STAND_IN_WORDS = frozenset(PRONOUNS) | {"who", "which", "that", "i", "we", "you", "me", "us"}
+_STAND_IN_WORDS = frozenset(PRONOUNS) | STAND_IN_EXTRA_WORDS
 
 
 def _pronoun_like(tok) -> bool:
@@ -1404,7 +1349,7 @@ def _lead_in_attribution(ctx: _Ctx, it: _Item) -> None:
     while root.head.i < k and root.head is not root and steps < 12:
         root, steps = root.head, steps + 1
     if root.i >= k or ctx.in_quote[root.i] or root.pos_ not in ("VERB", "AUX") or root.sent.start != doc[k].sent.start \
-            or any(t.tag_ in _FINITE_TAGS and t.dep_ not in ("aux", "auxpass") for t in doc[root.i + 1:k]):
+            or any(t.tag_ in FINITE_TAGS and t.dep_ not in ("aux", "auxpass") for t in doc[root.i + 1:k]):
         return
     for s in _verb_subjects(ctx, root):
         if s.lower_ in PRONOUNS and s.lower_ not in ("he", "she"):
