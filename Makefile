@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_HOME ?= $(CURDIR)/output/prefect-home
 
-.PHONY: demo test install clean bench bench-quotes bench-deals bench-actors bench-release-scale bench-faults bench-duplicates
+.PHONY: demo test install clean bench bench-quotes bench-deals bench-actors bench-release-scale bench-faults bench-duplicates fingerprint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,8 @@ bench-duplicates: $(STAMP)
 
 clean:
 	rm -rf $(VENV) output/store output/releases output/prefect-home
+
+# Rows and sha256 of every release table of the sample corpus and of PolNeAR dev's quotes:
+# equal figures at two commits mean equal tables (refactorings show they changed nothing).
+fingerprint: $(STAMP)
+	$(BIN)/python benchmarks/fingerprint.py $(BENCH_ARGS)

@@ -29,7 +29,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Turn news articles into a dataset of deals, their parties, terms, status and quotes.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_run, _add_download, _add_extract, _add_suites, _add_sources, _add_serve):
+        add(sub)
+    return parser
 
+
+def _add_run(sub) -> None:
+    """`dealwire run`: the options of a pipeline run (flows/config.py RunConfig checks them)."""
     run = sub.add_parser("run", help="ingest sources, extract, validate and publish a release",
                          description="Run the whole pipeline as a Prefect flow: ingest → extract → validate → publish.")
     run.add_argument("--source", action="append", default=[], metavar="PATH",
@@ -65,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
                           "(default: refused; URLs given with --url are always fetched)")
     run.add_argument("--no-publish", action="store_true", help="ingest and extract only; publish no release")
 
+
+def _add_download(sub) -> None:
+    """`dealwire download`: which release, tables and format, and where to."""
     dl = sub.add_parser("download", help="download a published release's tables, every file sha256-verified",
                         description="Download tables of a published release over HTTP(S) or from a local folder, "
                                     "resume interrupted transfers, and verify every file against datapackage.json.")
@@ -77,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     dl.add_argument("--dest", default="dealwire-data", metavar="DIR",
                     help="where to put the files: DIR/<version>/data/ (default: dealwire-data)")
 
+
+def _add_extract(sub) -> None:
+    """`dealwire extract`: files in, one JSON Lines file per table out."""
     ext = sub.add_parser("extract", help="one-off: extract the tables from files, no store and no release",
                          description="Extract the release tables from local files and write DIR/<table>.jsonl, "
                                      "without Prefect, a store or a release.")
@@ -88,9 +100,15 @@ def _parser() -> argparse.ArgumentParser:
     ext.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
                      help=f"articles per nlp.pipe batch (default: {DEFAULT_BATCH_SIZE})")
 
+
+def _add_suites(sub) -> None:
+    """`dealwire suites`: write or check the suites."""
     suites = sub.add_parser("suites", help="write or check expectations/*.json against the schema")
     suites.add_argument("--write", action="store_true", help="rewrite the suites from transforms/schema.py")
 
+
+def _add_sources(sub) -> None:
+    """`dealwire sources check`: the sources file."""
     src = sub.add_parser("sources", help="check the sources file that scheduled runs follow",
                          description="Work with the sources file (feeds, sitemaps, URL lists and folders, "
                                      "each with a schedule; see README, Scheduled runs).")
@@ -101,6 +119,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?", default=DEFAULT_SOURCES_FILE, metavar="FILE",
                        help=f"the sources file (default: {DEFAULT_SOURCES_FILE})")
 
+
+def _add_serve(sub) -> None:
+    """`dealwire serve`: the deployments to serve."""
     srv = sub.add_parser("serve", help="serve the scheduled deployments of prefect.yaml from one process",
                          description="Serve the deployments declared in prefect.yaml (follow-sources, release) "
                                      "from this process against the Prefect server in PREFECT_API_URL (prefect "
@@ -109,7 +130,6 @@ def _parser() -> argparse.ArgumentParser:
                      help="the deployments to serve (default: prefect.yaml)")
     srv.add_argument("--sources", default=None, metavar="FILE",
                      help="the sources file the follow-sources deployments read (default: theirs in prefect.yaml)")
-    return parser
 
 
 def _fail(message: str, code: int = 2) -> int:
