@@ -29,7 +29,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from deals_samples import SAMPLES, file_of_url, run_extraction, sample_parser  # noqa: E402
+from deals_samples import file_of_url, run_extraction, sample_parser  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "benchmarks" / "gold" / "actors.json"
