@@ -12,3 +12,9 @@ for _name, _value in {
     "DO_NOT_TRACK": "1",
 }.items():
     os.environ.setdefault(_name, _value)
+
+# The temporary server Prefect starts is this process's: a later run stops it if this one is killed
+# (flows/server.py).
+from flows.server import mark_owner  # noqa: E402
+
+mark_owner()

@@ -80,8 +80,18 @@ def _count_lines(result: dict) -> list[str]:
         counts += _ingest_lines(result["ingest"])
     if "extract" in result:
         counts += [("articles extracted", result["extract"].get("extracted", 0)),
-                   ("already extracted", result["extract"].get("cached", 0))]
+                   ("already extracted", result["extract"].get("cached", 0)),
+                   ("articles not extracted", len(result["extract"].get("problems", [])))]
     return _table(("", "count"), counts) + [""] if counts else []
+
+
+def _not_extracted_lines(result: dict) -> list[str]:
+    """Each article the run could not extract: URL, status (skipped_too_long, failed) and why."""
+    problems = (result.get("extract") or {}).get("problems") or []
+    if not problems:
+        return []
+    rows = [(p["url"], f"{p['status']}: {p['note']}") for p in problems]
+    return [f"## Articles not extracted: {len(problems)}", ""] + _table(("article", "why"), rows) + [""]
 
 
 def summary_markdown(title: str, result: dict, rows_per_table: dict[str, int] | None = None,
@@ -93,7 +103,7 @@ def summary_markdown(title: str, result: dict, rows_per_table: dict[str, int] | 
     if result.get("sources") is not None:
         group = f" (schedule group `{result['group']}`)" if result.get("group") else ""
         lines += [f"Sources followed: {', '.join(result['sources']) or 'none'}{group}", ""]
-    lines += _count_lines(result) + _release_lines(result)
+    lines += _count_lines(result) + _not_extracted_lines(result) + _release_lines(result)
     release = result.get("release")
     if release and release.get("counts"):
         lines += [f"## Rows per table in release {release['version']}", ""]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
 from flows.config import (DEFAULT_BATCH_SIZE, DEFAULT_MODEL, DEFAULT_RELEASES, DEFAULT_SOURCES_FILE, DEFAULT_STORE,
-                          FetchOptions, RunConfig)
+                          MAX_ARTICLE_CHARS, FetchOptions, RunConfig)
 
 FETCH_DEFAULTS = FetchOptions()
 
@@ -56,6 +56,8 @@ def _add_run(sub) -> None:
                           "see README, Running at scale)")
     run.add_argument("--dask-workers", type=int, default=0, metavar="N",
                      help="extract on a local Dask cluster of N worker processes started for the run")
+    run.add_argument("--max-article-chars", type=int, default=MAX_ARTICLE_CHARS, metavar="N",
+                     help=f"longer texts are stored but not extracted (default: {MAX_ARTICLE_CHARS:,})")
     run.add_argument("--version", default=None, help="release version YYYY.MM.DD[.N] (default: today's next free one)")
     run.add_argument("--user-agent", default=None, help="User-Agent for HTTP requests (default: dealwire/<version> with a project URL)")
     run.add_argument("--max-retries", type=int, default=FETCH_DEFAULTS.max_retries, metavar="N",
@@ -99,6 +101,8 @@ def _add_extract(sub) -> None:
     ext.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy model package (default: {DEFAULT_MODEL})")
     ext.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
                      help=f"articles per nlp.pipe batch (default: {DEFAULT_BATCH_SIZE})")
+    ext.add_argument("--max-article-chars", type=int, default=MAX_ARTICLE_CHARS, metavar="N",
+                     help=f"longer texts are read but not extracted (default: {MAX_ARTICLE_CHARS:,})")
 
 
 def _add_suites(sub) -> None:
@@ -154,7 +158,7 @@ def run_config(args) -> RunConfig:
     return make_config(
         store=args.store, releases=args.output, model=args.model, batch_size=args.batch_size,
         workers=args.workers, dask_address=args.dask_address, dask_workers=args.dask_workers,
-        version=args.version, publish=not args.no_publish,
+        version=args.version, publish=not args.no_publish, max_article_chars=args.max_article_chars,
         fetch=dict(user_agent=args.user_agent, max_retries=args.max_retries, host_delay=args.host_delay,
                    redistributable=args.redistributable, allow_private=args.allow_private_addresses))
 
@@ -182,10 +186,18 @@ def cmd_run(args) -> int:
     except (FileExistsError, PublishError) as exc:
         return _fail(f"{exc}\nno release was published; earlier releases and index.json are untouched", 1)
     ing = result["ingest"]
+    if result.get("empty_sources"):
+        for line in result["empty_sources"]:
+            _fail(line)
+        print("no release was attempted; what was read is kept in the store", file=sys.stderr)
+        return 2
     print(f"ingest: {len(ing['article_ids'])} articles read ({ing['new']} new), {ing['failed']} failed, "
           f"{ing['skipped']} skipped (see the fetch_log table)")
     ext = result["extract"]
-    print(f"extract: {ext['extracted']} articles extracted, {ext['cached']} already done")
+    print(f"extract: {ext['extracted']} articles extracted, {ext['cached']} already done, "
+          f"{len(ext['problems'])} not extracted")
+    for problem in ext["problems"]:
+        print(f"  not extracted ({problem['status']}): {problem['url']} ({problem['article_id']}): {problem['note']}")
     if "release" in result:
         r = result["release"]
         print(f"release {r['version']}: {r['path']}")
@@ -209,12 +221,14 @@ def cmd_extract(args) -> int:
     if not (args.output or args.quotes_jsonl):
         return _fail("say where to write: --output DIR and/or --quotes-jsonl FILE")
     try:
-        make_config(model=args.model, batch_size=args.batch_size).check_installed()
+        make_config(model=args.model, batch_size=args.batch_size,
+                    max_article_chars=args.max_article_chars).check_installed()
     except ValueError as exc:
         return _fail(str(exc))
     started = time.perf_counter()
     done = extract_paths(args.paths, output=args.output, quotes_jsonl=args.quotes_jsonl,
-                         model=args.model, batch_size=args.batch_size, progress=_progress)
+                         model=args.model, batch_size=args.batch_size, progress=_progress,
+                         max_chars=args.max_article_chars)
     n, words, seconds = done["articles"], done["words"], done["seconds"]
     print(f"extracted {n} articles ({words} words) in {seconds:.1f} s "
           f"({n / max(seconds, 1e-9):.1f} articles/s, {words / max(seconds, 1e-9):.0f} words/s)")
@@ -223,6 +237,8 @@ def cmd_extract(args) -> int:
         print(f"tables written to {args.output}/<table>.jsonl")
     if args.quotes_jsonl:
         print(f"quotes for the benchmark written to {args.quotes_jsonl}")
+    if done["problems"]:
+        print(f"not extracted: {len(done['problems'])} articles (their articles rows say why)")
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -320,7 +336,18 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"run": cmd_run, "extract": cmd_extract, "download": cmd_download, "suites": cmd_suites,
                "sources": cmd_sources, "serve": cmd_serve}[args.command]
+    if args.command in ("run", "serve"):
+        stop_left_servers()
     return handler(args)
+
+
+def stop_left_servers() -> None:
+    """Stop the temporary Prefect servers that killed runs left behind (flows/server.py), saying so."""
+    from flows.server import stop_orphaned_servers
+
+    for pid in stop_orphaned_servers():
+        print(f"dealwire: stopped a temporary Prefect server (pid {pid}) left by an earlier run that was killed",
+              file=sys.stderr)
 
 
 if __name__ == "__main__":

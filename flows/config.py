@@ -11,7 +11,7 @@ import importlib.util
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from transforms.language.nlp import DEFAULT_MODEL, ModelNotInstalled, check_model
+from transforms.language.nlp import DEFAULT_MODEL, MAX_ARTICLE_CHARS, ModelNotInstalled, check_model
 from transforms.release.versions import check_version
 
 DEFAULT_STORE = "output/store"
@@ -19,6 +19,8 @@ DEFAULT_RELEASES = "output/releases"
 DEFAULT_SOURCES_FILE = "sources.yaml"
 # Articles per task run: a Prefect task run costs ~30 ms, so a task takes a batch, never one article.
 DEFAULT_BATCH_SIZE = 64
+# Runs in which an article whose extraction raised is tried again before it is left with its reason.
+EXTRACTION_ATTEMPTS = 3
 
 
 class FetchOptions(BaseModel):
@@ -65,6 +67,10 @@ class RunConfig(BaseModel):
     workers: int = Field(1, description="extract in this many local processes")
     dask_address: str | None = Field(None, description="extract on the Dask cluster at this address")
     dask_workers: int = Field(0, description="extract on a local Dask cluster of this many processes")
+    max_article_chars: int = Field(MAX_ARTICLE_CHARS, description="longer texts are stored but not extracted "
+                                                                  "(extraction_status skipped_too_long)")
+    extraction_attempts: int = Field(EXTRACTION_ATTEMPTS, description="runs in which an article whose "
+                                                                      "extraction failed is tried again")
     version: str | None = Field(None, description="release version YYYY.MM.DD[.N] (default: today's next free one)")
     publish: bool = Field(True, description="publish a release after extracting")
     fetch: FetchOptions = Field(default_factory=FetchOptions)
@@ -85,6 +91,10 @@ class RunConfig(BaseModel):
             raise ValueError("batch_size (--batch-size) must be at least 1")
         if self.workers < 1:
             raise ValueError("workers (--workers) must be at least 1")
+        if self.max_article_chars < 1:
+            raise ValueError("max_article_chars (--max-article-chars) must be at least 1")
+        if self.extraction_attempts < 1:
+            raise ValueError("extraction_attempts must be at least 1")
         if self.dask_workers < 0:
             raise ValueError("dask_workers (--dask-workers) must not be negative")
         if sum([self.workers > 1, bool(self.dask_address), self.dask_workers > 0]) > 1:

@@ -15,7 +15,7 @@ from flows.ingest import list_inputs, read_file
 from flows.store import dumps
 from transforms.ingest.reads import log_row
 from transforms.language.extract import extract_articles
-from transforms.language.nlp import load_model
+from transforms.language.nlp import MAX_ARTICLE_CHARS, load_model
 from transforms.release.resolve import resolve
 from transforms.schema import TABLES
 
@@ -81,9 +81,11 @@ def bench_quotes(rows: dict[str, list[dict]], origin: dict[str, str],
 
 
 def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None, model: str, batch_size: int,
-                  progress: Callable[[str], None] = _quiet) -> dict:
+                  progress: Callable[[str], None] = _quiet, max_chars: int = MAX_ARTICLE_CHARS) -> dict:
     """Extract the files and folders of ``paths`` and write the tables; returns {"articles",
-    "words", "seconds" (of extraction), "counts" (rows per table)}. Progress goes to ``progress``."""
+    "words", "seconds" (of extraction), "problems" (articles not extracted: input, status, note),
+    "counts" (rows per table)}. Progress goes to ``progress``. A text over ``max_chars`` is not
+    parsed, and one whose extraction raises is reported; the others go on."""
     # Load inputs
     articles, log, origin, copies = read_articles(paths, progress)
     pending = [a for a in articles if a["extraction_status"] == "pending"]
@@ -91,10 +93,15 @@ def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None
         progress("dealwire: nothing to extract (no readable English article)")
     nlp = load_model(model)
     # Process
-    extractions, words, t0 = {}, 0, time.perf_counter()
-    for n, (article, extraction) in enumerate(extract_articles(nlp, pending, batch_size), 1):
-        extractions[article["article_id"]] = extraction
-        words += article["word_count"]
+    extractions, words, t0, problems = {}, 0, time.perf_counter(), []
+    for n, (article, outcome) in enumerate(extract_articles(nlp, pending, batch_size, max_chars), 1):
+        if outcome.status == "extracted":
+            extractions[article["article_id"]] = outcome.extraction
+            words += article["word_count"]
+        else:  # the article row says why; the others go on
+            article["extraction_status"], article["extraction_note"] = outcome.status, outcome.note
+            problems.append({"input": origin[article["article_id"]], "status": outcome.status, "note": outcome.note})
+            progress(f"dealwire: {origin[article['article_id']]}: not extracted ({outcome.status}): {outcome.note}")
         if n % batch_size == 0 or n == len(pending):
             rate = n / max(time.perf_counter() - t0, 1e-9)
             progress(f"extract: {n}/{len(pending)} articles ({rate:.1f} articles/s)")
@@ -109,5 +116,5 @@ def extract_paths(paths: list[str], output: str | None, quotes_jsonl: str | None
         # Every file's quotes, syndicated copies included: the benchmark scores each file.
         every = resolve(articles, extractions, count_duplicates=True)
         _write_jsonl(Path(quotes_jsonl), bench_quotes(every, origin, copies))
-    return {"articles": len(extractions), "words": words, "seconds": seconds,
+    return {"articles": len(extractions), "words": words, "seconds": seconds, "problems": problems,
             "counts": {name: len(rows[name]) for name in TABLES}}

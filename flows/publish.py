@@ -296,8 +296,12 @@ def inputs_fingerprint(store: Store, model: str) -> str:
     """sha256 of everything a release is built from except fetch_log: schema, extractor and model,
     the release code, and the content of the store's articles and current extractions."""
     folders = (("articles",), ("extractions", EXTRACTOR_VERSION))
-    return inputs_digest([SCHEMA_VERSION, EXTRACTOR_VERSION, model, code_fingerprint()],
-                         {"/".join(folder): _listing(store, *folder) for folder in folders})
+    listings = {"/".join(folder): _listing(store, *folder) for folder in folders}
+    # What the release says of articles not extracted (not when they were last tried).
+    listings["extraction_problems"] = sorted(f"{article_id}-{short} {record['status']} {record['note']}"
+                                             for (article_id, short), record
+                                             in store.extraction_problems(EXTRACTOR_VERSION).items())
+    return inputs_digest([SCHEMA_VERSION, EXTRACTOR_VERSION, model, code_fingerprint()], listings)
 
 
 def latest_release_entry(target: Target) -> dict | None:
@@ -336,11 +340,15 @@ def resolve_store(store: Store) -> Iterator[tuple[str, list[dict]]]:
             if found is not None:
                 resolver.add_extraction(article_id, found)
     resolver.link()
+    problems = store.extraction_problems(EXTRACTOR_VERSION)
     for article in store.iter_articles():
         article_id = article["article_id"]
         extraction = None
         if article_id in extracted and resolver.counts(article_id) and article["text_sha256"] == extracted[article_id]:
             extraction = store.get_extraction(EXTRACTOR_VERSION, article_id, article["text_sha256"])
+        problem = problems.get((article_id, article["text_sha256"][:16]))
+        if problem and article_id not in extracted and article.get("extraction_status") == "pending":
+            article = {**article, "extraction_status": problem["status"], "extraction_note": problem["note"]}
         yield from resolver.article_rows(with_rights(article), extraction,
                                          extracted=extraction is not None or article_id in extracted).items()
     yield from resolver.corpus_rows().items()

@@ -7,6 +7,9 @@
                                                           raw sha256 and article of the last fetch
     <root>/retries/<key>.json                              per feed/sitemap source: failed URLs to retry
     <root>/extractions/<version>/<article_id>-<text_sha256[:16]>.json
+    <root>/extraction_problems/<version>/<article_id>-<text_sha256[:16]>.json
+                                                          an article not extracted: skipped_too_long or
+                                                          failed, with its note and attempts
 
 Every write goes to a temporary name beside the target and is then renamed, so a
 crash never leaves a half-written file under a real name.
@@ -171,6 +174,33 @@ class Store:
         if not self.fs.exists(path):
             return None
         return json.loads(self._read(path))
+
+    # ---- articles not extracted: too long, or their extraction raised ----------
+    def _problem_path(self, version: str, article_id: str, text_sha256: str) -> str:
+        return self.path("extraction_problems", version, article_id[:2], f"{article_id}-{text_sha256[:16]}.json")
+
+    def put_extraction_problem(self, version: str, article_id: str, text_sha256: str, record: dict) -> None:
+        """{"status": "skipped_too_long" | "failed", "note", "attempts", "last_tried"} of an article."""
+        self._write_atomic(self._problem_path(version, article_id, text_sha256), dumps(record).encode("utf-8"))
+
+    def get_extraction_problem(self, version: str, article_id: str, text_sha256: str) -> dict | None:
+        path = self._problem_path(version, article_id, text_sha256)
+        if not self.fs.exists(path):
+            return None
+        return json.loads(self._read(path))
+
+    def clear_extraction_problem(self, version: str, article_id: str, text_sha256: str) -> None:
+        path = self._problem_path(version, article_id, text_sha256)
+        if self.fs.exists(path):
+            self.fs.rm(path)
+
+    def extraction_problems(self, version: str) -> dict[tuple[str, str], dict]:
+        """(article_id, text_sha256[:16]) → problem record, for every article of a version not extracted."""
+        problems = {}
+        for path in self._json_files(self.path("extraction_problems", version), ".json"):
+            article_id, _, short = path.rsplit("/", 1)[-1][: -len(".json")].rpartition("-")
+            problems[(article_id, short)] = json.loads(self._read(path))
+        return problems
 
 
 def sha256_file(path) -> str:

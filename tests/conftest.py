@@ -27,6 +27,10 @@ def prefect_harness():
     """The one Prefect test harness of the session; flow tests ask for it."""
     from prefect.testing.utilities import prefect_test_harness
 
+    from flows.server import stop_orphaned_servers
+
+    stop_orphaned_servers()  # a killed test session's server, if any
+
     with prefect_test_harness(server_startup_timeout=120):
         yield
 

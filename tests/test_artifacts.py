@@ -211,3 +211,15 @@ def test_the_pipeline_flow_leaves_both_artifacts(prefect_harness, tmp_path):
     rows = json.loads(artifacts[FAILURES_KEY].data)
     assert [r["input"] for r in rows] == [str(corpus / "broken.txt")]
     assert "UTF-8" in rows[0]["reason"] or "utf-8" in rows[0]["reason"]
+
+
+def test_summary_lists_the_articles_not_extracted():
+    problems = [{"article_id": "a1", "url": "file:///corpus/huge.txt", "status": "skipped_too_long",
+                 "note": "text is 300,000 characters, over the limit of 200,000 (max_article_chars)"},
+                {"article_id": "a2", "url": "https://a.example/3", "status": "failed", "note": "ValueError: bad | text"}]
+    result = {"extract": {"extracted": 4, "cached": 0, "problems": problems}}
+    text = summary_markdown("dealwire pipeline", result)
+    assert "| articles not extracted | 2 |" in text and "## Articles not extracted: 2" in text
+    assert ("| file:///corpus/huge.txt | skipped_too_long: text is 300,000 characters, over the limit of 200,000 "
+            "(max_article_chars) |") in text
+    assert "| https://a.example/3 | failed: ValueError: bad \\| text |" in text

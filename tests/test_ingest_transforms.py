@@ -393,7 +393,7 @@ from transforms.ingest.metadata import (  # noqa: E402
     clean_metadata, item_rights, page_publisher, sidecar_entries, source_rights,
 )
 from transforms.ingest.reads import (  # noqa: E402
-    article_update, fetched_page_read, html_read, jsonl_reads, log_row, summary, text_read,
+    article_update, fetched_page_read, html_read, jsonl_reads, empty_sources, log_row, summary, text_read,
 )
 from transforms.ingest.retries import next_retries, retry_items  # noqa: E402
 from transforms.schema import FETCH_LOG  # noqa: E402
@@ -556,7 +556,17 @@ def test_url_inputs_feed_sources_and_retries():
     assert next_retries(source["name"], retries, [retry], {(row["input"], row["source"]): row}, set(), 5) == {}
 
 
-def test_the_run_summary_counts_outcomes():
-    rows = [{"outcome": o} for o in ("ok", "error", "skipped", "unchanged", "unchanged")]
+def test_the_run_summary_counts_outcomes_and_each_source_s_articles():
+    rows = [{"outcome": o, "source": s, "article_id": a} for o, s, a in (
+        ("ok", "corpus", "a"), ("error", "corpus", None), ("skipped", "notes", None), ("unchanged", "corpus", "b"),
+        ("unchanged", "wire", "b"))]
     assert summary("run-1", rows, {"b", "a"}, 1) == {
-        "run_id": "run-1", "article_ids": ["a", "b"], "new": 1, "failed": 1, "skipped": 1, "unchanged": 2}
+        "run_id": "run-1", "article_ids": ["a", "b"], "new": 1, "failed": 1, "skipped": 1, "unchanged": 2,
+        "sources": {"corpus": {"articles": 2, "rejected": 1}, "notes": {"articles": 0, "rejected": 1},
+                    "wire": {"articles": 1, "rejected": 0}}}
+
+
+def test_a_source_without_an_article_is_named_with_its_rejected_files():
+    result = {"sources": {"corpus": {"articles": 2, "rejected": 1}, "notes": {"articles": 0, "rejected": 1}}}
+    assert empty_sources(["corpus", "notes", "gone"], result) == [
+        "no articles in notes (1 file rejected: see fetch_log)", "no articles in gone (0 files rejected: see fetch_log)"]

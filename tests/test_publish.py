@@ -59,7 +59,7 @@ def test_a_release_has_every_file_and_its_checksums(small_releases):
     assert set(sums) == names - {"SHA256SUMS"}
     assert all(_sha(v2 / rel) == digest for rel, digest in sums.items())
     package = json.loads((v2 / "datapackage.json").read_text())
-    assert package["schema_version"] == SCHEMA_VERSION == "1.2.0"
+    assert package["schema_version"] == SCHEMA_VERSION == "1.3.0"
     assert {s["title"]: s["redistributable"] for s in package["sources"][1:]} == {
         "corpus/velmora-wire": True, CLOSED_SOURCE: False}
     from frictionless import validate

@@ -12,7 +12,7 @@ from small_release import CLOSED_SOURCE, TEXT_B, rows_v1, rows_v2, tables
 from transforms.release import card, public
 from transforms.release.changes import changes_markdown, diff_release, diff_table
 from transforms.release.charts import articles_per_week, bar_chart_svg, deals_by_status, release_charts
-from transforms.schema import SCHEMA_VERSION, TABLES
+from transforms.schema import EXTRACTION_STATUSES, SCHEMA_VERSION, TABLES
 from transforms.release.tables import to_arrow
 
 
@@ -131,7 +131,10 @@ def test_data_card_has_charts_changes_rights_csv_note_and_citation():
 
 
 def test_schema_version_and_new_columns():
-    assert SCHEMA_VERSION == "1.2.0"
+    assert SCHEMA_VERSION == "1.3.0"
+    # 1.3.0: an enum gained values (a minor version), appended after the older ones
+    assert EXTRACTION_STATUSES[-3:] == ("skipped_too_long", "failed", "pending")
+    assert TABLES["articles"].column("extraction_status").enum == EXTRACTION_STATUSES
     assert TABLES["articles"].column_names[-2:] == ["redistributable", "licence"]
     assert not TABLES["articles"].column("redistributable").nullable
 

@@ -82,7 +82,9 @@ def test_extraction_rows_follow_their_contract_in_the_schema(nlp):
     articles = [{"article_id": p.stem, "text": p.read_text(encoding="utf-8"), "published_at": "2026-03-02"}
                 for p in sorted(SAMPLES.glob("*.txt"))]
     seen = set()
-    for _, extraction in extract_articles(nlp, articles):
+    for _, outcome in extract_articles(nlp, articles):
+        assert outcome.status == "extracted", outcome.note
+        extraction = outcome.extraction
         assert set(extraction) == set(EXTRACTION_ROWS)
         for name, rows in extraction.items():
             for row in rows:

@@ -17,13 +17,14 @@ release's ``datapackage.json`` (``schema_version``) and data card. Bump it with 
 - patch (1.0.1): descriptions, documentation or expectations only; the data's shape is the same.
 
 History: 1.0.0 first release; 1.1.0 adds ``articles.redistributable`` and ``articles.licence``;
-1.2.0 adds ``quotes.speaker_start`` and ``quotes.speaker_end`` (the speaker as written).
+1.2.0 adds ``quotes.speaker_start`` and ``quotes.speaker_end`` (the speaker as written); 1.3.0 adds
+the ``extraction_status`` values ``skipped_too_long`` and ``failed``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ PARTY_ROLES = ("party", "proposer", "counterparty", "signatory", "guarantor", "b
 ATTRIBUTES = ("resource", "value", "share", "consideration", "condition", "location", "duration", "other")
 POLARITIES = ("stated", "absent", "demanded")
 DATE_PRECISIONS = ("day", "month", "year")
-EXTRACTION_STATUSES = ("extracted", "skipped_language", "skipped_empty", "pending")
+EXTRACTION_STATUSES = ("extracted", "skipped_language", "skipped_empty", "skipped_too_long", "failed", "pending")
 FETCH_OUTCOMES = ("ok", "error", "skipped", "unchanged")
 
 
@@ -116,8 +117,10 @@ ARTICLES = Table(
         Column("raw_sha256", "string", "SHA-256 of the raw input snapshot kept in the store.", nullable=True),
         Column("word_count", "integer", "Number of words in the text."),
         Column("duplicate_of", "string", "article_id of the article this one duplicates.", nullable=True),
-        Column("extraction_status", "string", "Whether the article was extracted, or why it was skipped.", enum=EXTRACTION_STATUSES),
-        Column("extraction_note", "string", "Reason an article was skipped.", nullable=True),
+        Column("extraction_status", "string", "Whether the article was extracted, or why not: skipped (language, "
+                                             "empty, too long) or failed (its extraction raised).", enum=EXTRACTION_STATUSES),
+        Column("extraction_note", "string", "Why an article was not extracted: why it was skipped, or the error "
+                                           "its extraction raised (class and message).", nullable=True),
         Column("redistributable", "boolean", "Whether the source allows its text to be republished (a folder's "
                "source.json, or the --redistributable option for URLs and feeds; false when not stated). When "
                "false, text is empty in the public release; text_sha256, url and every offset are kept."),

@@ -231,8 +231,13 @@ def article_update(article: dict, existing: dict | None) -> tuple[dict, bool, bo
 
 
 def summary(run_id: str, rows: list[dict], article_ids: set[str], new: int) -> dict:
-    """An ingest run's result: the articles it read and the counts of its fetch_log outcomes."""
+    """An ingest run's result: the articles it read, the counts of its fetch_log outcomes, and per
+    source the inputs that gave an article and those rejected ("sources")."""
     count = lambda outcome: sum(r["outcome"] == outcome for r in rows)  # noqa: E731
+    sources: dict[str, dict[str, int]] = {}
+    for row in rows:
+        figures = sources.setdefault(row["source"], {"articles": 0, "rejected": 0})
+        figures["articles" if row["article_id"] else "rejected"] += 1
     return {
         "run_id": run_id,
         "article_ids": sorted(article_ids),
@@ -240,4 +245,17 @@ def summary(run_id: str, rows: list[dict], article_ids: set[str], new: int) -> d
         "failed": count("error"),
         "skipped": count("skipped"),
         "unchanged": count("unchanged"),
+        "sources": sources,
     }
+
+
+def empty_sources(sources: list[str], result: dict) -> list[str]:
+    """What to say of each of ``sources`` (folders and files) that gave no article in an ingest
+    ``result``: "no articles in SOURCE (N files rejected: see fetch_log)"."""
+    lines = []
+    for source in sources:
+        figures = result.get("sources", {}).get(str(source), {"articles": 0, "rejected": 0})
+        if not figures["articles"]:
+            n = figures["rejected"]
+            lines.append(f"no articles in {source} ({n} file{'' if n == 1 else 's'} rejected: see fetch_log)")
+    return lines

