@@ -57,3 +57,20 @@ def test_clear_errors_for_missing_inputs(tmp_path, capsys):
     assert "release version" in capsys.readouterr().err
     assert main(["run", "--source", str(tmp_path), "--model", "no_such_model_pkg"]) == 2
     assert "is not installed" in capsys.readouterr().err
+
+
+def test_extract_leaves_a_text_over_the_limit_unextracted_and_goes_on(tmp_path, capsys):
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "long.txt").write_text("Marhaven kept the ledgers. " * 100, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path), "--output", str(out), "--max-article-chars", "1000"]) == 0
+    captured = capsys.readouterr()
+    assert (f"dealwire: {tmp_path / 'long.txt'}: not extracted (skipped_too_long): text is 2,700 characters, "
+            "over the limit of 1,000 (max_article_chars)") in captured.err
+    assert "extracted 1 articles" in captured.out and "not extracted: 1 articles" in captured.out
+    status = {r["url"].rsplit("/", 1)[-1]: (r["extraction_status"], r["extraction_note"])
+              for r in _jsonl(out / "articles.jsonl")}
+    assert status["good.txt"] == ("extracted", None)
+    assert status["long.txt"][0] == "skipped_too_long" and "2,700 characters" in status["long.txt"][1]
+    assert main(["extract", str(tmp_path), "--output", str(out), "--max-article-chars", "0"]) == 2
+    assert "max_article_chars (--max-article-chars) must be at least 1" in capsys.readouterr().err
