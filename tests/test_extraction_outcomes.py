@@ -79,6 +79,7 @@ def test_an_article_whose_parse_raises_fails_alone(nlp):
     "Orvenna \u0938\u0902\u0927\u093f \u5354\u5b9a \u0627\u062a\u0641\u0627\u0642 signed \u00ab a deal \u00bb on Monday.",
     "\\ud800 escaped lone surrogate said the ministry",
     "\n\n\n" + "\u201d\u201c" * 50,
+    "saidsaid - said",  # a cue verb that ends the text (found by the property test below)
 ])
 def test_awkward_texts_extract_without_raising(nlp, text):
     ((article, outcome),) = extract_articles(nlp, [_article(text)])

@@ -168,8 +168,12 @@ def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
     # The summary.
     ok_ids = {row["article_id"] for row in log if row["article_id"]}
     assert len(ok_ids) == 9
+    sources = result.pop("sources")
     assert result == {"run_id": "run-1", "article_ids": sorted(ok_ids), "new": 9, "failed": 5, "skipped": 4,
                       "unchanged": 0}
+    assert sources[str(corpus)] == {"articles": 6, "rejected": 4}  # per source: inputs with an article, rejected
+    assert sources[feeds[1]] == {"articles": 0, "rejected": 1}
+    assert sum(s["articles"] for s in sources.values()) == sum(1 for row in log if row["article_id"])
     assert sorted(store.article_ids()) == sorted(ok_ids)
 
     # Articles: exact columns, raw snapshots kept.

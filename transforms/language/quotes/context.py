@@ -117,5 +117,9 @@ def para_start_token(ctx: ArticleContext, lo: int, i: int) -> int:
 
 
 def para_end_token(ctx: ArticleContext, i: int, hi: int) -> int:
+    """The end (exclusive) at or before ``hi`` of the paragraph of token ``i``; ``hi`` when ``i`` is
+    at or past it (a cue that ends its sentence or the text has nothing after it)."""
+    if i >= hi:
+        return hi
     pe = ctx.paras[ctx.para_of(ctx.doc[i].idx)][1]
     return min(hi, bisect.bisect_left(ctx.tok_starts, pe))
