@@ -46,7 +46,9 @@ from flows.fetch import Fetcher, FetchError
 from flows.store import Store
 from transforms.ids import sha256_bytes
 from transforms.ingest.feeds import parse_feed, parse_sitemap
-from transforms.ingest.inputs import feed_sources, interleave_hosts, source_items, url_inputs
+from transforms.ingest.inputs import (
+    feed_sources, file_label, interleave_hosts, source_items, source_name, url_inputs,
+)
 from transforms.ingest.metadata import (
     clean_metadata, item_rights, not_redistributable, sidecar_entries, source_rights, unreadable_source_file,
 )
@@ -78,16 +80,16 @@ def fetch_failed(name: str, source: str, exc: FetchError) -> Read:
 # ---- metadata --------------------------------------------------------------------
 
 
-def load_sidecar(folder: Path) -> tuple[dict, str | None]:
-    """The folder's metadata.json ({file name: metadata}) and a warning if it is unusable."""
+def load_sidecar(folder: Path, label: str) -> tuple[dict, str | None]:
+    """The folder's metadata.json ({file name: metadata}) and a warning naming it (``label``) if it is unusable."""
     path = folder / SIDECAR
     if not path.is_file():
         return {}, None
-    return sidecar_entries(path.read_bytes(), str(path))
+    return sidecar_entries(path.read_bytes(), label)
 
 
-def load_source_rights(folder: Path) -> tuple[dict, str | None]:
-    """A folder source's rights from its source.json, and a warning if it is unusable.
+def load_source_rights(folder: Path, label: str) -> tuple[dict, str | None]:
+    """A folder source's rights from its source.json, and a warning naming it (``label``) if it is unusable.
 
     Not redistributable unless the file says ``"redistributable": true``.
     """
@@ -97,52 +99,57 @@ def load_source_rights(folder: Path) -> tuple[dict, str | None]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return not_redistributable(), unreadable_source_file(str(path), exc)
-    return source_rights(data, str(path))
+        return not_redistributable(), unreadable_source_file(label, exc.strerror or type(exc).__name__)
+    return source_rights(data, label)
 
 
 # ---- reading files -------------------------------------------------------------------
 
 
-def read_text_file(path: Path, source: str, meta: dict, warnings: list[str], rights: dict | None = None) -> Read:
-    name, retrieved_at = str(path), utc_now()
+def read_text_file(path: Path, label: str, source: str, meta: dict, warnings: list[str],
+                   rights: dict | None = None) -> Read:
+    retrieved_at = utc_now()
     data = path.read_bytes()
-    return text_read(name, data, path.resolve().as_uri(), source, meta, warnings, retrieved_at, rights)
+    return text_read(label, data, label, source, meta, warnings, retrieved_at, rights)
 
 
-def read_html_file(path: Path, source: str, meta: dict, warnings: list[str], rights: dict | None = None) -> Read:
-    name, retrieved_at = str(path), utc_now()
+def read_html_file(path: Path, label: str, source: str, meta: dict, warnings: list[str],
+                   rights: dict | None = None) -> Read:
+    retrieved_at = utc_now()
     data = path.read_bytes()
-    return html_read(name, data, path.resolve().as_uri(), source, meta, warnings, retrieved_at, rights)
+    return html_read(label, data, label, source, meta, warnings, retrieved_at, rights)
 
 
-def read_jsonl_file(path: Path, source: str, rights: dict | None = None) -> list[Read]:
-    """One Read per non-blank line, named '<path>:<line number>'."""
-    name, retrieved_at = str(path), utc_now()
+def read_jsonl_file(path: Path, label: str, source: str, rights: dict | None = None) -> list[Read]:
+    """One Read per non-blank line, named '<label>:<line number>'."""
+    retrieved_at = utc_now()
     data = path.read_bytes()
-    return jsonl_reads(name, data, path.resolve().as_uri(), source, retrieved_at, rights)
+    return jsonl_reads(label, data, label, source, retrieved_at, rights)
 
 
 def read_file(item: dict, sidecars: dict[Path, tuple[dict, str | None]]) -> list[Read]:
-    """Reads for one file input (several for a .jsonl); never raises for a bad file."""
+    """Reads for one file input (several for a .jsonl); never raises for a bad file. Every name in
+    them is the input's label (``list_inputs``), never its path on this machine."""
     path, source = Path(item["path"]), item["source"]
+    label = item.get("label") or file_label(source, path.name)
     kind = FILE_KINDS[path.suffix.lower()]
     rights = item_rights(item)
     try:
         if kind == "jsonl":
-            return read_jsonl_file(path, source, rights)
+            return read_jsonl_file(path, label, source, rights)
         if path.parent not in sidecars:
-            sidecars[path.parent] = load_sidecar(path.parent)
+            folder = label.rsplit("/", 1)[0] + "/" if "/" in label else f"{source}:"
+            sidecars[path.parent] = load_sidecar(path.parent, folder + SIDECAR)
         entries, sidecar_warning = sidecars[path.parent]
-        meta, warnings = clean_metadata(entries.get(path.name, {}), str(path))
+        meta, warnings = clean_metadata(entries.get(path.name, {}), label)
         if sidecar_warning:
             warnings.insert(0, sidecar_warning)
         reader = read_text_file if kind == "txt" else read_html_file
-        return [reader(path, source, meta, warnings, rights)]
+        return [reader(path, label, source, meta, warnings, rights)]
     except OSError as exc:
-        return [failed(str(path), source, f"cannot read ({exc.strerror or exc})")]
+        return [failed(label, source, f"cannot read ({exc.strerror or type(exc).__name__})")]
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-        return [failed(str(path), source, f"unexpected {type(exc).__name__}: {exc}")]
+        return [failed(label, source, f"unexpected {type(exc).__name__}: {exc}")]
 
 
 # ---- reading URLs ---------------------------------------------------------------------
@@ -259,18 +266,31 @@ def add_read(result: dict, store: Store, read: Read, seen: dict[str, str], logge
 # ---- tasks ----------------------------------------------------------------------------
 
 
+def source_names(sources: list[str]) -> dict[str, str]:
+    """The name each folder or file source (as given) is published under (``list_inputs``)."""
+    names = {}
+    for source in sources:
+        root = Path(source)
+        names[str(source)] = source_name((root if root.is_dir() else root.parent).resolve().name)
+    return names
+
+
 def list_inputs(sources: list[str]) -> tuple[list[dict], list[dict]]:
     """File inputs of the sources (folders walked recursively, hidden files left out), and
     fetch_log rows for sources that do not exist, files of unsupported types and an unusable
     source.json. Each input carries its source's rights (the source folder's source.json; for a
-    single file, the source.json beside it)."""
+    single file, the source.json beside it), its source's name and its label (``name:relative/path``:
+    what the tables and messages say, never the path on this machine)."""
     items, rows, known = [], [], set()
     for source in sources:
         root = Path(source)
-        rights, warning = load_source_rights(root if root.is_dir() else root.parent)
+        folder = root if root.is_dir() else root.parent
+        name = source_names([source])[str(source)]
+        label = (lambda p: file_label(name, p.relative_to(root).as_posix())) if root.is_dir() else \
+            (lambda p: file_label(name, p.name))
+        rights, warning = load_source_rights(folder, file_label(name, SOURCE_FILE))
         if warning:
-            rows.append(log_row(failed(str((root if root.is_dir() else root.parent) / SOURCE_FILE), source,
-                                       warning, skipped=True)))
+            rows.append(log_row(failed(file_label(name, SOURCE_FILE), name, warning, skipped=True)))
         if root.is_dir():
             paths = sorted(p for p in root.rglob("*") if p.is_file()
                            and not any(part.startswith(".") for part in p.relative_to(root).parts))
@@ -278,16 +298,16 @@ def list_inputs(sources: list[str]) -> tuple[list[dict], list[dict]]:
             paths = [root]
         else:
             paths = []
-            rows.append(log_row(failed(source, source, "no such file or directory")))
+            rows.append(log_row(failed(file_label(name, root.name), name, "no such file or directory")))
         for path in paths:
             if (path.name in (SIDECAR, SOURCE_FILE) and root.is_dir()) or path.resolve() in known:
                 continue
             known.add(path.resolve())
             if path.suffix.lower() in FILE_KINDS:
-                items.append({"kind": "file", "path": str(path), "source": source, **rights})
+                items.append({"kind": "file", "path": str(path), "label": label(path), "source": name, **rights})
             else:
                 reason = f"unsupported file type {path.suffix or '(none)'!r}"
-                rows.append(log_row(failed(str(path), source, reason, skipped=True)))
+                rows.append(log_row(failed(label(path), name, reason, skipped=True)))
     return items, rows
 
 

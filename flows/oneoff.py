@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flows.ingest import list_inputs, read_file
 from flows.store import dumps
+from transforms.ingest.inputs import file_of_label
 from transforms.ingest.reads import log_row
 from transforms.language.extract import extract_articles
 from transforms.language.nlp import MAX_ARTICLE_CHARS, load_model
@@ -71,7 +72,7 @@ def bench_quotes(rows: dict[str, list[dict]], origin: dict[str, str],
         mention = mentions.get(q["speaker_mention_id"])
         for source in [origin[q["article_id"]], *(copies or {}).get(q["article_id"], [])]:
             out.append({
-                "file": Path(source).name,
+                "file": file_of_label(source),
                 "start": q["start"], "end": q["end"], "kind": q["kind"],
                 "speaker": names.get(q["speaker_actor_id"]),
                 "speaker_start": q["speaker_start"] if q.get("speaker_start") is not None else (mention["start"] if mention else None),

@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger
 from flows.artifacts import record_run_artifacts
 from flows.config import RunConfig
 from flows.extract import extract
-from flows.ingest import ingest
+from flows.ingest import ingest, source_names
 from flows.publish import release_store
 from transforms.ingest.reads import empty_sources
 
@@ -41,7 +41,7 @@ def pipeline(
     ingested = ingest(store=config.store, sources=list(sources or []), urls=list(urls or []),
                       feeds=list(feeds or []), fetch=config.fetch, batch_size=config.batch_size)
     seconds["ingest"] = time.perf_counter() - started
-    empty = empty_sources(list(sources or []), ingested)
+    empty = empty_sources(source_names(list(sources or [])), ingested)
     if empty:  # a source the user named gave nothing: say so, and attempt no release
         for line in empty:
             get_run_logger().error(line)

@@ -209,7 +209,7 @@ def test_the_pipeline_flow_leaves_both_artifacts(prefect_harness, tmp_path):
     assert summary.startswith("# dealwire pipeline")
     assert f"| skipped | {result['ingest']['skipped']} |" in summary and result["ingest"]["skipped"] == 1
     rows = json.loads(artifacts[FAILURES_KEY].data)
-    assert [r["input"] for r in rows] == [str(corpus / "broken.txt")]
+    assert [r["input"] for r in rows] == ["corpus:broken.txt"]
     assert "UTF-8" in rows[0]["reason"] or "utf-8" in rows[0]["reason"]
 
 

@@ -65,10 +65,10 @@ def test_extract_leaves_a_text_over_the_limit_unextracted_and_goes_on(tmp_path, 
     out = tmp_path / "out"
     assert main(["extract", str(tmp_path), "--output", str(out), "--max-article-chars", "1000"]) == 0
     captured = capsys.readouterr()
-    assert (f"dealwire: {tmp_path / 'long.txt'}: not extracted (skipped_too_long): text is 2,700 characters, "
+    assert (f"dealwire: {tmp_path.name}:long.txt: not extracted (skipped_too_long): text is 2,700 characters, "
             "over the limit of 1,000 (max_article_chars)") in captured.err
     assert "extracted 1 articles" in captured.out and "not extracted: 1 articles" in captured.out
-    status = {r["url"].rsplit("/", 1)[-1]: (r["extraction_status"], r["extraction_note"])
+    status = {r["url"].split(":", 1)[1]: (r["extraction_status"], r["extraction_note"])
               for r in _jsonl(out / "articles.jsonl")}
     assert status["good.txt"] == ("extracted", None)
     assert status["long.txt"][0] == "skipped_too_long" and "2,700 characters" in status["long.txt"][1]

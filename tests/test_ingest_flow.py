@@ -141,7 +141,7 @@ def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
     rows = by_input(log)
     assert all(sorted(row) == sorted(FETCH_LOG.column_names) for row in log)
     assert len({row["fetch_id"] for row in log}) == len(log)
-    c = lambda name: str(corpus / name)  # noqa: E731
+    c = lambda name: f"corpus:{name}"  # noqa: E731  (a file is named by its source and place in it, never its path)
 
     # Outcomes and reasons, one row per input.
     assert {name: row["outcome"] for name, row in rows.items()} == {
@@ -162,7 +162,8 @@ def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
     assert rows[urls[1]]["reason"] == f"{urls[1]}: HTTP 404 Not Found" and rows[urls[1]]["http_status"] == 404
     assert rows[feeds[1]]["reason"] == f"{feeds[1]}: not a parsable RSS/Atom feed (no RSS or Atom root element)"
     assert rows[urls[0]]["http_status"] == 200 and rows[urls[0]]["reason"] is None
-    assert {row["source"] for row in log if row["input"].startswith(str(corpus))} == {str(corpus)}
+    assert {row["source"] for row in log if row["input"].startswith("corpus:")} == {"corpus"}
+    assert not any(str(tmp_path) in str(value) for row in log for value in row.values())
     assert rows[site.url("story3.html")]["source"] == feeds[0] and rows[urls[0]]["source"] == "urls"
 
     # The summary.
@@ -171,7 +172,7 @@ def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
     sources = result.pop("sources")
     assert result == {"run_id": "run-1", "article_ids": sorted(ok_ids), "new": 9, "failed": 5, "skipped": 4,
                       "unchanged": 0}
-    assert sources[str(corpus)] == {"articles": 6, "rejected": 4}  # per source: inputs with an article, rejected
+    assert sources["corpus"] == {"articles": 6, "rejected": 4}  # per source: inputs with an article, rejected
     assert sources[feeds[1]] == {"articles": 0, "rejected": 1}
     assert sum(s["articles"] for s in sources.values()) == sum(1 for row in log if row["article_id"])
     assert sorted(store.article_ids()) == sorted(ok_ids)
@@ -190,14 +191,14 @@ def test_ingest_folder_urls_and_feed(prefect_harness, tmp_path, corpus, site):
     assert harbour["article_id"] == ids.article_id(harbour["url"], harbour["text_sha256"])
     assert harbour["title"] == "Lundvik agrees harbour levy"
     assert harbour["authors"] == "Ana Quillfeather; Bram Oduya"
-    assert harbour["publisher"] == "Lundvik Post" and harbour["source"] == str(corpus)
+    assert harbour["publisher"] == "Lundvik Post" and harbour["source"] == "corpus"
     assert harbour["published_at"] == "2024-05-07T07:00:00+00:00"
     assert (harbour["language"], harbour["extraction_status"]) == ("en", "pending")
 
     untitled = articles[rows[c("untitled.txt")]["article_id"]]
     assert untitled["text"] == UNTITLED_TXT
-    assert untitled["url"] == (corpus / "untitled.txt").resolve().as_uri()
-    assert untitled["title"] == "Ferry tender reopened"
+    assert untitled["url"] == "corpus:untitled.txt"
+    assert untitled["title"] is None  # the folder is not redistributable: its first line is withheld text
 
     french = articles[rows[c("avis.txt")]["article_id"]]
     assert (french["language"], french["extraction_status"]) == ("fr", "skipped_language")
@@ -245,6 +246,7 @@ def test_ingest_missing_source_and_repeats(prefect_harness, tmp_path, site):
     tracked = url + "?utm_source=feed&fbclid=abc"
     result = ingest(store=root, sources=[missing], urls=[url, tracked], feeds=bad_feeds, run_id="run-x", **FAST)
     rows = Store(root).fetch_log()
+    missing = f"{tmp_path.name}:nowhere"  # named by its folder's name, not by this machine's path
     assert [(r["input"], r["outcome"]) for r in rows] == [
         (missing, "error"), (feed, "error"), ("nameless", "error"), (feed, "error"), (tracked, "skipped"), (url, "ok")]
     assert rows[0]["reason"] == f"{missing}: no such file or directory"

@@ -568,5 +568,5 @@ def test_the_run_summary_counts_outcomes_and_each_source_s_articles():
 
 def test_a_source_without_an_article_is_named_with_its_rejected_files():
     result = {"sources": {"corpus": {"articles": 2, "rejected": 1}, "notes": {"articles": 0, "rejected": 1}}}
-    assert empty_sources(["corpus", "notes", "gone"], result) == [
-        "no articles in notes (1 file rejected: see fetch_log)", "no articles in gone (0 files rejected: see fetch_log)"]
+    assert empty_sources({"data/corpus": "corpus", "/x/notes": "notes", "gone": "gone"}, result) == [
+        "no articles in /x/notes (1 file rejected: see fetch_log)", "no articles in gone (0 files rejected: see fetch_log)"]

@@ -58,7 +58,7 @@ def run(prefect_harness, tmp_path_factory):
         server.close()
     release = Path(result["release"]["path"])
     return {"result": result, "release": release, "releases": tmp / "releases", "store": tmp / "store",
-            "feed": server.url("feed.xml"), "local": str(local), "n_feed": len(html),
+            "feed": server.url("feed.xml"), "local": local.name, "n_feed": len(html),
             "n_samples": len(html) + len(list(local.glob("*.txt"))) + sum(
                 1 for p in local.glob("*.jsonl") for line in p.read_text(encoding="utf-8").splitlines() if line.strip())}
 

@@ -25,6 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SCHEMA_VERSION = "1.3.0"
+# Caps of free-text columns that are not evidence (titles, publishers, notes, reasons).
+SHORT_TEXT_CHARS = 300
+NOTE_TEXT_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,14 @@ class Column:
     enum: tuple[str, ...] | None = None
     # Emptied in the public release when the source is not redistributable (the store keeps it).
     withheld: bool = False
+    # Free text that is not evidence is cut to this many characters (with "…"), before validation.
+    max_chars: int | None = None
+
+    def cap(self, value):
+        """The value as the column holds it: free text over ``max_chars`` cut, its last character "…"."""
+        if self.max_chars and isinstance(value, str) and len(value) > self.max_chars:
+            return value[: self.max_chars - 1] + "…"
+        return value
 
 
 @dataclass(frozen=True)
@@ -106,9 +117,10 @@ ARTICLES = Table(
         Column("article_id", "string", "Deterministic ID: hash of the canonical URL, or of the text when there is no URL."),
         Column("url", "string", "Canonical http(s) URL of the article, or a file URI for local files without one."),
         Column("source", "string", "The input the article was read from (folder, URL list or feed)."),
-        Column("publisher", "string", "Publisher or site name.", nullable=True),
-        Column("title", "string", "Headline.", nullable=True),
-        Column("authors", "string", "Authors, separated by '; '.", nullable=True),
+        Column("publisher", "string", "Publisher or site name.", nullable=True, max_chars=SHORT_TEXT_CHARS),
+        Column("title", "string", "Headline: from the page or the metadata; a plain-text file of a source that is "
+               "not redistributable has none.", nullable=True, max_chars=SHORT_TEXT_CHARS),
+        Column("authors", "string", "Authors, separated by '; '.", nullable=True, max_chars=NOTE_TEXT_CHARS),
         Column("published_at", "datetime", "Publication time in UTC, when known.", nullable=True),
         Column("retrieved_at", "datetime", "When the article was fetched or read, UTC."),
         Column("language", "string", "ISO 639-1 language code of the text, when detected.", nullable=True),
@@ -120,7 +132,8 @@ ARTICLES = Table(
         Column("extraction_status", "string", "Whether the article was extracted, or why not: skipped (language, "
                                              "empty, too long) or failed (its extraction raised).", enum=EXTRACTION_STATUSES),
         Column("extraction_note", "string", "Why an article was not extracted: why it was skipped, or the error "
-                                           "its extraction raised (class and message).", nullable=True),
+                                           "its extraction raised (class and message).", nullable=True,
+               max_chars=NOTE_TEXT_CHARS),
         Column("redistributable", "boolean", "Whether the source allows its text to be republished (a folder's "
                "source.json, or the --redistributable option for URLs and feeds; false when not stated). When "
                "false, text is empty in the public release; text_sha256, url and every offset are kept."),
@@ -308,7 +321,7 @@ FETCH_LOG = Table(
         Column("input", "string", "The URL or file path as given."),
         Column("source", "string", "The source the input came from."),
         Column("outcome", "string", "What happened.", enum=FETCH_OUTCOMES),
-        Column("reason", "string", "Why an input failed or was skipped.", nullable=True),
+        Column("reason", "string", "Why an input failed or was skipped.", nullable=True, max_chars=NOTE_TEXT_CHARS),
         Column("http_status", "integer", "HTTP status code, for URLs.", nullable=True),
         Column("retrieved_at", "datetime", "When the input was tried, UTC."),
         Column("article_id", "string", "The article made from the input, if any.", nullable=True),

@@ -232,4 +232,4 @@ def article_from_text(
         "redistributable": bool(redistributable),
         "licence": _clean(licence),
     }
-    return {column: row[column] for column in ARTICLES.column_names}
+    return {c.name: c.cap(row[c.name]) for c in ARTICLES.columns}

@@ -11,6 +11,26 @@ URL_LIST_SOURCE = "urls"  # the fetch_log/articles source of URLs given directly
 FEED_KINDS = ("feed", "sitemap")
 
 
+# ---- file inputs: published under their source's name, never under the machine's paths ----------
+
+
+def source_name(folder_name: str) -> str:
+    """The name a folder source is published under: the folder's own name (``samples/articles`` →
+    ``articles``; a single file's source is the folder it is in)."""
+    return folder_name or "files"
+
+
+def file_label(source: str, relative: str) -> str:
+    """How a file input appears in every table and message: ``<source name>:<path in the folder>``
+    (``articles:03-grain.txt``), in place of the path on the machine that read it."""
+    return f"{source}:{relative}"
+
+
+def file_of_label(label: str) -> str:
+    """The file name of a file label (``articles:sub/03-grain.txt`` → ``03-grain.txt``)."""
+    return label.split(":", 1)[-1].rsplit("/", 1)[-1]
+
+
 def feed_source(entry) -> dict:
     """A feed or sitemap source as {url, kind, name, publisher, include, exclude}, from a URL
     string or a mapping with those keys. ValueError naming the entry when it is unusable."""

@@ -60,7 +60,7 @@ def log_row(read: Read, outcome: str | None = None, reason: str | None = None,
         "retrieved_at": read.retrieved_at,
         "article_id": article_id or read.article_id,
     }
-    return {c: row[c] for c in FETCH_LOG.column_names}
+    return {c.name: c.cap(row[c.name]) for c in FETCH_LOG.columns}
 
 
 def failed(name: str, source: str, exc: BaseException | str, *, skipped: bool = False,
@@ -113,15 +113,17 @@ def article_read(name: str, source: str, article: dict, raw: bytes, retrieved_at
 
 def text_read(name: str, data: bytes, file_uri: str, source: str, meta: dict, warnings: list[str],
               retrieved_at: str, rights: dict | None = None) -> Read:
-    """The Read of a .txt file's bytes: its text exactly as written, titled by its first line
-    unless the metadata gives a title; at ``file_uri`` unless the metadata gives a URL."""
+    """The Read of a .txt file's bytes: its text exactly as written, titled as the metadata says, else
+    by its first line when the source is redistributable (else untitled: a first line would republish
+    part of a withheld text); at ``file_uri`` unless the metadata gives a URL."""
     try:
         text = decode_text_file(data, name)
     except EmptyInputError as exc:
         return failed(name, source, exc, skipped=True, retrieved_at=retrieved_at)
     except ValueError as exc:
         return failed(name, source, exc, retrieved_at=retrieved_at)
-    meta = {"title": first_line(text), **meta}
+    if (rights or {}).get("redistributable"):  # else the first line is a slice of a withheld text
+        meta = {"title": first_line(text), **meta}
     url = meta.get("url") or file_uri
     article = make_article(text, meta, url=url, source=source, retrieved_at=retrieved_at, raw=data, rights=rights)
     return article_read(name, source, article, data, retrieved_at, warnings)
@@ -249,13 +251,14 @@ def summary(run_id: str, rows: list[dict], article_ids: set[str], new: int) -> d
     }
 
 
-def empty_sources(sources: list[str], result: dict) -> list[str]:
-    """What to say of each of ``sources`` (folders and files) that gave no article in an ingest
-    ``result``: "no articles in SOURCE (N files rejected: see fetch_log)"."""
+def empty_sources(sources: dict[str, str], result: dict) -> list[str]:
+    """What to say of each folder or file source that gave no article in an ingest ``result``
+    (``sources``: each source as given → the name its rows carry): "no articles in SOURCE (N files
+    rejected: see fetch_log)"."""
     lines = []
-    for source in sources:
-        figures = result.get("sources", {}).get(str(source), {"articles": 0, "rejected": 0})
+    for given, name in sources.items():
+        figures = result.get("sources", {}).get(name, {"articles": 0, "rejected": 0})
         if not figures["articles"]:
             n = figures["rejected"]
-            lines.append(f"no articles in {source} ({n} file{'' if n == 1 else 's'} rejected: see fetch_log)")
+            lines.append(f"no articles in {given} ({n} file{'' if n == 1 else 's'} rejected: see fetch_log)")
     return lines

@@ -42,6 +42,11 @@ def suite_for(table: Table | str) -> dict:
         if c.enum:
             exps.append(_e("expect_column_values_to_be_in_set", f"{c.name} takes one of its documented values.",
                            column=c.name, value_set=list(c.enum)))
+    for c in table.columns:
+        if c.max_chars:
+            exps.append(_e("expect_column_value_lengths_to_be_between",
+                           f"{c.name} is free text of at most {c.max_chars} characters.",
+                           column=c.name, min_value=0, max_value=c.max_chars))
     for fk in table.foreign_keys:
         exps.append(_e("expect_column_values_to_be_in_set",
                        f"Foreign key: every {fk.column} is a {fk.table}.{fk.parent_column}.",

@@ -70,5 +70,7 @@ def to_arrow(table: Table | str, rows: list[dict]) -> pa.Table:
         values = [r.get(c.name) for r in rows]
         if convert:
             values = [convert(v) for v in values]
+        if c.max_chars:
+            values = [c.cap(v) for v in values]
         columns[c.name] = values
     return pa.Table.from_pydict(columns, schema=arrow_schema(table))
