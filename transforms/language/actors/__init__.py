@@ -64,198 +64,21 @@ from dataclasses import dataclass, field
 from transforms import ids
 from transforms.language.nlp import doc_text
 
-PERSON, ORG, COUNTRY, ANON, GROUP = "person", "organization", "country", "anonymous", "group"
-NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+from .vocabulary import (
+    ANON, ANON_HEADS, CAPITALS, COMPANY_DESCRIPTIONS, COUNTRY, COUNTRY_ALIASES, CUE_LEMMAS, DATE_WORDS,
+    DEAL_NOUNS, DEFINITE, DEMONYMS, DEMONYM_SUFFIXES, DESCRIPTION_FILLER, DOCUMENT_HEADS, FEMALE_NAMES,
+    FEMALE_ROLE_WORDS, FROM_PARTY_LEMMAS, GENERIC_HEADS, GENERIC_ORG_DESCRIPTIONS, GENERIC_ORG_WORDS, GROUP,
+    GROUP_HEADS, GROUP_NORP, HONORIFICS, HONORIFICS_F, HUMAN_NOUNS, HUMAN_SUFFIXES, HUMAN_TAILS,
+    INDEFINITE_SOURCES, LABEL_STOP, LOCAL_PLACE_WORDS, LOCATIVE_PREPS, MALE_NAMES, MALE_ROLE_WORDS,
+    MOTION_LEMMAS, NER_LABELS, NEWSPAPER_WORDS, NOT_COMPANY_WORDS, NOT_HUMAN, ORG, ORG_APPOSITION_HEADS,
+    ORG_DESCRIPTION_HEADS, ORG_HEADS, ORG_LAST_WORDS, ORG_NAME_WORDS, PARTICIPLE_PREPS, PEOPLE_QUALIFIERS,
+    PERSON, PLACE_NOUNS, PORTFOLIO_MODIFIERS, POSS, PRONOUNS, ROLE_WORDS, ROUTE_NOUNS, ROYAL_HONORIFICS,
+    SAY_LEMMAS, STATE_FORM_WORDS, STATE_NOUNS, STOP, SUPRANATIONAL, TITLE_ABBREVIATIONS, TITLE_MODIFIERS,
+)
 
-# --- word lists -----------------------------------------------------------------------------
 
-# Words that head a title or role ("Minister" in "Finance Minister Ada Korvel").
-ROLE_WORDS = frozenset("""
-president vice-president president-elect premier minister chancellor secretary secretary-general
-spokesman spokeswoman spokesperson ambassador envoy consul governor senator sen. sen rep. rep
-representative congressman congresswoman lawmaker legislator mp mep mayor king queen prince princess
-emir sheikh sultan monarch ruler dictator chairman chairwoman chair chairperson ceo cfo coo cto
-founder co-founder director director-general executive officer head chief leader commissioner
-general gen. gen admiral adm. colonel col. lieutenant lt. captain capt. major judge justice attorney
-prosecutor lawyer economist analyst adviser advisor aide official negotiator diplomat deputy speaker
-dr. dr prof. prof professor pope archbishop bishop cardinal imam rabbi manager partner strategist
-candidate nominee treasurer regulator inspector auditor president-elect pm fm attaché attache
-""".split())
-
-# Words that may stand inside a title before its head ("Prime", "Deputy Foreign").
-TITLE_MODIFIERS = frozenset("""
-prime deputy vice foreign finance defence defense trade energy mining mines economy economic interior
-justice health oil petroleum industry industries commerce agriculture environment transport state
-senior chief executive general managing former acting interim first assistant associate junior lead
-top special national security presidential press communications information labour labor education
-treasury home culture development planning resources natural water fisheries infrastructure public
-works budget majority minority house senate foreign-affairs affairs and of cabinet outgoing incoming
-then-president then
-""".split())
-
-HONORIFICS_M = frozenset({"mr", "mr.", "sir", "lord", "mister", "king", "prince", "sheikh", "emir", "sultan"})
-HONORIFICS_F = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "madame", "dame", "lady", "queen", "princess"})
-HONORIFICS = HONORIFICS_M | HONORIFICS_F
-FEMALE_ROLE_WORDS = frozenset({
-    "spokeswoman", "chairwoman", "congresswoman", "businesswoman", "queen", "princess", "mrs", "mrs.",
-    "ms", "ms.", "miss", "madam", "madame", "dame", "lady", "woman", "countess", "duchess",
-})
-MALE_ROLE_WORDS = frozenset({
-    "spokesman", "chairman", "congressman", "businessman", "king", "prince", "mr", "mr.", "sir",
-    "lord", "man", "count", "duke", "sheikh", "emir", "sultan",
-})
-
-# Heads of anonymous-source noun phrases: surface form -> (lemma, plural).
-_ANON_FORMS = {
-    "official": "officials", "source": "sources", "diplomat": "diplomats", "aide": "aides",
-    "adviser": "advisers", "advisor": "advisors", "insider": "insiders", "negotiator": "negotiators",
-    "spokesman": "spokesmen", "spokeswoman": "spokeswomen", "spokesperson": "spokespeople",
-    "representative": "representatives", "executive": "executives", "person": "people",
-    "employee": "employees", "staffer": "staffers", "minister": "ministers", "analyst": "analysts",
-    "expert": "experts", "economist": "economists", "observer": "observers", "lawyer": "lawyers",
-    "banker": "bankers", "trader": "traders", "witness": "witnesses", "resident": "residents",
-}
-ANON_HEADS: dict[str, tuple[str, bool]] = {}
-for _sg, _pl in _ANON_FORMS.items():
-    ANON_HEADS[_sg] = (_sg, False)
-    ANON_HEADS[_pl] = (_sg, True)
-# Plural heads that name a generic group rather than hidden sources.
-GROUP_HEADS = frozenset("""
-analysts critics experts economists observers residents protesters protestors lawmakers legislators
-investors activists opponents supporters campaigners environmentalists voters workers farmers miners
-traders bankers scientists researchers villagers locals witnesses organizers organisers unions
-""".split())
-# "people"/"person" only count as sources with one of these right after them.
-# Unnamed people who are a category rather than a hidden source: plural forms are groups.
-_GENERIC_HEADS = frozenset({"analyst", "expert", "economist", "observer", "lawyer", "banker", "trader", "witness", "resident"})
-_PEOPLE_QUALIFIERS = frozenset({"familiar", "close", "with", "briefed", "involved", "who", "knowledgeable", "aware", "at", "in"})
-# Verbs of saying whose proper-noun subject is an actor even when the NER missed it.
-SAY_LEMMAS = frozenset("say tell add warn argue insist deny confirm claim announce explain note write ask reply".split())
-# Last words of organisation names ("Brenmark Mining").
-ORG_NAME_WORDS = frozenset("""
-mining minerals metals resources energy oil gas petroleum group holdings corporation corp corp. company co co.
-inc inc. ltd ltd. plc llc bank partners capital fund industries international airlines motors systems
-technologies telecom ministry council commission agency authority institute university party union
-""".split())
-
-# Heads of definite descriptions of organisations ("the company") and of a state ("the government").
-ORG_HEADS = frozenset("""
-company firm bank campaign commission committee agency ministry department council corporation miner
-producer consortium lender fund union party court board organization organisation group government
-""".split())
 _DESCRIPTION_REACH = 1500     # characters back that "the company" may look for its organisation
-_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _ANON_PREMOD_DEPS = frozenset({"amod", "compound", "nmod", "advmod", "npadvmod", "nummod"})
-
-# NORP words that name political/religious groups rather than nationalities.
-GROUP_NORP = frozenset("""
-republican republicans democrat democrats democratic muslim muslims christian christians catholic
-catholics jewish jews jew hindu hindus buddhist buddhists evangelical evangelicals conservative
-conservatives liberal liberals labour tory tories socialist socialists communist communists islamist
-islamists sunni sunnis shia shiite shiites kurdish kurds kurd protestant protestants orthodox
-""".split())
-
-_DATE_WORDS = frozenset("""
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-august september october november december today yesterday tomorrow week month year
-""".split())
-_POSS = frozenset({"'s", "’s", "'", "’"})
-_STOP = frozenset({"the", "a", "an", "of", "and", "in", "on", "for", "to", "at", "by", "with"})
-
-_LOCAL_PLACE_WORDS = frozenset("""
-county city province state district region prefecture municipality oblast governorate township village
-town borough parish
-""".split())
-
-# Nouns after which a one-word name is a state's adjective ("Marhaveni government").
-_STATE_NOUNS = frozenset("""
-government authorities officials ministry ministries army forces military navy parliament president
-prime cabinet state embassy delegation negotiators troops regime people economy
-""".split())
-
-# Real-country demonyms (pycountry has none). Plural forms are derived ("Americans").
-DEMONYMS = {
-    "american": "US", "british": "GB", "english": "GB", "scottish": "GB", "welsh": "GB", "french": "FR",
-    "german": "DE", "chinese": "CN", "russian": "RU", "japanese": "JP", "indian": "IN", "italian": "IT",
-    "spanish": "ES", "mexican": "MX", "canadian": "CA", "brazilian": "BR", "argentine": "AR",
-    "argentinian": "AR", "australian": "AU", "south african": "ZA", "nigerian": "NG", "kenyan": "KE",
-    "egyptian": "EG", "saudi": "SA", "iranian": "IR", "iraqi": "IQ", "syrian": "SY", "israeli": "IL",
-    "palestinian": "PS", "turkish": "TR", "greek": "GR", "dutch": "NL", "belgian": "BE", "swiss": "CH",
-    "swedish": "SE", "norwegian": "NO", "danish": "DK", "finnish": "FI", "polish": "PL",
-    "ukrainian": "UA", "south korean": "KR", "north korean": "KP", "korean": "KR", "vietnamese": "VN",
-    "thai": "TH", "filipino": "PH", "philippine": "PH", "indonesian": "ID", "malaysian": "MY",
-    "pakistani": "PK", "afghan": "AF", "bangladeshi": "BD", "emirati": "AE", "qatari": "QA",
-    "kuwaiti": "KW", "omani": "OM", "yemeni": "YE", "jordanian": "JO", "lebanese": "LB", "libyan": "LY",
-    "tunisian": "TN", "algerian": "DZ", "moroccan": "MA", "ethiopian": "ET", "congolese": "CD",
-    "ghanaian": "GH", "senegalese": "SN", "zimbabwean": "ZW", "zambian": "ZM", "angolan": "AO",
-    "mozambican": "MZ", "chilean": "CL", "peruvian": "PE", "colombian": "CO", "venezuelan": "VE",
-    "cuban": "CU", "bolivian": "BO", "portuguese": "PT", "irish": "IE", "austrian": "AT", "czech": "CZ",
-    "hungarian": "HU", "romanian": "RO", "bulgarian": "BG", "serbian": "RS", "croatian": "HR",
-    "kazakh": "KZ", "uzbek": "UZ", "mongolian": "MN", "new zealand": "NZ", "taiwanese": "TW",
-    "belarusian": "BY", "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ", "sudanese": "SD",
-    "somali": "SO", "malian": "ML", "nigerien": "NE", "chadian": "TD", "burkinabe": "BF",
-    "guinean": "GN", "icelandic": "IS", "estonian": "EE", "latvian": "LV", "lithuanian": "LT",
-    "slovak": "SK", "slovenian": "SI", "bosnian": "BA", "albanian": "AL", "cypriot": "CY",
-    "maltese": "MT", "sri lankan": "LK", "nepalese": "NP", "cambodian": "KH", "laotian": "LA",
-    "burmese": "MM", "singaporean": "SG", "bahraini": "BH", "ecuadorian": "EC", "uruguayan": "UY",
-    "paraguayan": "PY", "panamanian": "PA", "guatemalan": "GT", "honduran": "HN", "salvadoran": "SV",
-    "nicaraguan": "NI", "costa rican": "CR", "dominican": "DO", "haitian": "HT", "jamaican": "JM",
-    "namibian": "NA", "tanzanian": "TZ", "ugandan": "UG", "rwandan": "RW", "cameroonian": "CM",
-    "ivorian": "CI", "gabonese": "GA", "eritrean": "ER", "malagasy": "MG", "mauritanian": "MR",
-    "liberian": "LR", "togolese": "TG", "beninese": "BJ", "tajik": "TJ", "turkmen": "TM",
-    "kyrgyz": "KG", "moldovan": "MD", "macedonian": "MK", "montenegrin": "ME", "luxembourgish": "LU",
-}
-# Country names pycountry spells otherwise, and common short forms.
-COUNTRY_ALIASES = {
-    "us": "US", "usa": "US", "united states": "US", "america": "US", "united states of america": "US",
-    "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "russia": "RU", "south korea": "KR", "north korea": "KP", "iran": "IR",
-    "syria": "SY", "vietnam": "VN", "laos": "LA", "bolivia": "BO", "venezuela": "VE",
-    "tanzania": "TZ", "moldova": "MD", "taiwan": "TW", "czech republic": "CZ", "czechia": "CZ",
-    "ivory coast": "CI", "drc": "CD", "dr congo": "CD", "democratic republic of congo": "CD",
-    "democratic republic of the congo": "CD", "republic of congo": "CG", "holland": "NL",
-    "netherlands": "NL", "turkey": "TR", "burma": "MM", "macedonia": "MK", "swaziland": "SZ",
-    "cape verde": "CV", "east timor": "TL", "vatican": "VA", "palestine": "PS", "brunei": "BN",
-    "uae": "AE", "emirates": "AE", "micronesia": "FM", "kosovo": "XK",
-}
-# Capitals of real countries: a capital that acts ("Paris refused", "Washington argued") stands for
-# its government (a metonym); a capital that is only a place ("talks in Paris") is no actor.
-# Left out: capitals whose name usually stands for something else (Brussels: the EU; The Hague:
-# the courts; Amsterdam: not the seat of government; Jerusalem: contested).
-CAPITALS = {
-    "washington": "US", "washington dc": "US", "washington, dc": "US", "paris": "FR", "london": "GB",
-    "berlin": "DE", "moscow": "RU", "beijing": "CN", "tokyo": "JP", "new delhi": "IN", "delhi": "IN",
-    "rome": "IT", "madrid": "ES", "ottawa": "CA", "brasilia": "BR", "canberra": "AU", "pretoria": "ZA",
-    "abuja": "NG", "nairobi": "KE", "cairo": "EG", "riyadh": "SA", "tehran": "IR", "baghdad": "IQ",
-    "damascus": "SY", "ankara": "TR", "athens": "GR", "bern": "CH", "stockholm": "SE",
-    "oslo": "NO", "copenhagen": "DK", "helsinki": "FI", "warsaw": "PL", "kyiv": "UA", "kiev": "UA",
-    "seoul": "KR", "pyongyang": "KP", "hanoi": "VN", "bangkok": "TH", "manila": "PH", "jakarta": "ID",
-    "kuala lumpur": "MY", "islamabad": "PK", "kabul": "AF", "dhaka": "BD", "abu dhabi": "AE", "doha": "QA",
-    "amman": "JO", "beirut": "LB", "tripoli": "LY", "tunis": "TN", "algiers": "DZ", "rabat": "MA",
-    "addis ababa": "ET", "kinshasa": "CD", "accra": "GH", "dakar": "SN", "harare": "ZW", "lusaka": "ZM",
-    "luanda": "AO", "maputo": "MZ", "santiago": "CL", "lima": "PE", "bogota": "CO", "caracas": "VE",
-    "havana": "CU", "lisbon": "PT", "dublin": "IE", "vienna": "AT", "prague": "CZ", "budapest": "HU",
-    "bucharest": "RO", "sofia": "BG", "belgrade": "RS", "zagreb": "HR", "astana": "KZ", "tashkent": "UZ",
-    "ulaanbaatar": "MN", "taipei": "TW", "minsk": "BY", "tbilisi": "GE", "yerevan": "AM", "baku": "AZ",
-    "khartoum": "SD", "mogadishu": "SO", "bamako": "ML", "niamey": "NE", "ndjamena": "TD",
-    "ouagadougou": "BF", "reykjavik": "IS", "tallinn": "EE", "riga": "LV", "vilnius": "LT",
-    "bratislava": "SK", "ljubljana": "SI", "sarajevo": "BA", "tirana": "AL", "nicosia": "CY",
-    "valletta": "MT", "colombo": "LK", "kathmandu": "NP", "phnom penh": "KH", "vientiane": "LA",
-    "naypyidaw": "MM", "wellington": "NZ", "mexico city": "MX", "buenos aires": "AR", "quito": "EC",
-    "montevideo": "UY", "asuncion": "PY", "la paz": "BO", "kampala": "UG", "kigali": "RW",
-    "dodoma": "TZ", "windhoek": "NA", "yaounde": "CM", "libreville": "GA", "muscat": "OM",
-    "kuwait city": "KW", "sanaa": "YE", "manama": "BH", "chisinau": "MD", "skopje": "MK",
-    "podgorica": "ME", "dushanbe": "TJ", "ashgabat": "TM", "bishkek": "KG",
-}
-# Bodies of states that the NER tags as places: organisations, never a country or a place.
-SUPRANATIONAL = {
-    "eu": "European Union", "european union": "European Union", "un": "United Nations",
-    "united nations": "United Nations", "nato": "NATO", "african union": "African Union", "au": "African Union",
-    "asean": "ASEAN", "opec": "OPEC", "imf": "International Monetary Fund", "wto": "World Trade Organization",
-    "g7": "G7", "g20": "G20", "european commission": "European Commission", "mercosur": "Mercosur",
-}
-# Suffixes of demonyms, longest first, for fictional countries ("Veldonian" -> "Veldonia").
-_DEMONYM_SUFFIXES = ("ian", "ean", "ese", "ish", "an", "i", "n")
 
 
 # --- small text helpers ---------------------------------------------------------------------
@@ -326,16 +149,8 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
 def acronym(name: str) -> str:
     """Initials of a multi-word name without function words ("Federated Republic of Kestria" ->
     "frk", "Sarnovian Grid Authority" -> "sga"); "" for a one-word name."""
-    words = [w for w in norm(name).split() if w not in _STOP]
+    words = [w for w in norm(name).split() if w not in STOP]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
-
-
-# Words of a state's formal name ("the Federated Republic of Kestria" is Kestria).
-STATE_FORM_WORDS = frozenset("""
-republic federal federated federative democratic people's peoples popular islamic socialist united kingdom
-commonwealth union principality grand duchy sultanate emirate state states confederation plurinational
-arab co-operative cooperative independent
-""".split())
 
 
 def state_short_name(name: str) -> str | None:
@@ -410,7 +225,7 @@ def demonym_stems(word: str) -> list[str]:
     w = norm(word)
     if w.endswith("s") and not w.endswith(("ss", "ese")):
         w = w[:-1]
-    return [w[: -len(s)] for s in _DEMONYM_SUFFIXES if w.endswith(s) and len(w) - len(s) >= 4]
+    return [w[: -len(s)] for s in DEMONYM_SUFFIXES if w.endswith(s) and len(w) - len(s) >= 4]
 
 
 def match_demonym(word: str, country_names) -> str | None:
@@ -433,7 +248,7 @@ def looks_like_demonym(word: str) -> bool:
 
 
 @dataclass
-class _Cand:
+class Candidate:
     i: int                      # first token
     j: int                      # end token (exclusive)
     actor_type: str
@@ -452,7 +267,7 @@ def trim_span(doc, i: int, j: int) -> tuple[int, int]:
     """Drop a leading "the"/punctuation and a trailing "'s"/punctuation from a token span."""
     while i < j and (doc[i].lower_ == "the" or doc[i].is_punct or doc[i].is_space):
         i += 1
-    while j > i and (doc[j - 1].text in _POSS or doc[j - 1].is_punct or doc[j - 1].is_space):
+    while j > i and (doc[j - 1].text in POSS or doc[j - 1].is_punct or doc[j - 1].is_space):
         j -= 1
     return i, j
 
@@ -488,7 +303,7 @@ def split_leading_title(doc, i: int, j: int) -> tuple[int, str | None, int | Non
 
 def _title_text(doc, i: int, j: int) -> str | None:
     """Title text of tokens [i, j) without honorifics (Mr, Ms ...)."""
-    while i < j and doc[i].lower_ in HONORIFICS and doc[i].lower_ not in ("king", "queen", "prince", "princess", "sheikh", "emir", "sultan"):
+    while i < j and doc[i].lower_ in HONORIFICS and doc[i].lower_ not in ROYAL_HONORIFICS:
         i += 1
     return _span_text(doc, i, j) if i < j else None
 
@@ -517,7 +332,7 @@ def title_before(doc, i: int) -> tuple[str | None, int | None, str | None]:
             k -= 1
         elif (tok.is_title and tok.pos_ in ("PROPN", "NOUN") and tok.ent_type_ not in ("PERSON", "GPE", "NORP", "ORG")
               and k > sent_start and (doc[k - 1].lower_ in ROLE_WORDS or doc[k - 1].lower_ in TITLE_MODIFIERS
-                                      or doc[k - 1].ent_type_ in ("NORP", "GPE") or doc[k - 1].text in _POSS)):
+                                      or doc[k - 1].ent_type_ in ("NORP", "GPE") or doc[k - 1].text in POSS)):
             k -= 1          # an open-class portfolio word ("Hydrocarbons Minister")
         else:
             break
@@ -530,7 +345,7 @@ def title_before(doc, i: int) -> tuple[str | None, int | None, str | None]:
         tok = doc[k]
         if tok.ent_type_ in ("NORP", "GPE") or (tok.is_title and looks_like_demonym(tok.text) and tok.ent_type_ != "PERSON"):
             affiliation = k
-        elif tok.text in _POSS and k - 1 >= sent_start and doc[k - 1].ent_type_ in ("GPE", "NORP", "ORG"):
+        elif tok.text in POSS and k - 1 >= sent_start and doc[k - 1].ent_type_ in ("GPE", "NORP", "ORG"):
             affiliation = k - 1
     return _title_text(doc, first, i), affiliation, gender
 
@@ -557,7 +372,7 @@ def title_after(doc, i: int, j: int) -> tuple[str | None, int | None]:
         k = j + 1
         if k < len(doc) and doc[k].lower_ in ("a", "an", "the", "its", "his", "her", "their"):
             k += 1
-        elif k + 1 < len(doc) and doc[k + 1].text in _POSS:
+        elif k + 1 < len(doc) and doc[k + 1].text in POSS:
             k += 2
         for m in range(k, min(k + 4, len(doc))):
             if doc[m].lower_ in ROLE_WORDS and doc[m].pos_ in ("NOUN", "PROPN"):
@@ -569,7 +384,7 @@ def title_after(doc, i: int, j: int) -> tuple[str | None, int | None]:
         return None, None
     start = role.i
     while start - 1 > j and (doc[start - 1].dep_ in ("amod", "compound") or doc[start - 1].lower_ in TITLE_MODIFIERS) \
-            and doc[start - 1].ent_type_ not in ("GPE", "NORP") and doc[start - 1].text not in _POSS:
+            and doc[start - 1].ent_type_ not in ("GPE", "NORP") and doc[start - 1].text not in POSS:
         start -= 1
     affiliation = None
     for tok in doc[j + 1: role.right_edge.i + 1]:
@@ -595,32 +410,6 @@ def title_in_front(doc, c) -> str | None:
             and doc[start - 1].ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
         start -= 1
     return _span_text(doc, start, head.i + 1)
-
-
-# Common English given names whose bearers are nearly all of one gender: a prior for "he"/"she"
-# when the article shows nothing better (a title, an honorific) for a person.
-FEMALE_NAMES = frozenset("""
-mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra ashley
-kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca sharon laura cynthia kathleen
-amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine debra rachel carolyn janet
-catherine maria heather diane ruth julie olivia joyce virginia victoria lauren christina joan evelyn judith
-megan andrea cheryl hannah jacqueline martha gloria teresa ann sara frances kathryn janice abigail
-alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie brittany
-charlotte marie kayla lori hillary melania ivanka chelsea huma kellyanne nikki elizabeth michele nancy
-condoleezza sheryl oprah loretta susana jill tulsi kamala dianne maxine claire elaine janet rosa melanie
-ellen valerie jeanne donna tina meryl jane louise rose irene clara kate katie maggie molly sally susie
-""".split())
-MALE_NAMES = frozenset("""
-james robert john michael william david richard joseph thomas charles christopher daniel matthew anthony mark
-donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary
-nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank patrick raymond
-jack dennis jerry aaron jose adam nathan henry douglas zachary peter kyle walter ethan jeremy harold keith
- roger noah gerald carl sean arthur lawrence bryan joe billy bruce albert
-willie gabriel alan juan wayne roy ralph randy eugene vincent russell elijah louis bobby philip johnny
-barack bill mike mitt ted marco rand newt rudy reince jeb bernie tim harry mitch orrin chuck
-rex ben al jim tom bob dick ron hugh fred ed pete dan steve greg jeff ken doug rick nick tony vladimir
-boris francois
-""".split())
 
 
 def name_gender(name: str) -> str | None:
@@ -649,8 +438,8 @@ def _is_junk(doc, i: int, j: int) -> bool:
     content = False
     for tok in doc[i:j]:
         low = tok.lower_
-        if tok.is_punct or tok.is_space or tok.like_num or low in _STOP or low in _DATE_WORDS \
-                or low in ROLE_WORDS or low in TITLE_MODIFIERS or low in HONORIFICS or tok.text in _POSS:
+        if tok.is_punct or tok.is_space or tok.like_num or low in STOP or low in DATE_WORDS \
+                or low in ROLE_WORDS or low in TITLE_MODIFIERS or low in HONORIFICS or tok.text in POSS:
             continue
         if any(ch.isalpha() for ch in tok.text):
             content = True
@@ -672,7 +461,7 @@ def _line_parts(doc):
             yield ent, start, ent.end
 
 
-def entity_candidates(doc) -> list[_Cand]:
+def entity_candidates(doc) -> list[Candidate]:
     """Trimmed, title-stripped PERSON/ORG/GPE/NORP entities, not yet typed."""
     out = []
     for ent, start, end in _line_parts(doc):
@@ -691,7 +480,7 @@ def entity_candidates(doc) -> list[_Cand]:
                 label = "PERSON"          # "President Ilvar", "Mr. Korvel" tagged ORG
         if i >= j or _is_junk(doc, i, j) or (label == "ORG" and _common_noun_phrase(doc, i, j)):
             continue
-        c = _Cand(i, j, "", label=label, title=title)
+        c = Candidate(i, j, "", label=label, title=title)
         if affiliation is not None:
             c.extra["affiliation_token"] = affiliation
         out.append(c)
@@ -716,7 +505,7 @@ def _common_noun_phrase(doc, i: int, j: int) -> bool:
                for k, t in enumerate(doc[i:j], i))
 
 
-def speaker_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
+def speaker_candidates(doc, cands: list[Candidate]) -> list[Candidate]:
     """Names the NER missed or mislabelled (WORK_OF_ART ...) as the subject of a verb of saying.
 
     "Tomas Ilvar said": two or three capitalised proper nouns; a person, or an organisation when
@@ -746,7 +535,7 @@ def speaker_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
                     or any(t.lower_ in ROLE_WORDS or t.lower_ in TITLE_MODIFIERS for t in names):
                 continue
             label = "ORG" if names[-1].lower_ in ORG_NAME_WORDS else "PERSON"
-            out.append(_Cand(i, j, "", label=label))
+            out.append(Candidate(i, j, "", label=label))
             covered.update(range(i, j))
     return out
 
@@ -767,7 +556,7 @@ def transcript_labels(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def label_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
+def label_candidates(doc, cands: list[Candidate]) -> list[Candidate]:
     """Transcript speaker labels the NER missed ("PENCE: ..."), when the label names a person of
     the article (a full name's last or first word) or opens two paragraphs or more."""
     text = doc_text(doc)
@@ -791,47 +580,14 @@ def label_candidates(doc, cands: list[_Cand]) -> list[_Cand]:
         if span is None or any(k in covered for k in range(span.start, span.end)):
             continue
         n = norm(text[a:b])
-        if n in _LABEL_STOP or not (n.split()[-1] in person_words or counts[n] >= 2):
+        if n in LABEL_STOP or not (n.split()[-1] in person_words or counts[n] >= 2):
             continue
-        out.append(_Cand(span.start, span.end, "", label="PERSON"))
+        out.append(Candidate(span.start, span.end, "", label="PERSON"))
         covered.update(range(span.start, span.end))
     return out
 
 
-# Capitalised paragraph openers that are no speaker ("UPDATE: ...", "CORRECTION: ...").
-_LABEL_STOP = frozenset("""
-update correction note editor's note editors note photo video watch read more related breaking exclusive byline
-previously look email source sources disclaimer warning advertisement ad q a
-""".split()) | frozenset({"editor's note", "read more", "short reads"})
-
-
-# Prepositions after which a name is where something happens, not who acts ("talks in Drysk").
-_LOCATIVE_PREPS = frozenset("""
-in at near outside inside into across around through throughout within off towards toward via over under
-along beside beyond onto from
-""".split())
-# Nouns after "of" that make the name a place ("the port of Saltreach", "the border town of Varska").
-PLACE_NOUNS = frozenset("""
-port city town village capital centre center region province district county basin ridge river valley hills
-hill mountains mountain coast shore bay island islands lake sea field fields flats plain plains mine mines
-harbour harbor border suburb suburbs outskirts area zone streets street square airport station state
-""".split())
-# Nouns of deals: a name before one is a party ("the Taluna deal"), not a place.
-DEAL_NOUNS = frozenset("deal agreement contract pact accord treaty loan offer proposal talks negotiation".split())
-# Words after which "from X" names the other party of a deal ("imports from Kestria").
-_FROM_PARTY_LEMMAS = frozenset("""
-buy purchase import imports borrow receive obtain get order request demand seek bid offer loan loans aid
-support pressure funding financing credit supply supplies delivery deliveries
-""".split())
-# Nouns of links between places ("the line between Lindmoor and Varska").
-_ROUTE_NOUNS = frozenset("line lines road roads railway rail route border pipeline cable bridge corridor link".split())
-# Verbs of motion: "to" after them is where ("travelled to Telvadra"), not whom ("a loan to Sarnovia").
-_MOTION_LEMMAS = frozenset("""
-travel go come return fly move drive head sail ship deliver send carry bring visit trip journey flight
-""".split())
-
-
-def _span_root(doc, c: "_Cand"):
+def _span_root(doc, c: "Candidate"):
     """The token of a candidate's span whose head lies outside it."""
     for tok in doc[c.i:c.j]:
         if not (c.i <= tok.head.i < c.j) or tok.head.i == tok.i:
@@ -839,7 +595,7 @@ def _span_root(doc, c: "_Cand"):
     return doc[c.j - 1]
 
 
-def is_place_use(doc, c: "_Cand") -> bool:
+def is_place_use(doc, c: "Candidate") -> bool:
     """A name used as a place, not as an actor: the object of a locative preposition ("in Drysk",
     "travelled to Telvadra"), "of" after a place noun ("the port of Saltreach"), or a modifier of
     a place noun ("the Greyhollow basin", "the Varska hills")."""
@@ -851,19 +607,19 @@ def is_place_use(doc, c: "_Cand") -> bool:
     head = root.head
     if root.dep_ == "pobj" and head.i != root.i:
         low = head.lower_
-        if low == "from" and head.head.lemma_.lower() in _FROM_PARTY_LEMMAS:
+        if low == "from" and head.head.lemma_.lower() in FROM_PARTY_LEMMAS:
             return False           # "buy electricity from Taluna": a party, not a place
-        if low in _LOCATIVE_PREPS:
+        if low in LOCATIVE_PREPS:
             return True
-        if low == "between" and head.head.lower_ in PLACE_NOUNS | _ROUTE_NOUNS:
+        if low == "between" and head.head.lower_ in PLACE_NOUNS | ROUTE_NOUNS:
             return True
-        if low == "to" and head.head.pos_ in ("VERB", "NOUN") and head.head.lemma_.lower() in _MOTION_LEMMAS:
+        if low == "to" and head.head.pos_ in ("VERB", "NOUN") and head.head.lemma_.lower() in MOTION_LEMMAS:
             return True
         if low == "of" and head.head.lower_ in PLACE_NOUNS:
             return True
         return False
     if root.dep_ in ("compound", "amod", "nmod") and head.i >= c.j and head.lower_ in PLACE_NOUNS \
-            and head.lower_ not in _STATE_NOUNS:
+            and head.lower_ not in STATE_NOUNS:
         return True
     if root.dep_ == "appos" and head.lower_ in PLACE_NOUNS:
         return True
@@ -873,14 +629,14 @@ def is_place_use(doc, c: "_Cand") -> bool:
 _DATELINE_MARKS = frozenset({"(", "—", "―", "–", "-", "--", ","})
 
 
-def is_dateline(doc, c: "_Cand") -> bool:
+def is_dateline(doc, c: "Candidate") -> bool:
     """A place in capitals opening a paragraph before a dash or "(AP)": "WASHINGTON (AP) — ..."."""
     at_start = c.i == 0 or "\n" in doc[c.i - 1].whitespace_ or "\n" in doc[c.i - 1].text
     text = _span_text(doc, c.i, c.j)
     return at_start and text.isupper() and c.j < len(doc) and doc[c.j].text in _DATELINE_MARKS
 
 
-def _place_modifier(doc, c: "_Cand") -> bool:
+def _place_modifier(doc, c: "Candidate") -> bool:
     """A one-word "person" that is a place: "the Oskel ridge", "the mines in Greyhollow"."""
     root = _span_root(doc, c)
     while root.dep_ == "conj" and root.head.i < root.i:
@@ -888,29 +644,29 @@ def _place_modifier(doc, c: "_Cand") -> bool:
     if root.dep_ in ("compound", "amod", "nmod") and root.head.i >= c.j and root.head.lower_ in PLACE_NOUNS:
         return True
     if root.dep_ == "pobj" and root.head.lower_ == "between":
-        return root.head.head.lower_ in PLACE_NOUNS | _ROUTE_NOUNS
+        return root.head.head.lower_ in PLACE_NOUNS | ROUTE_NOUNS
     # "the mines in Greyhollow" (a "person"); an organisation "in Congress" stays an actor
     return c.label == "PERSON" and root.dep_ == "pobj" and root.head.lower_ in ("in", "at", "near", "on")
 
 
-def _modifier_of_noun(doc, c: "_Cand") -> bool:
+def _modifier_of_noun(doc, c: "Candidate") -> bool:
     """The name modifies a common noun after it ("the Amberfall administrative court", "the
     Amberfall consultancy"): a place name, not the actor."""
     root = _span_root(doc, c)
     head = root.head
     return root.dep_ in ("compound", "amod", "nmod") and head.i >= c.j and head.pos_ == "NOUN" \
-        and head.lower_ not in _STATE_NOUNS and head.lower_ not in ROLE_WORDS and head.lower_ not in TITLE_MODIFIERS \
+        and head.lower_ not in STATE_NOUNS and head.lower_ not in ROLE_WORDS and head.lower_ not in TITLE_MODIFIERS \
         and head.lower_ not in ORG_HEADS and head.lemma_.lower() not in DEAL_NOUNS
 
 
-def _names_a_thing(doc, c: "_Cand") -> bool:
+def _names_a_thing(doc, c: "Candidate") -> bool:
     """A capital that names something after it ("the Paris accord", "a Washington event",
     "Washington-based"): the place, not the government; "the Paris government" is the state."""
     root = _span_root(doc, c)
     head = root.head
     if c.j < len(doc) and doc[c.j].text == "-":
         return True
-    return root.dep_ in ("compound", "amod", "nmod", "npadvmod") and head.i >= c.j and head.lower_ not in _STATE_NOUNS
+    return root.dep_ in ("compound", "amod", "nmod", "npadvmod") and head.i >= c.j and head.lower_ not in STATE_NOUNS
 
 
 def capital_of(text: str) -> str | None:
@@ -918,13 +674,13 @@ def capital_of(text: str) -> str | None:
     return CAPITALS.get(norm(text))
 
 
-def drop_places(doc, cands: list["_Cand"], backed: set[str]) -> list["_Cand"]:
+def drop_places(doc, cands: list["Candidate"], backed: set[str]) -> list["Candidate"]:
     """Places that are not actors: a name that is no known country (a city, a region, a
     fictional name without a demonym in the article) and that every occurrence uses as a place
     ("in Drysk", "the Greyhollow basin"). A name that acts anywhere in the article ("Paris
     refused") stays, and a capital that acts is its country's government."""
     candidates = [c for c in cands if c.actor_type in (COUNTRY, ORG, PERSON) and c.label in ("GPE", "ORG", "PERSON")]
-    by_name: dict[str, list[_Cand]] = {}
+    by_name: dict[str, list[Candidate]] = {}
     for c in candidates:
         by_name.setdefault(norm(_span_text(doc, c.i, c.j)), []).append(c)
     drop = set()
@@ -951,7 +707,7 @@ def drop_places(doc, cands: list["_Cand"], backed: set[str]) -> list["_Cand"]:
     return [c for c in cands if id(c) not in drop]
 
 
-def _place_kind(c: "_Cand", name: str, backed: set[str]) -> str | None:
+def _place_kind(c: "Candidate", name: str, backed: set[str]) -> str | None:
     """"capital", "place" or None (not a place name): what a typed candidate's name may be."""
     if c.actor_type == COUNTRY and c.country_code and c.key == c.country_code or name in SUPRANATIONAL:
         return None                                   # a real country (or its demonym), the E.U.
@@ -968,7 +724,7 @@ def _place_kind(c: "_Cand", name: str, backed: set[str]) -> str | None:
     return None
 
 
-def type_candidates(doc, cands: list[_Cand]) -> None:
+def type_candidates(doc, cands: list[Candidate]) -> None:
     """Set actor_type, country_code and country keys; correct typical small-model errors."""
     fictional: set[str] = set()     # normalised fictional country names (GPE not in pycountry)
     norp_words: set[str] = set()
@@ -1000,7 +756,7 @@ def type_candidates(doc, cands: list[_Cand]) -> None:
             c.key = code if not plural else n
             c.name = _country_name(code) if not plural else text
             continue
-        if c.label == "GPE" and n.rsplit(" ", 1)[-1] in _LOCAL_PLACE_WORDS:
+        if c.label == "GPE" and n.rsplit(" ", 1)[-1] in LOCAL_PLACE_WORDS:
             c.actor_type, c.key, c.name = ORG, n, text      # "Kent County": a local government
             continue
         if c.label == "GPE":
@@ -1016,7 +772,7 @@ def type_candidates(doc, cands: list[_Cand]) -> None:
         if n in fictional:      # "Veldonia" mis-tagged ORG/PERSON
             c.actor_type, c.key, c.name = COUNTRY, n, text
             continue
-        before_state_noun = c.j < len(doc) and doc[c.j].lower_ in _STATE_NOUNS
+        before_state_noun = c.j < len(doc) and doc[c.j].lower_ in STATE_NOUNS
         if c.label == "NORP" or (c.label in ("PERSON", "ORG") and c.j - c.i == 1 and looks_like_demonym(text)
                                  and (match_demonym(text, fictional) or before_state_noun)):
             if n in GROUP_NORP or n.rstrip("s") in GROUP_NORP:
@@ -1054,16 +810,7 @@ def type_candidates(doc, cands: list[_Cand]) -> None:
             c.actor_type, c.label = t, ("PERSON" if t == PERSON else "ORG")
 
 
-# Last words that make a capitalised name an organisation's ("Veldon Mining", "Orvel Times").
-# Newspaper words are also surnames ("Marjorie Post"): they need "the" before the name ("the Orvel Times").
-NEWSPAPER_WORDS = frozenset("times post journal herald tribune gazette telegraph news chronicle courier".split())
-ORG_LAST_WORDS = ORG_NAME_WORDS | NEWSPAPER_WORDS | frozenset("""
-holdings bank group ministry council party agency foundation association institute network airways railways
-shipping logistics pharmaceuticals
-""".split())
-
-
-def organisation_name(doc, c: _Cand) -> bool:
+def organisation_name(doc, c: Candidate) -> bool:
     """A name the NER called a person is an organisation's when it is capitalised, has two or
     more words, ends in an organisation word ("Veldon Mining", "Brask Holdings"; a newspaper's
     word only after "the": "the Orvel Times") and neither a title, an honorific nor a common
@@ -1079,7 +826,7 @@ def organisation_name(doc, c: _Cand) -> bool:
     return last in ORG_LAST_WORDS and name_gender(words[0].text) is None
 
 
-def _formal_initials(doc, cands: list[_Cand], n: str) -> str | None:
+def _formal_initials(doc, cands: list[Candidate], n: str) -> str | None:
     """The short name of the state whose formal name, given in this article, has the initials
     ``n`` ("frk", "frk government" -> "kestria"), else None."""
     words = n.split()
@@ -1093,7 +840,7 @@ def _formal_initials(doc, cands: list[_Cand], n: str) -> str | None:
     return None
 
 
-def _person_by_apposition(doc, c: _Cand) -> bool:
+def _person_by_apposition(doc, c: Candidate) -> bool:
     """A two- or three-word name the NER called an organisation, with a person's role after it
     ("Nadia Fenwright, a spokeswoman for Ostrel Energy")."""
     names = doc[c.i:c.j]
@@ -1101,34 +848,28 @@ def _person_by_apposition(doc, c: _Cand) -> bool:
             or names[-1].lower_ in ORG_NAME_WORDS:
         return False
     title, _ = title_after(doc, c.i, c.j)
-    return bool(title) and title.split()[-1].lower() in (ROLE_WORDS | set(ANON_HEADS)) - set(_GENERIC_HEADS)
+    return bool(title) and title.split()[-1].lower() in (ROLE_WORDS | set(ANON_HEADS)) - set(GENERIC_HEADS)
 
 
-def _person_of_org(doc, c: _Cand) -> bool:
+def _person_of_org(doc, c: Candidate) -> bool:
     """A two-word name the NER called an organisation, followed by "of the <organisation>"
     ("Ilse Varnholt of the Vessarian Consumers' Association"): a person of that organisation."""
     names = doc[c.i:c.j]
     if len(names) != 2 or not all(t.is_title and t.is_alpha and t.pos_ == "PROPN" for t in names) \
-            or names[-1].lower_ in ORG_NAME_WORDS or names[0].lower_ in _GENERIC_ORG_WORDS or c.j + 2 >= len(doc):
+            or names[-1].lower_ in ORG_NAME_WORDS or names[0].lower_ in GENERIC_ORG_WORDS or c.j + 2 >= len(doc):
         return False
     if doc[c.j].lower_ not in ("of", "from", "at") or doc[c.j + 1].lower_ != "the":
         return False
     return doc[c.j + 2].ent_type_ == "ORG" or doc[c.j + 2].lower_ in ORG_HEADS
 
 
-_ORG_APPOSITION_HEADS = frozenset("""
-company firm group bank operator maker manufacturer producer supplier contractor developer lender insurer
-consortium conglomerate shipyard yard carrier airline startup subsidiary agency
-""".split())
-
-
-def _org_by_apposition(doc, c: _Cand) -> bool:
+def _org_by_apposition(doc, c: Candidate) -> bool:
     """A name the NER called a person with a company noun in apposition ("Brellmark Dredging, a
     privately owned marine engineering company"): an organisation."""
     if c.j + 1 >= len(doc) or doc[c.j].text != "," or doc[c.j + 1].lower_ not in ("a", "an", "the", "its"):
         return False
     for tok in doc[c.j + 2: min(c.j + 9, len(doc))]:
-        if tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in _ORG_APPOSITION_HEADS:
+        if tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in ORG_APPOSITION_HEADS:
             return True
         if tok.is_punct or tok.pos_ in ("VERB", "AUX", "ADP", "PRON", "DET") and tok.tag_ not in ("VBN", "VBG"):
             return False
@@ -1145,7 +886,7 @@ def _country_name(code: str) -> str:
     return getattr(c, "common_name", None) or c.name
 
 
-def attach_titles(doc, cands: list[_Cand], by_token: dict[int, _Cand]) -> None:
+def attach_titles(doc, cands: list[Candidate], by_token: dict[int, Candidate]) -> None:
     """Titles before and after person names, and the affiliation they give."""
     for c in cands:
         if c.actor_type != PERSON:
@@ -1180,7 +921,7 @@ def attach_titles(doc, cands: list[_Cand], by_token: dict[int, _Cand]) -> None:
 # --- coreference ----------------------------------------------------------------------------
 
 
-def cluster_persons(doc, cands: list[_Cand]) -> None:
+def cluster_persons(doc, cands: list[Candidate]) -> None:
     """Give every person candidate its actor key and canonical name.
 
     Full names (two tokens or more) with the same first and last word are one actor; a
@@ -1188,7 +929,7 @@ def cluster_persons(doc, cands: list[_Cand]) -> None:
     else the first later one.
     """
     persons = [c for c in cands if c.actor_type == PERSON]
-    clusters: dict[tuple[str, str], list[_Cand]] = {}
+    clusters: dict[tuple[str, str], list[Candidate]] = {}
     for c in persons:
         words = [norm(t.text) for t in doc[c.i:c.j] if not t.is_punct]
         words = [w for w in words if w]
@@ -1197,8 +938,8 @@ def cluster_persons(doc, cands: list[_Cand]) -> None:
             c.extra["gender"] = "f" if doc[c.i - 1].lower_ in HONORIFICS_F else "m"
         if len(words) >= 2:
             clusters.setdefault((words[0], words[-1]), []).append(c)
-    full_by_last: dict[str, list[_Cand]] = {}
-    full_by_first: dict[str, list[_Cand]] = {}
+    full_by_last: dict[str, list[Candidate]] = {}
+    full_by_first: dict[str, list[Candidate]] = {}
     for (first, last), members in clusters.items():
         for m in members:
             full_by_last.setdefault(last, []).append(m)
@@ -1214,7 +955,7 @@ def cluster_persons(doc, cands: list[_Cand]) -> None:
         else:
             target = _nearest(by_last, c.i) or _nearest(full_by_first.get(words[0], []), c.i)
         c.extra["cluster"] = (target.extra["words"][0], target.extra["words"][-1]) if target else ("", words[0])
-    members: dict[tuple, list[_Cand]] = {}
+    members: dict[tuple, list[Candidate]] = {}
     for c in persons:
         members.setdefault(c.extra["cluster"], []).append(c)
     for group in members.values():
@@ -1227,7 +968,7 @@ def cluster_persons(doc, cands: list[_Cand]) -> None:
                 m.country_code = code
 
 
-def _cluster_gender(members: list[_Cand]) -> str | None:
+def _cluster_gender(members: list[Candidate]) -> str | None:
     """"m"/"f" of a full-name cluster: a title or honorific of a member, else the given name."""
     for m in members:
         if m.extra.get("gender"):
@@ -1235,18 +976,18 @@ def _cluster_gender(members: list[_Cand]) -> str | None:
     return name_gender(" ".join(members[0].extra["words"])) if members else None
 
 
-def _shared_surname(c: _Cand, by_last: list[_Cand], clusters: dict) -> _Cand | None:
+def _shared_surname(c: Candidate, by_last: list[Candidate], clusters: dict) -> Candidate | None:
     """The full name a bare surname shared by several people of the article stands for.
 
     An honorific keeps them apart ("Mrs. Clinton" is not "Bill Clinton"); without one, the
     surname alone is the person the article introduced first (news style names a second
     bearer in full or by first name), unless only one bearer has been named before it.
     """
-    keys: dict[tuple, list[_Cand]] = {}
+    keys: dict[tuple, list[Candidate]] = {}
     for m in by_last:
         keys.setdefault((m.extra["words"][0], m.extra["words"][-1]), []).append(m)
     real = {k: ms for k, ms in keys.items() if k[0] not in TITLE_MODIFIERS and k[0] not in ROLE_WORDS
-            and k[0] not in _STOP}      # "Top Clinton adviser": no person of that name
+            and k[0] not in STOP}      # "Top Clinton adviser": no person of that name
     keys = real or keys
     g = c.extra.get("gender")
     if g:
@@ -1263,7 +1004,7 @@ def _shared_surname(c: _Cand, by_last: list[_Cand], clusters: dict) -> _Cand | N
     return min(pool, key=lambda m: m.i) if pool else None
 
 
-def _nearest(cands: list[_Cand], i: int) -> _Cand | None:
+def _nearest(cands: list[Candidate], i: int) -> Candidate | None:
     before = [c for c in cands if c.i < i]
     if before:
         return max(before, key=lambda c: c.i)
@@ -1271,7 +1012,7 @@ def _nearest(cands: list[_Cand], i: int) -> _Cand | None:
     return min(after, key=lambda c: c.i) if after else None
 
 
-def reclassify_surnames(doc, cands: list[_Cand]) -> None:
+def reclassify_surnames(doc, cands: list[Candidate]) -> None:
     """A one-word ORG/GPE/NORP that is the surname of a person in the article is that person;
     a one-word PERSON that is the first word of an organisation's name (and no surname) is it."""
     surnames, org_words = set(), set()
@@ -1289,7 +1030,7 @@ def reclassify_surnames(doc, cands: list[_Cand]) -> None:
             c.actor_type, c.key, c.name, c.country_code = PERSON, None, None, None
 
 
-def cluster_orgs(doc, cands: list[_Cand]) -> None:
+def cluster_orgs(doc, cands: list[Candidate]) -> None:
     """Org short forms ("Brenmark" for "Brenmark Mining") and acronyms join the longest name."""
     orgs = [c for c in cands if c.actor_type == ORG and not c.key]
     forms = {}
@@ -1303,7 +1044,7 @@ def cluster_orgs(doc, cands: list[_Cand]) -> None:
             if len(longer) <= len(n) or parent[longer] != longer:
                 continue
             lw = longer.split()
-            acronym = "".join(w[0] for w in lw if w not in _STOP)
+            acronym = "".join(w[0] for w in lw if w not in STOP)
             if lw[: len(words)] == words or (len(words) == 1 and len(n) >= 2 and n == acronym):
                 parent[n] = longer
                 break
@@ -1314,9 +1055,9 @@ def cluster_orgs(doc, cands: list[_Cand]) -> None:
             c.key, c.name = root, display
 
 
-def propagate_names(doc, cands: list[_Cand], taken: list[bool]) -> list[_Cand]:
+def propagate_names(doc, cands: list[Candidate], taken: list[bool]) -> list[Candidate]:
     """Add mentions for later occurrences of known names that the NER missed."""
-    forms: dict[str, list[tuple[tuple[str, ...], _Cand]]] = {}
+    forms: dict[str, list[tuple[tuple[str, ...], Candidate]]] = {}
     for c in cands:
         if c.actor_type not in (PERSON, ORG, COUNTRY) or not c.key:
             continue
@@ -1352,7 +1093,7 @@ def propagate_names(doc, cands: list[_Cand], taken: list[bool]) -> list[_Cand]:
             k += 1
             continue
         e, c = hit
-        new = _Cand(k, e, c.actor_type, label="propagated", key=None if c.actor_type == PERSON else c.key,
+        new = Candidate(k, e, c.actor_type, label="propagated", key=None if c.actor_type == PERSON else c.key,
                     name=None if c.actor_type == PERSON else c.name, country_code=c.country_code)
         added.append(new)
         for m in range(k, e):
@@ -1361,17 +1102,11 @@ def propagate_names(doc, cands: list[_Cand], taken: list[bool]) -> list[_Cand]:
     return added
 
 
-_GENERIC_ORG_WORDS = frozenset("""
-bank national state united first general international royal central new american global world
-european african asian federal democratic people peoples republic ministry department council
-""".split())
-
-
 def _distinctive(tok) -> bool:
     """A name's first word that can stand for the whole organisation ("Brenmark" Mining)."""
     low = tok.lower_
-    return (tok.pos_ == "PROPN" and tok.is_title and low not in _GENERIC_ORG_WORDS and low not in TITLE_MODIFIERS
-            and low not in _STOP and tok.ent_type_ not in ("GPE", "NORP") and not demonym_code(low)
+    return (tok.pos_ == "PROPN" and tok.is_title and low not in GENERIC_ORG_WORDS and low not in TITLE_MODIFIERS
+            and low not in STOP and tok.ent_type_ not in ("GPE", "NORP") and not demonym_code(low)
             and not country_code(low))
 
 
@@ -1379,11 +1114,11 @@ def descriptor_span(doc, head) -> int:
     """First token of the descriptor of an anonymous head: its adjacent premodifiers."""
     start = head.i
     for child in reversed(list(head.lefts)):
-        if child.dep_ in _ANON_PREMOD_DEPS and child.right_edge.i == start - 1 and child.lower_ not in _DEFINITE:
+        if child.dep_ in _ANON_PREMOD_DEPS and child.right_edge.i == start - 1 and child.lower_ not in DEFINITE:
             start = child.left_edge.i
         else:
             break
-    while start < head.i and (doc[start].lower_ in _DEFINITE or doc[start].is_punct or doc[start].lower_ in ("a", "an")):
+    while start < head.i and (doc[start].lower_ in DEFINITE or doc[start].is_punct or doc[start].lower_ in ("a", "an")):
         start += 1
     return start
 
@@ -1421,7 +1156,7 @@ def _near_person(doc, tok, by_token) -> bool:
     return False
 
 
-def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by_token) -> list[_Cand]:
+def descriptions(doc, article_id: str, cands: list[Candidate], taken: list[bool], by_token) -> list[Candidate]:
     """Anonymous sources, generic groups and definite role descriptions, in text order.
 
     "a senior Veldonian official" opens an anonymous actor; a later "the official" joins the
@@ -1436,8 +1171,8 @@ def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by
             titles_of.setdefault(c.key, set()).update(w for w in norm(c.title).split())
     orgs = sorted((c for c in cands if c.actor_type == ORG and c.key), key=lambda c: c.i)
     countries = sorted((c for c in cands if c.actor_type == COUNTRY and c.key), key=lambda c: c.i)
-    anon_seen: list[_Cand] = []
-    out: list[_Cand] = []
+    anon_seen: list[Candidate] = []
+    out: list[Candidate] = []
     for tok in doc:
         low = tok.lower_
         if taken[tok.i] or tok.pos_ not in ("NOUN", "PROPN") or (tok.pos_ == "PROPN" and not tok.is_sent_start and not tok.is_lower):
@@ -1447,7 +1182,7 @@ def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by
         if low in ORG_HEADS and _determiner(tok) == "the" and not tok.dep_ == "compound":
             target = _resolve_org_description(doc, tok, orgs, countries)
             if target is not None:
-                out.append(_Cand(tok.i, tok.i + 1, target.actor_type, label="role", key=target.key,
+                out.append(Candidate(tok.i, tok.i + 1, target.actor_type, label="role", key=target.key,
                                  name=target.name, country_code=target.country_code))
                 taken[tok.i] = True
             continue
@@ -1455,7 +1190,7 @@ def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by
             continue
         if _near_person(doc, tok, by_token):
             continue
-        if low in ("person", "people") and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in _PEOPLE_QUALIFIERS):
+        if low in ("person", "people") and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in PEOPLE_QUALIFIERS):
             continue
         det = _determiner(tok)
         start = descriptor_span(doc, tok)
@@ -1465,13 +1200,13 @@ def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by
             start = tok.i
         descriptor = _span_text(doc, start, tok.i + 1)
         plural = anon[1] if anon else tok.tag_ in ("NNS", "NNPS")
-        if det in _DEFINITE:
+        if det in DEFINITE:
             words = [w for w in norm(descriptor).split() if w]
             target = _resolve_definite(doc, tok, words, anon, plural, anon_seen, persons, person_starts, titles_of)
             if target is None and not plural:
                 target = describe_person(doc, tok, cands)
             if target is not None:
-                c = _Cand(start, tok.i + 1, target.actor_type, label="role", key=target.key, name=target.name,
+                c = Candidate(start, tok.i + 1, target.actor_type, label="role", key=target.key, name=target.name,
                           country_code=target.country_code, head=target.head, plural=target.plural)
                 if target.actor_type == PERSON:
                     c.title = descriptor
@@ -1489,11 +1224,11 @@ def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by
             continue       # a bare singular role word is a title, not a source
         if anon is None and is_role and not plural:
             actor_type = ANON      # "the president" with no president named: an unnamed person
-        elif anon is None or (plural and anon[0] in _GENERIC_HEADS):
+        elif anon is None or (plural and anon[0] in GENERIC_HEADS):
             actor_type = GROUP
         else:
             actor_type = ANON
-        c = _Cand(start, tok.i + 1, actor_type, label="anon", key=f"{article_id}:{norm(descriptor)}",
+        c = Candidate(start, tok.i + 1, actor_type, label="anon", key=f"{article_id}:{norm(descriptor)}",
                   name=descriptor, head=anon[0] if anon else low, plural=plural)
         for m in range(start, tok.i + 1):
             if by_token.get(m) is not None and by_token[m].actor_type == COUNTRY and by_token[m].country_code:
@@ -1507,61 +1242,14 @@ def descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by
     return out
 
 
-# Verbs whose subject (or "according to" object) is a source ("the announcer said").
-CUE_LEMMAS = SAY_LEMMAS | frozenset("""
-state stress acknowledge admit suggest predict promise vow declare report tweet respond assert contend maintain
-emphasize emphasise reiterate caution complain concede recall remark observe urge chant sing shout yell scream
-testify agree counter quip joke lament comment conclude retort exclaim mention allege post continue describe call
-read
-""".split())
-# Nouns for people and bodies of people that the suffix rule below misses.
-_HUMAN_NOUNS = frozenset("""
-police people family friend mother father wife husband son daughter sister brother child children parent kid staff
-crew public audience crowd neighbor neighbour colleague source official aide authorities community couple cousin
-uncle aunt boss chief head doctor nurse surgeon physician attorney counsel expert scholar academic student veteran
-victim survivor guard soldier troops cop sheriff mayor governor senator candidate nominee host anchor moderator
-guest fan folks man woman person individual citizen resident activist advocate critic analyst group coalition
-delegate nominee republican democrat judge jury panel committee board team spokesperson representative relative
-detective executive protester protestor demonstrator cast member
-""".split())
-# Nouns with a person suffix that name no person.
-_NOT_HUMAN = frozenset("""
-letter paper newspaper number order matter water center centre chapter computer answer border cancer power tower
-summer winter quarter register filter weather river finger corner poster trailer barrier container counter folder
-monster character theater theatre caliber fiber sweater disorder thriller flier banner charter booster dinner hunger
-anger danger laser ledger liter powder rubber silver timber transfer wonder event percent content extent talent
-intent component plant grant restaurant implant cent accent client-server moment element statement argument
-documentary commentary ad video clip tweet post poll survey report study
-""".split())
-_HUMAN_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "man", "men", "woman", "women", "ee", "eer", "ier", "ess")
-# Documents that speak for their unnamed authors ("the report says", "according to the poll").
-DOCUMENT_HEADS = frozenset("""
-report poll survey study statement letter article ad advertisement clip video complaint lawsuit analysis memo
-memorandum ruling decision data book website site piece email document filing record release post message
-transcript indictment brief motion petition finding research estimate projection story editorial column account
-slide chart footage spot commercial order opinion affidavit audit review investigation assessment paper
-result datum polling average tally count figure profile interview headline copy note page
-""".split())
-# Compound nouns for people end with one of these ("neurosurgeon", "congressman", "housewife").
-_HUMAN_TAILS = ("surgeon", "wife", "maker", "person", "writer", "leader", "worker", "star", "girl", "boy")
-# Indefinite pronouns that stand for unnamed people ("someone asked", "many say").
-_INDEFINITE_SOURCES = {"someone": False, "somebody": False, "one": False, "each": False, "some": True, "many": True,
-                       "several": True, "others": True, "both": True, "most": True}
-# Heads of descriptions that name an organisation ("the network said").
-_ORG_DESCRIPTION_HEADS = ORG_HEADS | frozenset("""
-network newspaper station magazine outlet office bureau administration legislature assembly senate house
-airline carrier publication institute foundation association federation league coalition
-""".split())
-
-
 def _human_noun(tok) -> bool:
     lemma = tok.lemma_.lower()
     low = tok.lower_
-    if lemma in _HUMAN_NOUNS or low in _HUMAN_NOUNS or lemma in ANON_HEADS or low in GROUP_HEADS or lemma in ROLE_WORDS:
+    if lemma in HUMAN_NOUNS or low in HUMAN_NOUNS or lemma in ANON_HEADS or low in GROUP_HEADS or lemma in ROLE_WORDS:
         return True
-    if lemma in _NOT_HUMAN or low in _NOT_HUMAN or lemma.endswith("ment") or not lemma.isalpha() or len(lemma) < 4:
+    if lemma in NOT_HUMAN or low in NOT_HUMAN or lemma.endswith("ment") or not lemma.isalpha() or len(lemma) < 4:
         return False
-    return lemma.endswith(_HUMAN_SUFFIXES) or lemma.endswith(_HUMAN_TAILS)    # "neurosurgeon", "lawmaker"
+    return lemma.endswith(HUMAN_SUFFIXES) or lemma.endswith(HUMAN_TAILS)    # "neurosurgeon", "lawmaker"
 
 def _source_heads(doc):
     """Noun heads that are the source of a verb of saying: subjects, and objects of "according to"."""
@@ -1585,23 +1273,20 @@ def _source_heads(doc):
                         yield conj
 
 
-_PARTICIPLE_PREPS = frozenset({"by", "upon", "on", "after", "before", "while", "in", "without"})
-
-
 def participle_head(verb):
     """The verb whose subject a subjectless participle of saying shares: "The departments declined
     to comment, saying ...", "Droz responded by saying ..."; else the verb itself."""
     if verb.tag_ != "VBG" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return verb
     head = verb.head
-    if verb.dep_ == "pcomp" and head.lower_ in _PARTICIPLE_PREPS and head.head is not head:
+    if verb.dep_ == "pcomp" and head.lower_ in PARTICIPLE_PREPS and head.head is not head:
         head = head.head       # "responded by saying": the preposition's verb
     elif verb.dep_ not in ("advcl", "xcomp", "conj"):
         return verb
     return head if head.pos_ in ("VERB", "AUX") and head.i != verb.i else verb
 
 
-def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bool], by_token) -> list[_Cand]:
+def source_descriptions(doc, article_id: str, cands: list[Candidate], taken: list[bool], by_token) -> list[Candidate]:
     """Unnamed sources the other passes miss, where the text makes them speak.
 
     The subject of a verb of saying ("the announcer said", "Connecticut's tax commissioner says",
@@ -1617,29 +1302,29 @@ def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bo
                                              and by_token[ch.i].actor_type == PERSON for ch in head.children):
             continue           # "A spokeswoman for the authority, Tilde Marrow, said": the person speaks
         low = head.lemma_.lower()
-        if head.lower_ in _INDEFINITE_SOURCES and head.pos_ in ("PRON", "NUM", "ADJ", "DET", "NOUN"):
-            plural = _INDEFINITE_SOURCES[head.lower_]
-            out.append(_Cand(head.i, head.i + 1, GROUP if plural else ANON, label="anon",
+        if head.lower_ in INDEFINITE_SOURCES and head.pos_ in ("PRON", "NUM", "ADJ", "DET", "NOUN"):
+            plural = INDEFINITE_SOURCES[head.lower_]
+            out.append(Candidate(head.i, head.i + 1, GROUP if plural else ANON, label="anon",
                              key=f"{article_id}:{head.lower_}:{head.i}", name=head.text, head=head.lower_, plural=plural))
             taken[head.i] = True
             continue
         person = describe_person(doc, head, cands)
         if person is not None:         # "the retired neurosurgeon said": the person introduced before
             start = _description_start(doc, head)
-            out.append(_Cand(start, head.i + 1, PERSON, label="role", key=person.key, name=person.name,
+            out.append(Candidate(start, head.i + 1, PERSON, label="role", key=person.key, name=person.name,
                              country_code=person.country_code, title=_span_text(doc, start, head.i + 1)))
             for m in range(start, head.i + 1):
                 taken[m] = True
             continue
         if head.pos_ != "NOUN":
             continue
-        is_org = low in _ORG_DESCRIPTION_HEADS
+        is_org = low in ORG_DESCRIPTION_HEADS
         if not is_org and low not in DOCUMENT_HEADS and low != "percent" and not _human_noun(head):
             continue
         if low == "government" and head.tag_ == "NN":     # "the government said": the state named before
             country = _government_country(doc, head, cands, by_token)
             if country is not None:
-                out.append(_Cand(head.i, head.i + 1, COUNTRY, label="role", key=country.key, name=country.name,
+                out.append(Candidate(head.i, head.i + 1, COUNTRY, label="role", key=country.key, name=country.name,
                                  country_code=country.country_code))
                 taken[head.i] = True
                 continue
@@ -1653,7 +1338,7 @@ def source_descriptions(doc, article_id: str, cands: list[_Cand], taken: list[bo
         if low == "percent":
             plural = True          # "63 percent said": a share of those polled
         actor_type = ORG if is_org else (GROUP if plural and low not in DOCUMENT_HEADS else ANON)
-        c = _Cand(start, head.i + 1, actor_type, label="anon", key=f"{article_id}:{norm(descriptor)}",
+        c = Candidate(start, head.i + 1, actor_type, label="anon", key=f"{article_id}:{norm(descriptor)}",
                   name=descriptor, head=low, plural=plural)
         for m in range(start, head.i):        # "the Veldonian businessman": the demonym's country
             if by_token.get(m) is not None and by_token[m].actor_type == COUNTRY and by_token[m].country_code:
@@ -1670,17 +1355,6 @@ _PERSON_REACH = 3000          # characters back that "the 43-year-old" may look 
 _AGE_RE = re.compile(r"(\d{1,3})-year-old$")
 _APPOSITIVE_AGE_RE = re.compile(r"[ \t]*,[ \t]*(\d{1,3})[ \t]*[,.;]")       # "Lena Droz, 43, said"
 _APPOSITIVE_TOKENS = 10
-# Abbreviated titles and the role word a description uses for them ("Sen. Ilvar" ... "the senator").
-TITLE_ABBREVIATIONS = {
-    "sen": "senator", "sen.": "senator", "rep": "representative", "rep.": "representative",
-    "gov": "governor", "gov.": "governor", "pres": "president", "pres.": "president", "gen": "general",
-    "gen.": "general", "dr": "doctor", "dr.": "doctor", "prof": "professor", "prof.": "professor",
-    "ceo": "executive", "congressman": "representative", "congresswoman": "representative",
-}
-# Words of a description that say nothing about which person it is.
-# "former" is kept: "the former senator" is not a sitting one.
-_DESCRIPTION_FILLER = (TITLE_MODIFIERS - {"former"}) | _DEFINITE | frozenset({"a", "an", "retired", "longtime", "veteran", "self-described",
-                                                             "young", "old", "elderly", "outspoken", "embattled"})
 
 
 def _description_start(doc, head) -> int:
@@ -1698,7 +1372,7 @@ def _age_of_description(doc, head) -> str | None:
     return m.group(1) if m else None
 
 
-def _words_describing(doc, c: "_Cand") -> set[str]:
+def _words_describing(doc, c: "Candidate") -> set[str]:
     """Lower-case words that describe a named person where it is named: its title, the common
     nouns and adjectives right before the name ("billionaire businessman Tomas Ilvar"), an
     appositive ("Lena Droz, a retired neurosurgeon,"), and an age ("Droz, 43,": "43")."""
@@ -1741,11 +1415,11 @@ def _description_clue(doc, head) -> tuple[set[str], str | None]:
     if age:
         return {age}, None
     start = _description_start(doc, head)
-    words = {t.lower_ for t in doc[start:head.i + 1] if t.is_alpha and t.lower_ not in _DESCRIPTION_FILLER}
+    words = {t.lower_ for t in doc[start:head.i + 1] if t.is_alpha and t.lower_ not in DESCRIPTION_FILLER}
     return words, _gender_of_word(head.lower_)
 
 
-def describe_person(doc, head, cands: list["_Cand"]) -> "_Cand | None":
+def describe_person(doc, head, cands: list["Candidate"]) -> "Candidate | None":
     """The named person a singular definite description stands for, or None.
 
     "the retired neurosurgeon", "the billionaire businessman", "the former senator",
@@ -1763,7 +1437,7 @@ def describe_person(doc, head, cands: list["_Cand"]) -> "_Cand | None":
         return None
     lo = head.idx - _PERSON_REACH
     described: dict[str, set[str]] = {}
-    latest: dict[str, "_Cand"] = {}
+    latest: dict[str, "Candidate"] = {}
     for c in sorted((c for c in cands if c.actor_type == PERSON and c.key and c.j <= head.i
                      and doc[c.i].idx >= lo), key=lambda c: c.i):
         described.setdefault(c.key, set()).update(_words_describing(doc, c))
@@ -1779,11 +1453,7 @@ def describe_person(doc, head, cands: list["_Cand"]) -> "_Cand | None":
     return best
 
 
-# Descriptions that may stand for any organisation named just before ("the company").
-_GENERIC_ORG_DESCRIPTIONS = frozenset("company firm corporation consortium group organization organisation".split())
-
-
-def _government_country(doc, head, cands: list[_Cand], by_token) -> _Cand | None:
+def _government_country(doc, head, cands: list[Candidate], by_token) -> Candidate | None:
     """The country "government" stands for: a country word before it ("the Talunan
     government"), else the only country named in the preceding stretch of text."""
     for child in head.lefts:            # "the Talunan government", "Sarnovia's government"
@@ -1799,7 +1469,7 @@ def _government_country(doc, head, cands: list[_Cand], by_token) -> _Cand | None
     return _resolve_org_description(doc, head, [], countries)
 
 
-def _resolve_org_description(doc, tok, orgs: list[_Cand], countries: list[_Cand]) -> _Cand | None:
+def _resolve_org_description(doc, tok, orgs: list[Candidate], countries: list[Candidate]) -> Candidate | None:
     """ "the company" -> the most recent organisation (one named with the word first);
     "the government" -> the only country named in the preceding stretch of text."""
     lo = tok.idx - _DESCRIPTION_REACH
@@ -1815,28 +1485,18 @@ def _resolve_org_description(doc, tok, orgs: list[_Cand], countries: list[_Cand]
             return c
     # "the ministry", "the court": only an organisation named with that word; "the company": the latest
     # organisation that may be one (not "New York University", not a place acting as a government)
-    if tok.lower_ not in _GENERIC_ORG_DESCRIPTIONS:
+    if tok.lower_ not in GENERIC_ORG_DESCRIPTIONS:
         return None
     return next((c for c in reversed(recent) if _may_be_described_as(c, tok.lower_)), None)
 
 
-# Last words of organisations that are not companies, firms or business groups.
-NOT_COMPANY_WORDS = frozenset("""
-university college school institute academy ministry department council commission committee court
-parliament assembly senate congress party union agency authority administration government police army
-church foundation association society times post journal herald tribune gazette telegraph news network
-program programme office center centre reserve
-""".split())
-_COMPANY_DESCRIPTIONS = frozenset({"company", "firm", "corporation", "consortium"})
-
-
-def _may_be_described_as(c: "_Cand", word: str) -> bool:
+def _may_be_described_as(c: "Candidate", word: str) -> bool:
     """Whether "the <word>" ("the company", "the group") may stand for organisation ``c``: never
     a place acting as its government; "company"/"firm" never a university, ministry, party…"""
     last = norm(c.name or "").rsplit(" ", 1)[-1]
-    if c.label == "GPE" or last in _LOCAL_PLACE_WORDS:
+    if c.label == "GPE" or last in LOCAL_PLACE_WORDS:
         return False
-    return not (word in _COMPANY_DESCRIPTIONS and last in NOT_COMPANY_WORDS)
+    return not (word in COMPANY_DESCRIPTIONS and last in NOT_COMPANY_WORDS)
 
 
 def _resolve_definite(doc, tok, words, anon, plural, anon_seen, persons, person_starts, titles_of):
@@ -1847,9 +1507,7 @@ def _resolve_definite(doc, tok, words, anon, plural, anon_seen, persons, person_
             if a.head == anon[0] and a.plural == plural:
                 best = a
                 break
-    content = [w for w in words if w not in TITLE_MODIFIERS or w in ("finance", "foreign", "defence", "defense",
-                                                                    "trade", "energy", "mining", "economy", "interior",
-                                                                    "justice", "health", "oil", "petroleum", "prime")]
+    content = [w for w in words if w not in TITLE_MODIFIERS or w in PORTFOLIO_MODIFIERS]
     if not plural and tok.lower_ in ROLE_WORDS:
         k = bisect.bisect_left(person_starts, tok.i) - 1
         while k >= 0:
@@ -1875,7 +1533,7 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     kept = drop_places(doc, cands, {c.key for c in cands if c.actor_type == COUNTRY and c.key != norm(_span_text(doc, c.i, c.j))})
     places = [c for c in cands if all(c is not k for k in kept)]
     cands = kept
-    by_token: dict[int, _Cand] = {}
+    by_token: dict[int, Candidate] = {}
     for c in cands:
         for k in range(c.i, c.j):
             by_token.setdefault(k, c)
@@ -1899,7 +1557,7 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     return to_rows(doc, cands, article_id)
 
 
-def to_rows(doc, cands: list[_Cand], article_id: str) -> list[dict]:
+def to_rows(doc, cands: list[Candidate], article_id: str) -> list[dict]:
     rows, seen = [], set()
     text = doc.text
     for c in sorted(cands, key=lambda c: (c.i, c.j)):
@@ -1925,12 +1583,6 @@ def to_rows(doc, cands: list[_Cand], article_id: str) -> list[dict]:
 
 
 # --- pronouns -------------------------------------------------------------------------------
-
-PRONOUNS = {
-    "he": "m", "him": "m", "his": "m", "himself": "m",
-    "she": "f", "her": "f", "hers": "f", "herself": "f",
-    "they": "pl", "them": "pl", "their": "pl", "it": "n", "its": "n",
-}
 
 
 def person_genders(text: str, mentions: list[dict], doc=None, exclude=()) -> dict[str, str]:
