@@ -19,6 +19,19 @@ from .vocabulary import (
 
 def type_candidates(doc, cands: list[Candidate]) -> None:
     """Set actor_type, country_code and country keys; correct typical small-model errors."""
+    fictional = _fictional_countries(doc, cands)
+    for c in cands:
+        text = span_text(doc, c.i, c.j)
+        n = norm(text)
+        if _type_state(doc, cands, c, text, n, fictional) or _type_demonym(doc, cands, c, text, n, fictional):
+            continue
+        _type_person_or_org(doc, c)
+    _follow_retyped(doc, cands)
+
+
+def _fictional_countries(doc, cands: list[Candidate]) -> set[str]:
+    """Normalised fictional country names: GPEs that are neither in pycountry nor a subdivision,
+    and one-word ORG/PERSON names that a demonym of the article points to."""
     fictional: set[str] = set()     # normalised fictional country names (GPE not in pycountry)
     norp_words: set[str] = set()
     for c in cands:
@@ -33,69 +46,87 @@ def type_candidates(doc, cands: list[Candidate]) -> None:
             n = norm(span_text(doc, c.i, c.j))
             if any(match_demonym(w, [n]) for w in norp_words if not demonym_code(w)):
                 fictional.add(n)
-    for c in cands:
-        text = span_text(doc, c.i, c.j)
-        n = norm(text)
-        if n in SUPRANATIONAL and c.label in ("GPE", "ORG", "NORP"):
-            c.actor_type, c.key, c.name = ORG, norm(SUPRANATIONAL[n]), SUPRANATIONAL[n]
-            continue            # "the E.U.": an organisation of states, not a country
-        code = country_code(text)
-        if code is None and c.label in ("NORP", "PERSON", "ORG") and c.j - c.i <= 2:
-            code = demonym_code(text) if c.label != "ORG" else None
-        if code:
-            plural = c.label == "NORP" and n.endswith("s") and n not in country_index()
-            c.actor_type = GROUP if plural else COUNTRY
-            c.country_code = code
-            c.key = code if not plural else n
-            c.name = country_name(code) if not plural else text
-            continue
-        if c.label == "GPE" and n.rsplit(" ", 1)[-1] in LOCAL_PLACE_WORDS:
-            c.actor_type, c.key, c.name = ORG, n, text      # "Kent County": a local government
-            continue
-        if c.label == "GPE":
-            sub = subdivision_country(text)
-            if sub and n not in fictional:
-                c.actor_type, c.country_code, c.key, c.name = ORG, sub, n, text
-            else:            # "the Federated Republic of Kestria" is Kestria
-                c.actor_type, c.key, c.name = COUNTRY, state_short_name(text) or n, text
-            continue
-        if c.label == "ORG" and _formal_initials(doc, cands, n):
-            c.actor_type, c.key, c.name = COUNTRY, _formal_initials(doc, cands, n), text
-            continue            # "the FRK government": the initials of a state named in full
-        if n in fictional:      # "Veldonia" mis-tagged ORG/PERSON
-            c.actor_type, c.key, c.name = COUNTRY, n, text
-            continue
-        before_state_noun = c.j < len(doc) and doc[c.j].lower_ in STATE_NOUNS
-        if c.label == "NORP" or (c.label in ("PERSON", "ORG") and c.j - c.i == 1 and looks_like_demonym(text)
-                                 and (match_demonym(text, fictional) or before_state_noun)):
-            if n in GROUP_NORP or n.rstrip("s") in GROUP_NORP:
-                c.actor_type, c.key, c.name = GROUP, n, text
-                continue
-            country = match_demonym(text, fictional)
-            if country:
-                c.actor_type, c.key = COUNTRY, country
-                c.name = next((span_text(doc, d.i, d.j) for d in cands
-                               if d is not c and norm(span_text(doc, d.i, d.j)) == country), text)
-            elif looks_like_demonym(text) and not n.endswith("s"):
-                c.actor_type, c.key, c.name = COUNTRY, n, text
-            elif c.label == "NORP" and c.j - c.i == 1 and doc[c.i].pos_ == "PROPN" and not looks_like_demonym(text) \
-                    and doc[c.i].dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "ROOT"):
-                c.actor_type, c.key, c.name = COUNTRY, n, text     # "Sarnovia reopened talks": a noun, a country
-            else:
-                c.actor_type, c.key, c.name = GROUP, n, text
-            continue
-        c.actor_type = PERSON if c.label == "PERSON" else ORG
-        if c.actor_type == PERSON and organisation_name(doc, c):
-            c.actor_type, c.label = ORG, "ORG"
-            c.extra["retyped"] = True
-        elif c.actor_type == ORG and (_person_by_apposition(doc, c) or _person_of_org(doc, c)):
-            c.actor_type, c.label = PERSON, "PERSON"
-            c.extra["retyped"] = True
-        elif c.actor_type == PERSON and c.title is None and _org_by_apposition(doc, c):
-            c.actor_type, c.label = ORG, "ORG"
-            c.extra["retyped"] = True
-    # One name, one type in an article: the other occurrences of a name that its context showed
-    # to be an organisation (or a person) follow it.
+    return fictional
+
+
+def _type_state(doc, cands: list[Candidate], c: Candidate, text: str, n: str, fictional: set[str]) -> bool:
+    """Type ``c`` when its name is a state or a body of states (the E.U., a real country or its
+    demonym, a local government, a subdivision, a formal name or its initials, a fictional
+    country); False when it is none of these."""
+    if n in SUPRANATIONAL and c.label in ("GPE", "ORG", "NORP"):
+        c.actor_type, c.key, c.name = ORG, norm(SUPRANATIONAL[n]), SUPRANATIONAL[n]
+        return True             # "the E.U.": an organisation of states, not a country
+    code = country_code(text)
+    if code is None and c.label in ("NORP", "PERSON", "ORG") and c.j - c.i <= 2:
+        code = demonym_code(text) if c.label != "ORG" else None
+    if code:
+        plural = c.label == "NORP" and n.endswith("s") and n not in country_index()
+        c.actor_type = GROUP if plural else COUNTRY
+        c.country_code = code
+        c.key = code if not plural else n
+        c.name = country_name(code) if not plural else text
+        return True
+    if c.label == "GPE" and n.rsplit(" ", 1)[-1] in LOCAL_PLACE_WORDS:
+        c.actor_type, c.key, c.name = ORG, n, text      # "Kent County": a local government
+        return True
+    if c.label == "GPE":
+        sub = subdivision_country(text)
+        if sub and n not in fictional:
+            c.actor_type, c.country_code, c.key, c.name = ORG, sub, n, text
+        else:            # "the Federated Republic of Kestria" is Kestria
+            c.actor_type, c.key, c.name = COUNTRY, state_short_name(text) or n, text
+        return True
+    if c.label == "ORG" and _formal_initials(doc, cands, n):
+        c.actor_type, c.key, c.name = COUNTRY, _formal_initials(doc, cands, n), text
+        return True             # "the FRK government": the initials of a state named in full
+    if n in fictional:      # "Veldonia" mis-tagged ORG/PERSON
+        c.actor_type, c.key, c.name = COUNTRY, n, text
+        return True
+    return False
+
+
+def _type_demonym(doc, cands: list[Candidate], c: Candidate, text: str, n: str, fictional: set[str]) -> bool:
+    """Type a NORP (or a one-word name that looks like a fictional country's demonym): a political
+    or religious group, a fictional country, or a group of people; False for any other name."""
+    before_state_noun = c.j < len(doc) and doc[c.j].lower_ in STATE_NOUNS
+    if not (c.label == "NORP" or (c.label in ("PERSON", "ORG") and c.j - c.i == 1 and looks_like_demonym(text)
+                                  and (match_demonym(text, fictional) or before_state_noun))):
+        return False
+    if n in GROUP_NORP or n.rstrip("s") in GROUP_NORP:
+        c.actor_type, c.key, c.name = GROUP, n, text
+        return True
+    country = match_demonym(text, fictional)
+    if country:
+        c.actor_type, c.key = COUNTRY, country
+        c.name = next((span_text(doc, d.i, d.j) for d in cands
+                       if d is not c and norm(span_text(doc, d.i, d.j)) == country), text)
+    elif looks_like_demonym(text) and not n.endswith("s"):
+        c.actor_type, c.key, c.name = COUNTRY, n, text
+    elif c.label == "NORP" and c.j - c.i == 1 and doc[c.i].pos_ == "PROPN" and not looks_like_demonym(text) \
+            and doc[c.i].dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "ROOT"):
+        c.actor_type, c.key, c.name = COUNTRY, n, text     # "Sarnovia reopened talks": a noun, a country
+    else:
+        c.actor_type, c.key, c.name = GROUP, n, text
+    return True
+
+
+def _type_person_or_org(doc, c: Candidate) -> None:
+    """A person or an organisation as the NER said, unless the name or its context shows the other."""
+    c.actor_type = PERSON if c.label == "PERSON" else ORG
+    if c.actor_type == PERSON and organisation_name(doc, c):
+        c.actor_type, c.label = ORG, "ORG"
+        c.extra["retyped"] = True
+    elif c.actor_type == ORG and (_person_by_apposition(doc, c) or _person_of_org(doc, c)):
+        c.actor_type, c.label = PERSON, "PERSON"
+        c.extra["retyped"] = True
+    elif c.actor_type == PERSON and c.title is None and _org_by_apposition(doc, c):
+        c.actor_type, c.label = ORG, "ORG"
+        c.extra["retyped"] = True
+
+
+def _follow_retyped(doc, cands: list[Candidate]) -> None:
+    """One name, one type in an article: the other occurrences of a name that its context showed
+    to be an organisation (or a person) follow it."""
     retyped = {norm(span_text(doc, c.i, c.j)): c.actor_type for c in cands if c.extra.get("retyped")}
     for c in cands:
         t = retyped.get(norm(span_text(doc, c.i, c.j))) if c.actor_type in (PERSON, ORG) else None

@@ -80,7 +80,7 @@ def propagate_names(doc, cands: list[Candidate], taken: list[bool]) -> list[Cand
             continue
         e, c = hit
         new = Candidate(k, e, c.actor_type, label="propagated", key=None if c.actor_type == PERSON else c.key,
-                    name=None if c.actor_type == PERSON else c.name, country_code=c.country_code)
+                       name=None if c.actor_type == PERSON else c.name, country_code=c.country_code)
         added.append(new)
         for m in range(k, e):
             taken[m] = True

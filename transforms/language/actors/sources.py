@@ -65,16 +65,14 @@ def source_descriptions(doc, article_id: str, cands: list[Candidate], taken: lis
             continue           # "A spokeswoman for the authority, Tilde Marrow, said": the person speaks
         low = head.lemma_.lower()
         if head.lower_ in INDEFINITE_SOURCES and head.pos_ in ("PRON", "NUM", "ADJ", "DET", "NOUN"):
-            plural = INDEFINITE_SOURCES[head.lower_]
-            out.append(Candidate(head.i, head.i + 1, GROUP if plural else ANON, label="anon",
-                             key=f"{article_id}:{head.lower_}:{head.i}", name=head.text, head=head.lower_, plural=plural))
+            out.append(_indefinite_source(article_id, head))
             taken[head.i] = True
             continue
         person = describe_person(doc, head, cands)
         if person is not None:         # "the retired neurosurgeon said": the person introduced before
             start = description_start(doc, head)
             out.append(Candidate(start, head.i + 1, PERSON, label="role", key=person.key, name=person.name,
-                             country_code=person.country_code, title=span_text(doc, start, head.i + 1)))
+                                 country_code=person.country_code, title=span_text(doc, start, head.i + 1)))
             for m in range(start, head.i + 1):
                 taken[m] = True
             continue
@@ -87,25 +85,39 @@ def source_descriptions(doc, article_id: str, cands: list[Candidate], taken: lis
             country = government_country(doc, head, cands, by_token)
             if country is not None:
                 out.append(Candidate(head.i, head.i + 1, COUNTRY, label="role", key=country.key, name=country.name,
-                                 country_code=country.country_code))
+                                     country_code=country.country_code))
                 taken[head.i] = True
                 continue
-        start = descriptor_span(doc, head)
-        while start < head.i and by_token.get(start) is not None and by_token[start].actor_type in (PERSON, ORG):
-            start += 1
-        if any(taken[m] and by_token.get(m) is None for m in range(start, head.i)):
-            start = head.i
-        descriptor = span_text(doc, start, head.i + 1)
-        plural = head.tag_ in ("NNS", "NNPS")
-        if low == "percent":
-            plural = True          # "63 percent said": a share of those polled
-        actor_type = ORG if is_org else (GROUP if plural and low not in DOCUMENT_HEADS else ANON)
-        c = Candidate(start, head.i + 1, actor_type, label="anon", key=f"{article_id}:{norm(descriptor)}",
-                  name=descriptor, head=low, plural=plural)
-        for m in range(start, head.i):        # "the Veldonian businessman": the demonym's country
-            if by_token.get(m) is not None and by_token[m].actor_type == COUNTRY and by_token[m].country_code:
-                c.country_code = by_token[m].country_code
-        out.append(c)
-        for m in range(start, head.i + 1):
-            taken[m] = True
+        out.append(_unnamed_source(doc, article_id, head, is_org, taken, by_token))
     return out
+
+
+def _indefinite_source(article_id: str, head) -> Candidate:
+    """An indefinite pronoun that speaks ("someone asked": anonymous; "many say": a group)."""
+    plural = INDEFINITE_SOURCES[head.lower_]
+    return Candidate(head.i, head.i + 1, GROUP if plural else ANON, label="anon",
+                     key=f"{article_id}:{head.lower_}:{head.i}", name=head.text, head=head.lower_, plural=plural)
+
+
+def _unnamed_source(doc, article_id: str, head, is_org: bool, taken: list[bool], by_token) -> Candidate:
+    """A new unnamed source headed by the common noun ``head``: an organisation, a group
+    (plural) or an anonymous source; a country word inside gives its country code."""
+    low = head.lemma_.lower()
+    start = descriptor_span(doc, head)
+    while start < head.i and by_token.get(start) is not None and by_token[start].actor_type in (PERSON, ORG):
+        start += 1
+    if any(taken[m] and by_token.get(m) is None for m in range(start, head.i)):
+        start = head.i
+    descriptor = span_text(doc, start, head.i + 1)
+    plural = head.tag_ in ("NNS", "NNPS")
+    if low == "percent":
+        plural = True          # "63 percent said": a share of those polled
+    actor_type = ORG if is_org else (GROUP if plural and low not in DOCUMENT_HEADS else ANON)
+    c = Candidate(start, head.i + 1, actor_type, label="anon", key=f"{article_id}:{norm(descriptor)}",
+                  name=descriptor, head=low, plural=plural)
+    for m in range(start, head.i):        # "the Veldonian businessman": the demonym's country
+        if by_token.get(m) is not None and by_token[m].actor_type == COUNTRY and by_token[m].country_code:
+            c.country_code = by_token[m].country_code
+    for m in range(start, head.i + 1):
+        taken[m] = True
+    return c
