@@ -53,6 +53,10 @@ from transforms.release.index import (
 from transforms.release.listing import (
     code_digest, data_file_paths, file_entry, inputs_digest, seconds_since_change, sha256sums,
 )
+from transforms.release.evidence import (
+    EVIDENCE_CELL_CHARS, EVIDENCE_SHARE, EVIDENCE_TABLES, Budget, apply_budget, evidence_budget, published_shares,
+    withheld_lengths,
+)
 from transforms.release.public import csv_frame, public_table, sources_summary, with_rights
 from transforms.release.versions import check_version, next_version
 from transforms.release.changes import diff_release
@@ -551,18 +555,65 @@ def read_full(staged: dict) -> TableFiles:
                       lambda name: folder / f"{name}.parquet")
 
 
+def withheld_evidence_budget(folder: Path) -> Budget:
+    """The evidence budget (``transforms.release.evidence``) of the staged tables' withheld articles:
+    their text lengths and every evidence span, read column by column."""
+    lengths = withheld_lengths(pq.read_table(folder / "articles.parquet",
+                                             columns=["article_id", "redistributable", "text"]))
+    spans = {}
+    for name in EVIDENCE_TABLES if lengths else ():
+        (key,) = TABLES[name].primary_key
+        frame = pq.read_table(folder / f"{name}.parquet", columns=["article_id", key, "start", "end"]).to_pandas()
+        spans[name] = frame.rename(columns={key: "key"})
+    return evidence_budget(lengths, spans)
+
+
 def read_public(staged: dict) -> TableFiles:
-    """The staged tables as they are published (``transforms.release.public_table``), one at a time."""
+    """The staged tables as they are published, one at a time: ``transforms.release.public_table``
+    (withheld texts left out) and the evidence budget of withheld articles (made once, when an evidence
+    column is first read; ``files.evidence_budget()`` gives it)."""
     folder = Path(staged["work"]) / "full"
+    made: list[Budget] = []
+
+    def budget() -> Budget:
+        if not made:
+            made.append(withheld_evidence_budget(folder))
+        return made[0]
 
     def read(name: str, columns: list[str] | None) -> pa.Table:
-        withheld = {c.name for c in TABLES[name].columns if c.withheld}
-        if columns and not withheld & set(columns):  # nothing to withhold: just these columns
+        touched = {c.name for c in TABLES[name].columns if c.withheld} | \
+            ({TABLES[name].evidence_column} if name in EVIDENCE_TABLES else set())
+        if columns and not touched & set(columns):  # nothing to withhold or cut: just these columns
             return pq.read_table(folder / f"{name}.parquet", columns=columns)
         table = public_table(name, pq.read_table(folder / f"{name}.parquet"))
+        if name in EVIDENCE_TABLES:
+            table = apply_budget(name, table, budget())
         return table.select(columns) if columns else table
 
-    return TableFiles(list(TABLES), read)
+    files = TableFiles(list(TABLES), read)
+    files.evidence_budget = budget
+    return files
+
+
+def check_evidence_share(public: TableFiles) -> dict:
+    """The release check of the evidence budget, on the tables as published: the share of each withheld
+    article's text that its evidence republishes. PublishError naming the article when one is over
+    EVIDENCE_SHARE; else {"articles", "max_share", "mean_share", "cut", "left_out", "cap", "cell_chars"}."""
+    budget = public.evidence_budget()
+    evidence = {}
+    for name in EVIDENCE_TABLES if budget.lengths else ():
+        column = TABLES[name].evidence_column
+        evidence[name] = public.columns(name, ["article_id", "start", column]).rename(columns={column: "value"})
+    shares = published_shares(budget.lengths, evidence)
+    over = sorted((share, article_id) for article_id, share in shares.items() if share > EVIDENCE_SHARE + 1e-9)
+    if over:
+        share, article_id = over[-1]
+        raise PublishError(f"the evidence of article {article_id} (not redistributable) republishes "
+                           f"{share:.0%} of its text, over the cap of {EVIDENCE_SHARE:.0%}")
+    values = list(shares.values())
+    return {"articles": len(values), "max_share": max(values, default=0.0),
+            "mean_share": sum(values) / len(values) if values else 0.0, "cut": len(budget.cut),
+            "left_out": len(budget.dropped), "cap": EVIDENCE_SHARE, "cell_chars": EVIDENCE_CELL_CHARS}
 
 
 # ---- validate ---------------------------------------------------------------------------------------
@@ -711,6 +762,8 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
         lap("changes")
     if parallel:
         lap("waiting for parquet+csv")
+    evidence = check_evidence_share(public)
+    lap("evidence check")
     articles = public.columns("articles", [c for c in TABLES["articles"].column_names if c != "text"])
     charts = {}
     for file_name, (alt, svg) in release_charts(articles, public["deals"]).items():
@@ -726,13 +779,14 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
     sources = sources_summary(articles)
     _write_json(out / "datapackage.json", datapackage(version, files, created, extractor, sources))
     readme = data_card(version, staged["counts"], articles, validation, extractor, created,
-                       changes=changes, charts=charts)
+                       changes=changes, charts=charts, evidence=evidence)
     (out / "README.md").write_text(readme, encoding="utf-8")
     sums = sha256sums((digests.get(p) or sha256_file(p), p.relative_to(out).as_posix())
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "SHA256SUMS")
     (out / "SHA256SUMS").write_text(sums, encoding="utf-8")
     lap("charts+datapackage+card+sums")
-    return {"created": created, "changes": changes, "withheld": sum(s["articles_without_text"] for s in sources),
+    return {"created": created, "changes": changes, "evidence": evidence,
+            "withheld": sum(s["articles_without_text"] for s in sources),
             "seconds": seconds, "data_process_peak_rss_mib": data_files.get("peak_rss_mib")}
 
 

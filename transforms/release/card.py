@@ -157,9 +157,30 @@ def not_extracted_lines(articles: pd.DataFrame) -> list[str]:
     return lines + [""]
 
 
+def evidence_lines(evidence: dict | None) -> list[str]:
+    """The card's statement of the evidence budget of withheld articles, with the shares measured."""
+    if not evidence:
+        return []
+    lines = ["## Evidence of articles whose text is withheld", "",
+             f"An article whose source is not redistributable is published without its text. Its evidence cells "
+             f"(quotes, mentions, terms, events) are pieces of that text, so they are kept short: each cell at "
+             f"most {evidence['cell_chars']} characters (a longer one is cut there and ends with \"…\"), and the "
+             f"cells of one article together at most {evidence['cap']:.0%} of its characters, counted on the union "
+             f"of their spans (while over, the longest cell is published empty; its offsets stay). Offsets "
+             f"always point into the full text.", ""]
+    if evidence["articles"]:
+        lines.append(f"Measured on this release: {evidence['articles']} withheld articles; their evidence "
+                     f"republishes at most {evidence['max_share']:.1%} of an article's text "
+                     f"(mean {evidence['mean_share']:.1%}); {evidence['cut']} cells cut, "
+                     f"{evidence['left_out']} left out.")
+    else:
+        lines.append("Measured on this release: no article's text is withheld.")
+    return lines + [""]
+
+
 def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, validation: dict,
               extractor: dict, created: datetime, changes: dict | None = None,
-              charts: dict[str, str] | None = None) -> str:
+              charts: dict[str, str] | None = None, evidence: dict | None = None) -> str:
     """The release's README.md. ``articles`` is the articles table (redistributable and licence
     columns tell the rights), ``changes`` the content of changes.json, ``charts`` maps a chart's
     path in the release to its alt text."""
@@ -188,6 +209,7 @@ def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, vali
         f"- Licence: {LICENSE['name']}; cite as: {cite['text']}",
         "",
     ]
+    lines += evidence_lines(evidence)
     lines += not_extracted_lines(articles)
     if charts:
         for path, alt in charts.items():

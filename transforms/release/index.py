@@ -63,10 +63,11 @@ def failed_folder(version: str, now: datetime) -> str:
 
 def publication(staged: dict, built: dict, path: str) -> dict:
     """What publishing a release reports: version, path, counts, the change totals since the
-    previous release, the seconds each part took and the peak RSS of any second processes (MiB)."""
+    previous release, the seconds each part took, the evidence budget of withheld articles as measured
+    (``evidence``), and the peak RSS of any second processes (MiB)."""
     return {"version": staged["version"], "path": path, "counts": staged["counts"],
             "changes": built["changes"]["totals"], "previous_version": built["changes"]["previous_version"],
-            "seconds": built["seconds"],
+            "seconds": built["seconds"], "evidence": built.get("evidence"),
             # peak RSS of the second processes, when a large release used them (MiB)
             "second_processes_peak_rss_mib": {part: mib for part, mib in (
                 ("stage", staged.get("stage_process_peak_rss_mib")), ("data files", built.get("data_process_peak_rss_mib")))
