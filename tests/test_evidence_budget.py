@@ -43,7 +43,7 @@ def test_the_budget_is_applied_to_the_evidence_column_and_measured_on_what_is_pu
     spans = {"quotes": _spans([("w", k, s, e) for k, s, e in zip(["q1", "q2", "q3"], [0, 300, 600], [260, 400, 650])])}
     budget = evidence_budget({"w": len(text)}, spans)
     published = apply_budget("quotes", quotes, budget).column("text").to_pylist()
-    assert published[0] == "" and published[1] == text[300:400] and published[2] == text[600:650]
+    assert published[0] == "…" and published[1] == text[300:400] and published[2] == text[600:650]
     frame = pd.DataFrame({"article_id": ["w"] * 3, "start": [0, 300, 600], "value": published})
     (share,) = published_shares({"w": len(text)}, {"quotes": frame}).values()
     assert share == 150 / len(text) <= EVIDENCE_SHARE

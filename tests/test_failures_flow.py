@@ -37,7 +37,7 @@ def _write_inputs(folder: Path) -> None:
 
 def _articles(release: Path) -> pd.DataFrame:
     articles = pd.read_parquet(release / "data" / "articles.parquet")
-    return articles.set_index(articles["url"].map(lambda url: Path(url).stem))
+    return articles.set_index(articles["url"].map(lambda url: Path(url.split(":", 1)[1]).stem))
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def runs(prefect_harness, tmp_path_factory):
 def test_the_run_goes_on_and_publishes_without_the_two_articles(runs):
     first = runs["runs"][0]
     assert first["extract"]["extracted"] == 2
-    problems = {Path(p["url"]).name: p for p in first["extract"]["problems"]}
+    problems = {p["url"].split(":", 1)[1]: p for p in first["extract"]["problems"]}
     assert problems["huge-report.txt"]["status"] == "skipped_too_long"
     assert "1,100,400 characters, over the limit of 1,050,000" in problems["huge-report.txt"]["note"]
     assert problems["long-minutes.txt"]["status"] == "failed"

@@ -166,7 +166,7 @@ def evidence_lines(evidence: dict | None) -> list[str]:
              f"(quotes, mentions, terms, events) are pieces of that text, so they are kept short: each cell at "
              f"most {evidence['cell_chars']} characters (a longer one is cut there and ends with \"…\"), and the "
              f"cells of one article together at most {evidence['cap']:.0%} of its characters, counted on the union "
-             f"of their spans (while over, the longest cell is published empty; its offsets stay). Offsets "
+             f"of their spans (while over, the longest cell is left out and published as \"…\"; its offsets stay). Offsets "
              f"always point into the full text.", ""]
     if evidence["articles"]:
         lines.append(f"Measured on this release: {evidence['articles']} withheld articles; their evidence "

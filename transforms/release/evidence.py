@@ -7,7 +7,8 @@ A source that is not redistributable keeps its text out of the release, but its 
 - each cell at most ``EVIDENCE_CELL_CHARS`` characters: a longer one is cut there, its last character
   "…" (a verbatim prefix; offsets still give the whole span in the text kept in the store);
 - the cells of one article together at most ``EVIDENCE_SHARE`` of its characters, counted on the
-  union of their published spans: while over, the longest cell left is left out (published empty).
+  union of their published spans: while over, the longest cell left is left out (published as
+  ``LEFT_OUT``, "…" alone: a cell of a required column is never empty).
 
 ``published_shares`` measures the share on the tables as published: the release check and the data
 card use it. Redistributable articles are published whole and have no budget.
@@ -24,6 +25,7 @@ from transforms.schema import TABLES
 
 EVIDENCE_SHARE = 0.25
 EVIDENCE_CELL_CHARS = 200
+LEFT_OUT = "…"
 EVIDENCE_TABLES = tuple(name for name, table in TABLES.items() if table.evidence_column)
 
 
@@ -87,7 +89,7 @@ def apply_budget(name: str, data: pa.Table, budget: Budget | None) -> pa.Table:
     out = []
     for k, value in zip(keys, values):
         if (name, k) in budget.dropped:
-            value = ""
+            value = LEFT_OUT
         elif (name, k) in budget.cut and value is not None and len(value) > EVIDENCE_CELL_CHARS:
             value = value[: EVIDENCE_CELL_CHARS - 1] + "…"
         out.append(value)
@@ -102,7 +104,7 @@ def published_shares(lengths: dict[str, int], evidence: dict[str, pd.DataFrame])
     spans: dict[str, list[tuple[int, int]]] = {a: [] for a in lengths}
     for frame in evidence.values():
         for article_id, start, value in frame[["article_id", "start", "value"]].itertuples(index=False):
-            if article_id in spans and value:
+            if article_id in spans and value and value != LEFT_OUT:
                 spans[article_id].append((int(start), int(start) + len(value)))
     return {a: (union_length(s) / lengths[a] if lengths[a] else 0.0) for a, s in spans.items()}
 
