@@ -18,7 +18,8 @@ release's ``datapackage.json`` (``schema_version``) and data card. Bump it with 
 
 History: 1.0.0 first release; 1.1.0 adds ``articles.redistributable`` and ``articles.licence``;
 1.2.0 adds ``quotes.speaker_start`` and ``quotes.speaker_end`` (the speaker as written); 1.3.0 adds
-the ``extraction_status`` values ``skipped_too_long`` and ``failed``.
+the ``extraction_status`` values ``skipped_too_long`` and ``failed``, caps on free-text columns (with their
+expectations), file inputs named ``<source folder>:<path>`` and the evidence budget of withheld articles.
 """
 from __future__ import annotations
 
