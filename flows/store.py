@@ -93,10 +93,7 @@ class Store:
         self._write_atomic(self._article_path(article["article_id"]), dumps(article).encode("utf-8"))
 
     def get_article(self, article_id: str) -> dict | None:
-        path = self._article_path(article_id)
-        if not self.fs.exists(path):
-            return None
-        return json.loads(self._read(path))
+        return self._json_or_none(self._article_path(article_id))
 
     def article_ids(self) -> list[str]:
         return [p.rsplit("/", 1)[-1][: -len(".json")] for p in self._json_files(self.path("articles"), ".json")]
@@ -128,10 +125,7 @@ class Store:
     def get_http_cache(self, url: str) -> dict | None:
         """{url, etag, last_modified, raw_sha256, article_id, fetched_at} of the URL's last
         successful fetch, or None."""
-        path = self._http_cache_path(url)
-        if not self.fs.exists(path):
-            return None
-        return json.loads(self._read(path))
+        return self._json_or_none(self._http_cache_path(url))
 
     def put_http_cache(self, url: str, record: dict) -> None:
         self._write_atomic(self._http_cache_path(url), dumps({**record, "url": url}).encode("utf-8"))
@@ -170,10 +164,10 @@ class Store:
         self._write_atomic(path, dumps(tables).encode("utf-8"))
 
     def get_extraction(self, version: str, article_id: str, text_sha256: str) -> dict | None:
-        path = self._extraction_path(version, article_id, text_sha256)
-        if not self.fs.exists(path):
-            return None
-        return json.loads(self._read(path))
+        return self._json_or_none(self._extraction_path(version, article_id, text_sha256))
+
+    def _json_or_none(self, path: str) -> dict | None:
+        return json.loads(self._read(path)) if self.fs.exists(path) else None
 
     # ---- articles not extracted: too long, or their extraction raised ----------
     def _problem_path(self, version: str, article_id: str, text_sha256: str) -> str:
@@ -184,10 +178,7 @@ class Store:
         self._write_atomic(self._problem_path(version, article_id, text_sha256), dumps(record).encode("utf-8"))
 
     def get_extraction_problem(self, version: str, article_id: str, text_sha256: str) -> dict | None:
-        path = self._problem_path(version, article_id, text_sha256)
-        if not self.fs.exists(path):
-            return None
-        return json.loads(self._read(path))
+        return self._json_or_none(self._problem_path(version, article_id, text_sha256))
 
     def clear_extraction_problem(self, version: str, article_id: str, text_sha256: str) -> None:
         path = self._problem_path(version, article_id, text_sha256)

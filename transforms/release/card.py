@@ -4,12 +4,14 @@ Pure: tables and figures in, JSON and Markdown out. ``flows.publish`` writes the
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import pandas as pd
 
 from transforms.release.changes import changes_markdown
 from transforms.release.public import CSV_DATETIME, sources_summary
+from transforms.data import load_data
 from transforms.schema import SCHEMA_VERSION, TABLES
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
@@ -157,17 +159,18 @@ def not_extracted_lines(articles: pd.DataFrame) -> list[str]:
     return lines + [""]
 
 
+@functools.lru_cache(maxsize=1)
+def card_prose() -> dict:
+    """The fixed paragraphs of the data card (package data ``data/card.json``)."""
+    return load_data(__package__, "card")
+
+
 def evidence_lines(evidence: dict | None) -> list[str]:
     """The card's statement of the evidence budget of withheld articles, with the shares measured."""
     if not evidence:
         return []
-    lines = ["## Evidence of articles whose text is withheld", "",
-             f"An article whose source is not redistributable is published without its text. Its evidence cells "
-             f"(quotes, mentions, terms, events) are pieces of that text, so they are kept short: each cell at "
-             f"most {evidence['cell_chars']} characters (a longer one is cut there and ends with \"…\"), and the "
-             f"cells of one article together at most {evidence['cap']:.0%} of its characters, counted on the union "
-             f"of their spans (while over, the longest cell is left out and published as \"…\"; its offsets stay). Offsets "
-             f"always point into the full text.", ""]
+    rule = card_prose()["evidence"].format(cell_chars=evidence["cell_chars"], cap=f"{evidence['cap']:.0%}")
+    lines = ["## Evidence of articles whose text is withheld", "", rule, ""]
     if evidence["articles"]:
         lines.append(f"Measured on this release: {evidence['articles']} withheld articles; their evidence "
                      f"republishes at most {evidence['max_share']:.1%} of an article's text "
@@ -178,26 +181,13 @@ def evidence_lines(evidence: dict | None) -> list[str]:
     return lines + [""]
 
 
-def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, validation: dict,
-              extractor: dict, created: datetime, changes: dict | None = None,
-              charts: dict[str, str] | None = None, evidence: dict | None = None) -> str:
-    """The release's README.md. ``articles`` is the articles table (redistributable and licence
-    columns tell the rights), ``changes`` the content of changes.json, ``charts`` maps a chart's
-    path in the release to its alt text."""
+def _header_lines(version: str, articles: pd.DataFrame, sources: list[dict], previous: str | None,
+                  created: datetime, cite: dict) -> list[str]:
+    """Title, what the dataset is, and the release's figures at a glance."""
     cov = _coverage(articles)
     statuses = articles["extraction_status"].value_counts().to_dict()
-    sources = sources_summary(articles)
-    withheld = [s for s in sources if s["articles_without_text"]]
-    previous = (changes or {}).get("previous_version")
-    cite = citation(version, created)
-    lines = [
-        f"# dealwire release {version}",
-        "",
-        "Deals between states, companies and other actors as reported in news articles: who the parties are, "
-        "what the deals are about, their terms and status over time, and who said what about them. Every "
-        "extracted row points to the exact characters of the article that state it: "
-        "`articles.text[start:end]` is the evidence.",
-        "",
+    return [
+        f"# dealwire release {version}", "", card_prose()["about"], "",
         f"- Created: {created.strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Schema version: {SCHEMA_VERSION}",
         f"- Previous release: {previous or 'none (this is the first)'}",
@@ -209,94 +199,46 @@ def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, vali
         f"- Licence: {LICENSE['name']}; cite as: {cite['text']}",
         "",
     ]
-    lines += evidence_lines(evidence)
-    lines += not_extracted_lines(articles)
-    if charts:
-        for path, alt in charts.items():
-            lines += [f"![{alt}]({path})", ""]
-    if changes:
-        lines += changes_markdown(changes)
-    lines += [
-        "## Tables",
-        "",
-        "| table | rows | description |",
-        "| --- | ---: | --- |",
-    ]
-    for name, t in TABLES.items():
-        lines.append(f"| `{name}` | {counts.get(name, 0)} | {t.description} |")
-    lines += [
-        "",
-        "Each table is in `data/` as Parquet (zstd; column descriptions in the schema metadata) and as CSV "
-        "(UTF-8, RFC 4180, timestamps as ISO 8601 UTC). `datapackage.json` describes every column, "
-        "key and value set; `SHA256SUMS` lists every file's checksum (`sha256sum -c SHA256SUMS`). "
-        "`changes.json` lists the rows added, removed and changed since the previous release; "
-        "`validation.json` sums up the checks the release passed.",
-        "",
-        "    import pandas as pd",
-        "    quotes = pd.read_parquet('data/quotes.parquet')",
-        "",
-        "    duckdb -c \"SELECT kind, count(*) FROM 'data/quotes.parquet' GROUP BY kind\"",
-        "",
-        "**CSV and spreadsheets.** In the CSV files only, a text cell that starts with `=`, `+`, `-`, `@`, a tab "
-        "or a carriage return is prefixed with a single quote (`'`) so that spreadsheet programs show it "
-        "instead of running it as a formula. The Parquet files keep every value exactly; use them (or strip "
-        "that one leading `'`) when the exact text matters, for example to check `text[start:end]`.",
-        "",
-        "## Sources and rights",
-        "",
-        "The store behind this release keeps every article's full text. A source is republished only when "
-        "it says it may be (a folder's `source.json`, or the pipeline's `--redistributable` option for URLs "
-        "and feeds); otherwise its articles are in `articles` with an empty `text`, while `url`, "
-        "`text_sha256` and every offset are kept and each evidence row (quotes, mentions, terms, events) "
-        "keeps its own short evidence. Every evidence span was checked against the full text before the "
-        "text was withheld.",
-        "",
-    ]
+
+
+def _tables_lines(counts: dict[str, int]) -> list[str]:
+    """Every table with its rows and description, and how to read the files."""
+    lines = ["## Tables", "", "| table | rows | description |", "| --- | ---: | --- |"]
+    lines += [f"| `{name}` | {counts.get(name, 0)} | {t.description} |" for name, t in TABLES.items()]
+    return lines + [""] + card_prose()["files"] + [""]
+
+
+def _rights_lines(sources: list[dict]) -> list[str]:
+    """What is republished, and every source with its rights."""
+    lines = ["## Sources and rights", "", card_prose()["rights"], ""]
     if sources:
         lines += ["| source | articles | redistributable | licence |", "| --- | ---: | --- | --- |"]
-        for src in sources:
-            lines.append(f"| {_md(src['source'])} | {src['articles']} | {'yes' if src['redistributable'] else 'no'} "
-                         f"| {_md(src['licence'] or 'not stated')} |")
+        lines += [f"| {_md(src['source'])} | {src['articles']} | {'yes' if src['redistributable'] else 'no'} "
+                  f"| {_md(src['licence'] or 'not stated')} |" for src in sources]
         lines.append("")
+    withheld = [s for s in sources if s["articles_without_text"]]
     if withheld:
         lines.append("Not redistributable (text withheld): " + ", ".join(
             f"{src['source']} ({src['articles_without_text']} articles)" for src in withheld) + ".")
     else:
         lines.append("Every source of this release is redistributable: no text is withheld.")
-    lines += [
-        "",
-        "## Method",
-        "",
-        "Articles are read from files or fetched over HTTP (robots.txt respected); main text and metadata "
-        "come from trafilatura. Sentences, entities and dependencies come from spaCy "
-        f"(model `{extractor.get('model')}`), and rule-based extractors (version "
-        f"`{extractor.get('version')}`) find actor mentions, quotes, deal mentions, terms and status events. "
-        "Actors are resolved across articles by type and normalised name; deals by sector, parties and "
-        "resources. Every table passed its Great Expectations suite before publication "
-        "(`validation.json`, `validation/summary.json`, Data Docs in `validation/data_docs/index.html`).",
-        "",
-        "## Validation",
-        "",
-        "| table | expectations | passed |",
-        "| --- | ---: | ---: |",
-    ]
-    for name, res in validation.get("tables", {}).items():
-        lines.append(f"| `{name}` | {res['evaluated']} | {res['successful']} |")
-    lines += [
-        "",
-        "## Known limits",
-        "",
-        "- Extraction is rule-based over a small English model: quotes without a named speaker keep "
-        "`speaker_actor_id` empty; indirect speech and deal terms are found by patterns and can be missed.",
-        "- Non-English articles are kept in `articles` with their language and are not extracted.",
-        "- Deals are linked across articles by sector, parties and resources: two deals between the same "
-        "parties on the same resource can merge.",
-        "- Articles of sources that are not redistributable have an empty `text` here: their evidence spans "
-        "can be checked only against the original article (`url`, `text_sha256`).",
-        "",
-        "## Columns",
-        "",
-    ]
+    return lines + [""]
+
+
+def _method_lines(extractor: dict, validation: dict) -> list[str]:
+    """How the rows were made and checked, and what the method misses."""
+    method = card_prose()["method"].format(model=extractor.get("model"), version=extractor.get("version"))
+    lines = ["## Method", "", method, "", "## Validation", "",
+             "| table | expectations | passed |", "| --- | ---: | ---: |"]
+    lines += [f"| `{name}` | {res['evaluated']} | {res['successful']} |"
+              for name, res in validation.get("tables", {}).items()]
+    lines += ["", "## Known limits", ""] + [f"- {limit}" for limit in card_prose()["known_limits"]]
+    return lines + [""]
+
+
+def _columns_lines() -> list[str]:
+    """Every column of every table: type, description, values, nullability."""
+    lines = ["## Columns", ""]
     for name, t in TABLES.items():
         lines += [f"### `{name}`", "", "| column | type | description |", "| --- | --- | --- |"]
         for c in t.columns:
@@ -304,17 +246,28 @@ def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, vali
             null = " Nullable." if c.nullable else ""
             lines.append(f"| `{c.name}` | {c.type} | {c.description}{extra}{null} |")
         lines.append("")
-    lines += [
-        "## Licence and citation",
-        "",
-        f"Data: {LICENSE['title']} ({LICENSE['path']}). The texts of the articles remain under their sources' "
-        "terms (see Sources and rights).",
-        "",
-        f"Cite as: {cite['text']}",
-        "",
-        "```bibtex",
-        cite["bibtex"],
-        "```",
-        "",
-    ]
+    return lines
+
+
+def _licence_lines(cite: dict) -> list[str]:
+    return ["## Licence and citation", "", card_prose()["licence"].format(**LICENSE), "",
+            f"Cite as: {cite['text']}", "", "```bibtex", cite["bibtex"], "```", ""]
+
+
+def data_card(version: str, counts: dict[str, int], articles: pd.DataFrame, validation: dict,
+              extractor: dict, created: datetime, changes: dict | None = None,
+              charts: dict[str, str] | None = None, evidence: dict | None = None) -> str:
+    """The release's README.md. ``articles`` is the articles table (redistributable and licence
+    columns tell the rights), ``changes`` the content of changes.json, ``charts`` maps a chart's
+    path in the release to its alt text, ``evidence`` the measured evidence budget of withheld articles."""
+    sources = sources_summary(articles)
+    cite = citation(version, created)
+    lines = _header_lines(version, articles, sources, (changes or {}).get("previous_version"), created, cite)
+    lines += evidence_lines(evidence) + not_extracted_lines(articles)
+    for path, alt in (charts or {}).items():
+        lines += [f"![{alt}]({path})", ""]
+    if changes:
+        lines += changes_markdown(changes)
+    lines += _tables_lines(counts) + _rights_lines(sources) + _method_lines(extractor, validation)
+    lines += _columns_lines() + _licence_lines(cite)
     return "\n".join(lines)

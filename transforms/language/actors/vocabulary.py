@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import json
-from importlib import resources as importlib_resources
+
+from transforms.data import load_data as load_package_data
 
 PERSON, ORG, COUNTRY, ANON, GROUP = "person", "organization", "country", "anonymous", "group"
 NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -13,8 +13,7 @@ NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 @functools.lru_cache(maxsize=None)
 def load_data(name: str) -> dict:
     """One data file of the package: ``data/<name>.json`` beside this module."""
-    path = importlib_resources.files(__package__) / "data" / f"{name}.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return load_package_data(__package__, name)
 
 
 _TITLES = load_data("titles")

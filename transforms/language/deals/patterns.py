@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .vocabulary import CURRENCIES, _NUM_WORDS, _SCALES, _form_regex, _load_data
+from transforms.data import load_data
+
+from .vocabulary import CURRENCIES, _NUM_WORDS, _SCALES, _form_regex
 
 
 # The alternatives of each list of data/surface_patterns.json, joined: "a|b|c".
-_WORDS = {key: "|".join(forms) for key, forms in _load_data("surface_patterns").items() if key != "_about"}
+_WORDS = {key: "|".join(forms) for key, forms in load_data(__package__, "surface_patterns").items() if key != "_about"}
 
 _TERM_OF_BEFORE = re.compile(r"(?:period|term)\s+$", re.IGNORECASE)
 _LEADING_DETERMINER = re.compile(r"^(?:(?:no|any|the|a|an)\s+)+", re.IGNORECASE)

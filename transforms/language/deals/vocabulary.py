@@ -3,23 +3,16 @@ finders of resources and sector cues in a text."""
 from __future__ import annotations
 
 import functools
-import json
 import re
-from importlib import resources as importlib_resources
 
+from transforms.data import load_data
 from transforms.schema import DEAL_STATUSES, DEAL_TYPES, SECTORS
-
-
-def _load_data(name: str) -> dict:
-    """One data file of the package: ``data/<name>.json`` beside this module."""
-    path = importlib_resources.files(__package__) / "data" / f"{name}.json"
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
 def load_resources() -> dict:
     """The maintained vocabularies (package data ``data/resources.json`` beside this module)."""
-    return _load_data("resources")
+    return load_data(__package__, "resources")
 
 
 def _form_regex(form: str) -> str:
@@ -62,7 +55,7 @@ assert set(_RES["sector_cues"]) <= set(SECTORS)
 
 _SPACE_OR_HYPHEN = re.compile(r"[\s-]+")
 # Words before "gas" that make it not the fuel.
-_NOT_FUEL_GAS = re.compile(rf"(?:{'|'.join(_load_data('surface_patterns')['not_fuel_gas'])})[\s-]+$", re.IGNORECASE)
+_NOT_FUEL_GAS = re.compile(rf"(?:{'|'.join(load_data(__package__, 'surface_patterns')['not_fuel_gas'])})[\s-]+$", re.IGNORECASE)
 
 
 def _lookup_key(lookup: dict, surface: str) -> str | None:
@@ -100,7 +93,7 @@ def sector_cue_hits(text: str) -> list[tuple[int, int, str]]:
     return _vocab_hits(text, _SECTOR_RE_I, _SECTOR_RE_S, _SECTOR_LOOKUP)
 
 
-_NOUNS = _load_data("deal_nouns")
+_NOUNS = load_data(__package__, "deal_nouns")
 # Heads that make a deal mention on their own; value = deal type (None: inherit / generic).
 CORE_HEADS: dict[str, str] = _NOUNS["core_heads"]
 # Heads that need a qualifying modifier ("joint venture", "credit line", "mining concession").
@@ -117,7 +110,7 @@ PRONOUNS = frozenset(_NOUNS["pronouns"])
 DEALISH_NOUNS = ANAPHOR_HEADS | frozenset(_NOUNS["dealish_nouns"])
 assert {*CORE_HEADS.values(), *QUALIFIED_HEADS.values(), *TYPE_MODIFIERS.values()} <= set(DEAL_TYPES)
 
-_STATUS = _load_data("status_cues")
+_STATUS = load_data(__package__, "status_cues")
 VERB_STATUS: dict[str, str] = _STATUS["verb_status"]
 # Cue verbs that only count with a deal-like object ("reached an agreement", not "reached Sarel").
 NEEDS_DEAL_OBJECT = frozenset(_STATUS["needs_deal_object"])
@@ -154,7 +147,7 @@ CONDITION_MARKS = frozenset(_STATUS["condition_marks"])
 _UNIT_WORDS = frozenset(_STATUS["time_units"])
 _SHIFT_MARKS: dict[str, int] = _STATUS["shift_marks"]
 
-_PARTY = _load_data("party_cues")
+_PARTY = load_data(__package__, "party_cues")
 # Verbs whose subject sets a deal up: "Kestria and Veldonia set up a joint venture".
 CREATION_VERBS = frozenset(_PARTY["creation_verbs"])
 MEDIATOR_VERBS = frozenset(_PARTY["mediator_verbs"])
@@ -164,7 +157,7 @@ GIVING_VERBS = frozenset(_PARTY["giving_verbs"])
 AFFILIATION_PREPS = frozenset(_PARTY["affiliation_prepositions"])
 ORGANISATION_NOUNS = frozenset(_PARTY["organisation_nouns"])
 
-_TERMS = _load_data("term_cues")
+_TERMS = load_data(__package__, "term_cues")
 DEMAND_VERBS = frozenset(_TERMS["demand_verbs"])
 DEMAND_PREPS = {verb: frozenset(preps) for verb, preps in _TERMS["demand_prepositions"].items()}
 DEMAND_NOUNS = frozenset(_TERMS["demand_nouns"])
@@ -179,6 +172,6 @@ TERM_CUES = frozenset(_TERMS["term_cues"])
 IMPASSE_NOUNS = frozenset(_TERMS["impasse_nouns"])
 LOCATION_CUES = frozenset(_TERMS["location_cues"])
 
-_NUMBERS = _load_data("numbers")
+_NUMBERS = load_data(__package__, "numbers")
 _NUM_WORDS: dict[str, int] = _NUMBERS["number_words"]
 _SCALES: dict[str, int] = _NUMBERS["scales"]

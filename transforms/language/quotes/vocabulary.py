@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import functools
-import json
-from importlib import resources as importlib_resources
+
+from transforms.data import load_data
 
 
 @functools.lru_cache(maxsize=1)
 def load_vocabulary() -> dict:
     """The maintained vocabularies (package data ``data/vocabulary.json`` beside this module)."""
-    path = importlib_resources.files(__package__) / "data" / "vocabulary.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return load_data(__package__, "vocabulary")
 
 
 _VOCABULARY = load_vocabulary()
