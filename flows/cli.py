@@ -4,6 +4,7 @@
     dealwire run --url https://… --feed https://…   the same from URLs or an RSS/Atom feed
     dealwire extract FILE_OR_DIR… --output DIR       one-off: the tables as DIR/<table>.jsonl, no release
     dealwire download --base-url URL [--tables …]    fetch a published release's tables, sha256 verified
+    dealwire explore [--releases DIR | --base-url URL] browse a release's SQLite database with Datasette
     dealwire suites --write                          rewrite expectations/*.json from the schema
     dealwire sources check [FILE]                    check a sources file, line by line (default: sources.yaml)
     dealwire serve [--prefect-yaml F] [--sources F]  serve the scheduled deployments of prefect.yaml
@@ -29,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Turn news articles into a dataset of deals, their parties, terms, status and quotes.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_run, _add_download, _add_extract, _add_suites, _add_sources, _add_serve):
+    for add in (_add_run, _add_download, _add_explore, _add_extract, _add_suites, _add_sources, _add_serve):
         add(sub)
     return parser
 
@@ -84,9 +85,30 @@ def _add_download(sub) -> None:
                          f"(default: $DEALWIRE_BASE_URL, else {DEFAULT_RELEASES})")
     dl.add_argument("--version", default="latest", help="latest (default) or a version YYYY.MM.DD[.N]")
     dl.add_argument("--tables", default=None, metavar="T1,T2", help="comma-separated tables (default: all)")
-    dl.add_argument("--format", default="parquet", choices=["parquet", "csv"], help="file format (default: parquet)")
+    dl.add_argument("--format", default="parquet", choices=["parquet", "csv", "sqlite"],
+                    help="file format (default: parquet); sqlite: the one database of every table, "
+                         "data/dealwire.sqlite (also `--tables sqlite`)")
     dl.add_argument("--dest", default="dealwire-data", metavar="DIR",
                     help="where to put the files: DIR/<version>/data/ (default: dealwire-data)")
+
+
+def _add_explore(sub) -> None:
+    """`dealwire explore`: which release, from where, on which port."""
+    ex = sub.add_parser("explore", help="browse a release's SQLite database in the browser (Datasette, 127.0.0.1)",
+                        description="Serve a release's data/dealwire.sqlite with Datasette on 127.0.0.1: tables "
+                                    "with descriptions, full-text search, deal pages (parties, terms, timeline, "
+                                    "quotes) and canned queries. Ctrl-C stops it.")
+    where = ex.add_mutually_exclusive_group()
+    where.add_argument("--releases", default=None, metavar="DIR",
+                       help="a local releases folder holding index.json, or one release's folder (as `dealwire "
+                            f"download` leaves it), served in place (default: {DEFAULT_RELEASES})")
+    where.add_argument("--base-url", default=None, metavar="URL",
+                       help="a published releases folder (https://… or a path): the database is downloaded "
+                            "into --dest and sha256-verified first")
+    ex.add_argument("--version", default="latest", help="latest (default) or a version YYYY.MM.DD[.N]")
+    ex.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
+    ex.add_argument("--dest", default="dealwire-data", metavar="DIR",
+                    help="with --base-url: where the database is downloaded to (default: dealwire-data)")
 
 
 def _add_extract(sub) -> None:
@@ -259,6 +281,21 @@ def cmd_download(args) -> int:
     return 0
 
 
+def cmd_explore(args) -> int:
+    from flows.explore import ExploreError, explore, local_release, remote_release
+
+    if not 0 < args.port < 65536:
+        return _fail(f"--port must be between 1 and 65535, not {args.port}")
+    try:
+        if args.base_url:
+            path, package = remote_release(args.base_url, args.version, args.dest)
+        else:
+            path, package = local_release(args.releases or DEFAULT_RELEASES, args.version)
+    except ExploreError as exc:
+        return _fail(str(exc), 1)
+    return explore(path, package, args.port)
+
+
 def how_to_open(result: dict) -> str:
     """What `dealwire download` prints: where the files are and how to open them."""
     files = result["files"]
@@ -268,6 +305,11 @@ def how_to_open(result: dict) -> str:
     if not files:
         return "\n".join(lines)
     path, table = files[0]["path"], files[0]["table"]
+    if table == "sqlite":
+        return "\n".join(lines + ["", "Browse it in the browser (Datasette on 127.0.0.1):", "",
+                                   f"    dealwire explore --releases {result['folder']}", "",
+                                   "or query it with SQLite:", "",
+                                   f"    sqlite3 {path} \"SELECT status, count(*) FROM deals GROUP BY status\""])
     lines += ["", "Open them with pandas:", "", "    import pandas as pd"]
     if result["format"] == "parquet":
         lines += [f"    {table} = pd.read_parquet({path!r})", "", "or DuckDB:", "",
@@ -334,7 +376,8 @@ def cmd_serve(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"run": cmd_run, "extract": cmd_extract, "download": cmd_download, "suites": cmd_suites,
+    handler = {"run": cmd_run, "extract": cmd_extract, "download": cmd_download, "explore": cmd_explore,
+               "suites": cmd_suites,
                "sources": cmd_sources, "serve": cmd_serve}[args.command]
     if args.command in ("run", "serve"):
         stop_left_servers()

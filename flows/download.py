@@ -1,7 +1,7 @@
 """`dealwire download`: a release's tables over HTTP(S) or from a local folder, every file verified.
 
     dealwire download --base-url https://data.example/dealwire/releases \
-        [--version latest|VERSION] [--tables quotes,actors] [--format parquet|csv] [--dest DIR]
+        [--version latest|VERSION] [--tables quotes,actors] [--format parquet|csv|sqlite] [--dest DIR]
 
 Reads ``index.json`` (which release is latest) and the release's ``datapackage.json`` (every file's
 path, size and sha256) from the base URL, downloads the chosen tables into
@@ -28,7 +28,8 @@ import urllib3
 from flows.store import sha256_file
 from transforms.release.versions import check_version, version_key
 
-FORMATS = ("parquet", "csv")
+FORMATS = ("parquet", "csv", "sqlite")
+SQLITE = "sqlite"  # as a --tables name or a --format: the release's SQLite database of every table
 DEFAULT_DEST = "dealwire-data"
 CHUNK = 1 << 16
 TIMEOUT = (10, 60)  # connect, read (seconds)
@@ -146,19 +147,29 @@ def _valid(v: str) -> bool:
         return False
 
 
+def _sqlite_entry(package: dict, version: str) -> dict:
+    entry = package.get(SQLITE)
+    if not isinstance(entry, dict):
+        raise DownloadError(f"release {version or '?'} has no SQLite database in its datapackage.json (releases "
+                            "published before dealwire.sqlite was added have none): choose --format parquet or csv")
+    return entry
+
+
 def plan(package: dict, tables: list[str] | None, fmt: str, version: str = "") -> list[Wanted]:
-    """The files to fetch, from datapackage.json's resources."""
+    """The files to fetch, from datapackage.json's resources (and its ``sqlite`` entry: ``--format
+    sqlite``, or ``sqlite`` among the tables)."""
     if fmt not in FORMATS:
         raise DownloadError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     resources = {r.get("name"): r for r in package.get("resources", []) if isinstance(r, dict)}
-    names = tables or list(resources)
-    unknown = [t for t in names if t not in resources]
+    names = [SQLITE] if fmt == SQLITE else tables or list(resources)
+    unknown = [t for t in names if t not in resources and t != SQLITE]
     if unknown:
-        raise DownloadError(f"no table {', '.join(unknown)} in this release (tables: {', '.join(resources)})")
+        raise DownloadError(f"no table {', '.join(unknown)} in this release (tables: {', '.join(resources)}, "
+                            f"or {SQLITE} for the database of them all)")
     wanted = []
     for name in names:
-        r = resources[name]
-        entry = r if fmt == "csv" else r.get("parquet") or {}
+        r = resources.get(name, {})
+        entry = _sqlite_entry(package, version) if name == SQLITE else r if fmt == "csv" else r.get("parquet") or {}
         path, digest = entry.get("path"), str(entry.get("hash") or "")
         if not path or not digest.startswith("sha256:"):
             raise DownloadError(f"datapackage.json gives no {fmt} path with a sha256 for table {name}")

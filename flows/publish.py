@@ -43,6 +43,7 @@ import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 from prefect import get_run_logger, task
 
+from flows.database import DatabaseError, write_database
 from flows.store import Store, sha256_file
 from flows.validate import validate_frames
 from transforms.release.card import data_card, datapackage, validation_report
@@ -57,6 +58,7 @@ from transforms.release.evidence import (
     EVIDENCE_CELL_CHARS, EVIDENCE_SHARE, EVIDENCE_TABLES, Budget, apply_budget, evidence_budget, published_shares,
     withheld_lengths,
 )
+from transforms.release.sqlite import SQLITE_PATH
 from transforms.release.public import csv_frame, public_table, sources_summary, with_rights
 from transforms.release.versions import check_version, next_version
 from transforms.release.changes import diff_release
@@ -694,7 +696,8 @@ def write_csv_table(name: str, table: pa.Table, path: Path, rows: int = CSV_ROWS
 
 def write_public_data(work: str, out: str) -> float:
     """Every table's public files, data/<name>.parquet and data/<name>.csv, from the staged full
-    tables, one table at a time (also what the second process runs); this process's peak RSS (MiB)."""
+    tables, one table at a time, then data/dealwire.sqlite from those Parquet files (also what the
+    second process runs); this process's peak RSS (MiB)."""
     import resource
 
     public = read_public({"work": work})
@@ -703,6 +706,10 @@ def write_public_data(work: str, out: str) -> float:
         pq.write_table(table, Path(out) / "data" / f"{name}.parquet", compression="zstd")
         write_csv_table(name, table, Path(out) / "data" / f"{name}.csv")
         del table
+    try:
+        write_database(Path(out) / "data", Path(SQLITE_PATH).name)
+    except DatabaseError as exc:
+        raise PublishError(f"the SQLite database was not built: {exc}") from None
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -753,7 +760,7 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
     parallel = sum(staged["counts"].values()) >= parallel_rows
     with data_files_writer(work, out, parallel) as data_files:
         if not parallel:
-            lap("parquet+csv")
+            lap("parquet+csv+sqlite")
         # the first release: every row is new, and only the keys are read to list them
         current = public if prev_version else TableFiles(
             list(TABLES), lambda name, columns: public.read(name, list(TABLES[name].primary_key)))
@@ -761,7 +768,7 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
         _write_json(out / "changes.json", changes)
         lap("changes")
     if parallel:
-        lap("waiting for parquet+csv")
+        lap("waiting for parquet+csv+sqlite")
     evidence = check_evidence_share(public)
     lap("evidence check")
     articles = public.columns("articles", [c for c in TABLES["articles"].column_names if c != "text"])

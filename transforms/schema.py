@@ -69,6 +69,10 @@ class Table:
     min_rows: int = 0
     max_rows: int | None = None
     extra: dict = field(default_factory=dict)
+    # Columns searched by full text in the release's SQLite database (data/dealwire.sqlite).
+    full_text: tuple[str, ...] = ()
+    # The column that names a row where another table links to it (Datasette's label column).
+    label_column: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -142,6 +146,7 @@ ARTICLES = Table(
     ),
     primary_key=("article_id",),
     min_rows=1,
+    label_column="title",
 )
 
 ACTORS = Table(
@@ -157,6 +162,7 @@ ACTORS = Table(
         Column("article_count", "integer", "Number of articles that mention the actor."),
     ),
     primary_key=("actor_id",),
+    label_column="name",
 )
 
 ACTOR_ALIASES = Table(
@@ -188,6 +194,7 @@ ACTOR_MENTIONS = Table(
         ForeignKey("actor_id", "actors", "actor_id"),
     ),
     evidence_column="text",
+    label_column="text",
 )
 
 DEALS = Table(
@@ -205,6 +212,8 @@ DEALS = Table(
         Column("article_count", "integer", "Number of articles that mention the deal."),
     ),
     primary_key=("deal_id",),
+    full_text=("name",),
+    label_column="name",
 )
 
 DEAL_MENTIONS = Table(
@@ -312,6 +321,7 @@ QUOTES = Table(
         ForeignKey("deal_id", "deals", "deal_id"),
     ),
     evidence_column="text",
+    full_text=("text", "speaker_text"),
 )
 
 FETCH_LOG = Table(

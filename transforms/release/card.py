@@ -11,6 +11,7 @@ import pandas as pd
 
 from transforms.release.changes import changes_markdown
 from transforms.release.public import CSV_DATETIME, sources_summary
+from transforms.release.sqlite import DESCRIPTIONS_TABLE, SQLITE_MEDIATYPE, SQLITE_PATH
 from transforms.data import load_data
 from transforms.schema import SCHEMA_VERSION, TABLES
 
@@ -73,7 +74,8 @@ def table_schema(table: str) -> dict:
 
 def datapackage(version: str, files: dict[str, dict], created: datetime, extractor: dict,
                 sources: list[dict] | None = None) -> dict:
-    """Frictionless Data Package: CSV resources with schemas; Parquet twins listed beside each.
+    """Frictionless Data Package: CSV resources with schemas; Parquet twins listed beside each; the
+    SQLite database of all of them under ``sqlite``.
 
     ``files`` maps a relative path to {"bytes", "sha256"}; ``sources`` is ``sources_summary``.
     """
@@ -105,6 +107,10 @@ def datapackage(version: str, files: dict[str, dict], created: datetime, extract
             **({"licence": s["licence"]} if s["licence"] else {})} for s in (sources or [])],
         "extractor": extractor,
         "resources": resources,
+        # Not a tabular resource (Frictionless would read it as one): every table above in one file.
+        "sqlite": {"path": SQLITE_PATH, "format": "sqlite", "mediatype": SQLITE_MEDIATYPE,
+                   "bytes": files[SQLITE_PATH]["bytes"], "hash": f"sha256:{files[SQLITE_PATH]['sha256']}",
+                   "tables": list(TABLES) + [DESCRIPTIONS_TABLE]},
     }
 
 

@@ -7,14 +7,15 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
+from transforms.release.sqlite import SQLITE_PATH
 from transforms.schema import TABLES
 
 DATA_FORMATS = ("parquet", "csv")
 
 
 def data_file_paths() -> list[str]:
-    """The data files of a release, data/<table>.<format>, in table order."""
-    return [f"data/{name}.{ext}" for name in TABLES for ext in DATA_FORMATS]
+    """The data files of a release: data/<table>.<format> in table order, then the SQLite database."""
+    return [f"data/{name}.{ext}" for name in TABLES for ext in DATA_FORMATS] + [SQLITE_PATH]
 
 
 def file_entry(size: int, sha256: str) -> dict:

@@ -1,0 +1,77 @@
+"""The release's SQLite database, data/dealwire.sqlite, built with sqlite-utils from the release's own
+Parquet files (so it holds exactly the public rows), then checked: every table's row count must equal
+its Parquet file's. The shape of each table comes from ``transforms/release/sqlite.py``."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import sqlite_utils
+
+from transforms.release.sqlite import (
+    DESCRIPTIONS_CREATE, DESCRIPTIONS_TABLE, create_arguments, description_rows, index_columns,
+    sqlite_rows, table_order,
+)
+from transforms.schema import TABLES
+
+BATCH_ROWS = 20_000  # Parquet rows read and inserted at a time
+
+
+class DatabaseError(RuntimeError):
+    """The SQLite database does not hold what the Parquet files hold; the message says which table."""
+
+
+def fill_table(db: sqlite_utils.Database, name: str, parquet: Path, batch_rows: int = BATCH_ROWS) -> int:
+    """Create one table with its keys and indexes and insert the Parquet file's rows; rows inserted."""
+    table = TABLES[name]
+    target = db[name]
+    target.create(**create_arguments(table))
+    rows = 0
+    for batch in pq.ParquetFile(parquet).iter_batches(batch_size=batch_rows):
+        target.insert_all(sqlite_rows(table, batch), batch_size=1_000)
+        rows += batch.num_rows
+    for columns in index_columns(table):
+        target.create_index(list(columns), find_unique_name=True)
+    if table.full_text:
+        target.enable_fts(list(table.full_text), fts_version="FTS5", create_triggers=False)
+    return rows
+
+
+def check_counts(path: Path, data_dir: Path) -> dict[str, int]:
+    """Rows per table in the database, each equal to its Parquet file's (DatabaseError otherwise)."""
+    counts = {}
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        for name in TABLES:
+            expected = pq.ParquetFile(data_dir / f"{name}.parquet").metadata.num_rows
+            (got,) = conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+            if got != expected:
+                raise DatabaseError(f"{path.name}: table {name} has {got} rows, {name}.parquet has {expected}")
+            counts[name] = got
+    return counts
+
+
+def write_database(data_dir: Path, file_name: str = "dealwire.sqlite") -> dict[str, int]:
+    """data_dir/<file_name> from the Parquet files in data_dir, written under a temporary name and
+    renamed once complete and checked; returns the rows per table."""
+    final = data_dir / file_name
+    partial = data_dir / f".{file_name}.partial"
+    partial.unlink(missing_ok=True)
+    db = sqlite_utils.Database(partial)
+    try:
+        with db.conn:
+            db.execute("PRAGMA journal_mode = OFF")
+        for name in table_order():
+            fill_table(db, name, data_dir / f"{name}.parquet")
+        db[DESCRIPTIONS_TABLE].insert_all(description_rows(), **DESCRIPTIONS_CREATE)
+        db.analyze()
+    finally:
+        db.close()
+    try:
+        counts = check_counts(partial, data_dir)
+    except Exception:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, final)
+    return counts
