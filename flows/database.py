@@ -52,13 +52,8 @@ def check_counts(path: Path, data_dir: Path) -> dict[str, int]:
     return counts
 
 
-def write_database(data_dir: Path, file_name: str = "dealwire.sqlite") -> dict[str, int]:
-    """data_dir/<file_name> from the Parquet files in data_dir, written under a temporary name and
-    renamed once complete and checked; returns the rows per table."""
-    final = data_dir / file_name
-    partial = data_dir / f".{file_name}.partial"
-    partial.unlink(missing_ok=True)
-    db = sqlite_utils.Database(partial)
+def _build(path: Path, data_dir: Path) -> None:
+    db = sqlite_utils.Database(path)
     try:
         with db.conn:
             db.execute("PRAGMA journal_mode = OFF")
@@ -68,10 +63,19 @@ def write_database(data_dir: Path, file_name: str = "dealwire.sqlite") -> dict[s
         db.analyze()
     finally:
         db.close()
+
+
+def write_database(data_dir: Path, file_name: str = "dealwire.sqlite") -> dict[str, int]:
+    """data_dir/<file_name> from the Parquet files in data_dir, written under a temporary name and
+    renamed once complete and checked; returns the rows per table."""
+    final = data_dir / file_name
+    partial = data_dir / f".{file_name}.partial"
+    partial.unlink(missing_ok=True)
     try:
+        _build(partial, data_dir)
         counts = check_counts(partial, data_dir)
-    except Exception:
-        partial.unlink(missing_ok=True)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # nothing half-written is left behind
         raise
     os.replace(partial, final)
     return counts

@@ -181,7 +181,7 @@ def test_a_new_release_entry_takes_its_place_in_version_order():
 
 def test_file_listings():
     assert data_file_paths()[:2] == ["data/articles.parquet", "data/articles.csv"]
-    assert len(data_file_paths()) == 2 * len(TABLES)
+    assert len(data_file_paths()) == 2 * len(TABLES) + 1 and data_file_paths()[-1] == "data/dealwire.sqlite"
     assert sha256sums([("ab" * 32, "README.md"), ("cd" * 32, "data/x.csv")]) == (
         f"{'ab' * 32}  README.md\n{'cd' * 32}  data/x.csv\n")
     assert code_digest([("a.py", b"1")]) != code_digest([("b.py", b"1")])
