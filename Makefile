@@ -24,6 +24,9 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/dealwire run --source samples/articles --store output/store --output output/releases
+	@echo
+	@echo "Browse the release in your browser (Datasette on http://127.0.0.1:8001/dealwire, Ctrl-C stops it):"
+	@echo "    $(BIN)/dealwire explore --releases output/releases"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
