@@ -1,5 +1,6 @@
-"""The release's SQLite database, data/dealwire.sqlite, built with sqlite-utils from the release's own
-Parquet files (so it holds exactly the public rows), then checked: every table's row count must equal
+"""The release's SQLite database, data/dealwire.sqlite, built from the release's own Parquet files (so
+it holds exactly the public rows): tables, keys, indexes and full text with sqlite-utils, the rows
+with sqlite3's executemany, a Parquet batch at a time. Then checked: every table's row count must equal
 its Parquet file's. The shape of each table comes from ``transforms/release/sqlite.py``."""
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sqlite_utils
 
 from transforms.release.sqlite import (
     DESCRIPTIONS_CREATE, DESCRIPTIONS_TABLE, create_arguments, description_rows, index_columns,
-    sqlite_rows, table_order,
+    insert_statement, sqlite_columns, table_order,
 )
 from transforms.schema import TABLES
 
@@ -29,9 +30,11 @@ def fill_table(db: sqlite_utils.Database, name: str, parquet: Path, batch_rows: 
     target = db[name]
     target.create(**create_arguments(table))
     rows = 0
-    for batch in pq.ParquetFile(parquet).iter_batches(batch_size=batch_rows):
-        target.insert_all(sqlite_rows(table, batch), batch_size=1_000)
-        rows += batch.num_rows
+    insert = insert_statement(table)
+    with db.conn:  # one transaction a table
+        for batch in pq.ParquetFile(parquet).iter_batches(batch_size=batch_rows):
+            db.conn.executemany(insert, zip(*sqlite_columns(table, batch).values()))
+            rows += batch.num_rows
     for columns in index_columns(table):
         target.create_index(list(columns), find_unique_name=True)
     if table.full_text:
@@ -56,7 +59,8 @@ def _build(path: Path, data_dir: Path) -> None:
     db = sqlite_utils.Database(path)
     try:
         with db.conn:
-            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA journal_mode = OFF")  # a private file, renamed into place once checked
+            db.execute("PRAGMA synchronous = OFF")
         for name in table_order():
             fill_table(db, name, data_dir / f"{name}.parquet")
         db[DESCRIPTIONS_TABLE].insert_all(description_rows(), **DESCRIPTIONS_CREATE)

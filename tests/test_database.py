@@ -22,7 +22,7 @@ from transforms.release.explore import (
     MARK_END, MARK_START, canned_queries, datasette_metadata, deal_page_queries, evidence_passage,
 )
 from transforms.release.sqlite import (
-    DESCRIPTIONS_TABLE, create_arguments, description_rows, index_columns, sqlite_rows, table_order,
+    DESCRIPTIONS_TABLE, create_arguments, description_rows, index_columns, sqlite_columns, table_order,
 )
 from transforms.release.tables import to_arrow
 from transforms.schema import TABLES
@@ -59,12 +59,14 @@ def test_rows_take_iso_timestamps_dates_and_integer_booleans():
                                       pa.timestamp("us", tz="UTC")),
         "last_reported_at": pa.array([None], pa.timestamp("us", tz="UTC")), "article_count": [3],
     })
-    (row,) = sqlite_rows(table, batch)
+    columns = sqlite_columns(table, batch)
+    assert list(columns) == table.column_names
+    row = {name: values[0] for name, values in columns.items()}
     assert row == {"deal_id": "d1", "name": "Orvane–Keld tin offtake", "deal_type": "supply", "sector": "minerals",
                    "status": None, "status_date": "2026-05-04", "first_reported_at": "2026-05-04T07:15:09Z",
                    "last_reported_at": None, "article_count": 3}
     flag = to_arrow("articles", [{"redistributable": True, "retrieved_at": "2026-05-04T07:15:00+00:00"}])
-    assert sqlite_rows(TABLES["articles"], flag)[0]["redistributable"] == 1
+    assert sqlite_columns(TABLES["articles"], flag)["redistributable"] == [1]
 
 
 def test_every_column_has_its_description_row():

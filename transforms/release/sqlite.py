@@ -1,8 +1,8 @@
 """The release's SQLite database, ``data/dealwire.sqlite``, as the schema describes it: each table's
-columns, SQLite types, primary and foreign keys, indexes, full-text columns, the order to create the
-tables in, the rows of one Arrow batch as SQLite takes them, and the column descriptions table.
-``flows/database.py`` builds the file with sqlite-utils from these; ``transforms/schema.py`` stays
-the single source."""
+columns, SQLite types, primary and foreign keys, indexes and full-text columns, the order to create
+the tables in, one Arrow batch's columns as SQLite takes them (with the one INSERT of a table), and
+the column descriptions table. ``flows/database.py`` builds the file from these with sqlite-utils
+(tables, indexes, full text) and sqlite3 (the rows); ``transforms/schema.py`` stays the single source."""
 from __future__ import annotations
 
 import pyarrow as pa
@@ -75,11 +75,10 @@ def sqlite_columns(table: Table, batch: pa.RecordBatch | pa.Table) -> dict[str, 
     return out
 
 
-def sqlite_rows(table: Table, batch: pa.RecordBatch | pa.Table) -> list[dict]:
-    """A batch as rows (dicts) for sqlite-utils' ``insert_all``."""
-    columns = sqlite_columns(table, batch)
-    names = list(columns)
-    return [dict(zip(names, values)) for values in zip(*columns.values())]
+def insert_statement(table: Table) -> str:
+    """The one INSERT of a table's rows, its columns in schema order (the values of ``sqlite_columns``)."""
+    names = ", ".join(f'"{c}"' for c in table.column_names)
+    return f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(table.columns))})'
 
 
 def description_rows() -> list[dict]:
