@@ -286,7 +286,8 @@ def main(argv=None) -> int:
         print(f"  {step:9} {s:7.1f} s")
     print(f"  {'total':9} {total:7.1f} s   (target: 120 s for 1,000,000 quotes)")
     print("publish, by part (s): " + ", ".join(f"{k} {v:.1f}" for k, v in published.get("seconds", {}).items())
-          + f" (from {PARALLEL_ROWS:,} rows the data files are written by a second process beside the changes)")
+          + f" (from {PARALLEL_ROWS:,} rows the data files are written by a second process beside the changes"
+            " and the evidence check)")
     print("validate, per table (rows, expectations, seconds):")
     for name, t in validation["tables"].items():
         print(f"  {name:16} {t['rows']:>10,} {t['evaluated']:>4} {t.get('seconds', float('nan')):7.1f} s")

@@ -767,10 +767,10 @@ def build_public_files(staged: dict, validation: dict, model: str, target: Targe
         changes = diff_release(version, current, prev_tables, prev_version, SCHEMA_VERSION, prev_schema)
         _write_json(out / "changes.json", changes)
         lap("changes")
+        evidence = check_evidence_share(public)  # beside the second process too: it reads the staged tables
+        lap("evidence check")
     if parallel:
         lap("waiting for parquet+csv+sqlite")
-    evidence = check_evidence_share(public)
-    lap("evidence check")
     articles = public.columns("articles", [c for c in TABLES["articles"].column_names if c != "text"])
     charts = {}
     for file_name, (alt, svg) in release_charts(articles, public["deals"]).items():
