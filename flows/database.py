@@ -24,34 +24,34 @@ class DatabaseError(RuntimeError):
     """The SQLite database does not hold what the Parquet files hold; the message says which table."""
 
 
-def fill_table(db: sqlite_utils.Database, name: str, parquet: Path, batch_rows: int = BATCH_ROWS) -> int:
-    """Create one table with its keys and indexes and insert the Parquet file's rows; rows inserted."""
+def fill_table(db: sqlite_utils.Database, name: str, parquet: Path, batch_rows: int = BATCH_ROWS) -> None:
+    """Create one table with its keys and indexes and insert the Parquet file's rows."""
     table = TABLES[name]
     target = db[name]
     target.create(**create_arguments(table))
-    rows = 0
     insert = insert_statement(table)
     with db.conn:  # one transaction a table
         for batch in pq.ParquetFile(parquet).iter_batches(batch_size=batch_rows):
             db.conn.executemany(insert, zip(*sqlite_columns(table, batch).values()))
-            rows += batch.num_rows
     for columns in index_columns(table):
         target.create_index(list(columns), find_unique_name=True)
     if table.full_text:
         target.enable_fts(list(table.full_text), fts_version="FTS5", create_triggers=False)
-    return rows
+
+
+def row_counts(path: Path, tables: list[str]) -> dict[str, int]:
+    """Rows per table of a database, read-only."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
 def check_counts(path: Path, data_dir: Path) -> dict[str, int]:
     """Rows per table in the database, each equal to its Parquet file's (DatabaseError otherwise)."""
-    counts = {}
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        for name in TABLES:
-            expected = pq.ParquetFile(data_dir / f"{name}.parquet").metadata.num_rows
-            (got,) = conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()
-            if got != expected:
-                raise DatabaseError(f"{path.name}: table {name} has {got} rows, {name}.parquet has {expected}")
-            counts[name] = got
+    counts = row_counts(path, list(TABLES))
+    for name, got in counts.items():
+        expected = pq.ParquetFile(data_dir / f"{name}.parquet").metadata.num_rows
+        if got != expected:
+            raise DatabaseError(f"{path.name}: table {name} has {got} rows, {name}.parquet has {expected}")
     return counts
 
 

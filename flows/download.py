@@ -151,7 +151,8 @@ def _sqlite_entry(package: dict, version: str) -> dict:
     entry = package.get(SQLITE)
     if not isinstance(entry, dict):
         raise DownloadError(f"release {version or '?'} has no SQLite database in its datapackage.json (releases "
-                            "published before dealwire.sqlite was added have none): choose --format parquet or csv")
+                            "published before dealwire.sqlite was added have none; their tables are in Parquet "
+                            "and CSV)")
     return entry
 
 

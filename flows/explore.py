@@ -12,12 +12,12 @@ opens the file immutable.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
-from flows.download import DownloadError, download, pick_version
+from flows.database import row_counts
+from flows.download import SQLITE, DownloadError, Source, download, pick_version, plan, safe_destination
 from flows.store import sha256_file
 from transforms.release.explore import DATABASE, datasette_metadata
 
@@ -30,27 +30,18 @@ class ExploreError(RuntimeError):
     """A release that cannot be explored; the message names the folder or file and the reason."""
 
 
-def _read_json(path: Path, hint: str = "") -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExploreError(f"{path}: not found{hint}") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ExploreError(f"{path}: not valid JSON ({exc})") from None
-
-
 def _database_of(folder: Path, package: dict) -> Path:
-    """The release's database file, checked against datapackage.json (size and sha256)."""
-    entry = package.get("sqlite")
-    if not isinstance(entry, dict) or not entry.get("path"):
-        raise ExploreError(f"{folder}: release {package.get('version', '?')} has no SQLite database (it was "
-                           "published before dealwire.sqlite was added); publish a new release to explore it")
-    path = folder / entry["path"]
+    """The release's database file (datapackage.json's ``sqlite`` entry as `dealwire download`
+    plans it, refused if it lies outside the folder), checked against its size and sha256."""
+    try:
+        (want,) = plan(package, None, SQLITE, package.get("version", ""))
+        path = safe_destination(folder, want.path, folder)
+    except DownloadError as exc:
+        raise ExploreError(f"{folder}: {exc}") from None
     if not path.is_file():
         raise ExploreError(f"{path}: not found, though datapackage.json lists it")
-    expected = str(entry.get("hash", "")).removeprefix("sha256:")
-    if expected and sha256_file(path) != expected:
-        raise ExploreError(f"{path}: sha256 does not match datapackage.json; the release is damaged")
+    if (want.bytes is not None and path.stat().st_size != want.bytes) or sha256_file(path) != want.sha256:
+        raise ExploreError(f"{path}: size or sha256 does not match datapackage.json; the release is damaged")
     return path
 
 
@@ -58,35 +49,30 @@ def local_release(releases: str | Path, version: str = "latest") -> tuple[Path, 
     """The database and datapackage.json of a release in a local releases folder (one holding
     index.json), or of the release folder itself (one holding datapackage.json, as `dealwire
     download` leaves it)."""
-    root = Path(releases)
-    if (root / "datapackage.json").is_file() and not (root / "index.json").exists():
-        package = _read_json(root / "datapackage.json")
-        if version not in ("latest", "", None) and package.get("version") != version:
-            raise ExploreError(f"{root}: holds release {package.get('version', '?')}, not {version}")
-        return _database_of(root, package), package
-    index = _read_json(root / "index.json", " (is this the releases folder? `make demo` publishes one in "
-                                            "output/releases; or pass --base-url)")
+    root, source = Path(releases), Source(str(releases))
     try:
+        if (root / "datapackage.json").is_file() and not (root / "index.json").exists():
+            package = source.read_json("datapackage.json")
+            if version not in ("latest", "", None) and package.get("version") != version:
+                raise ExploreError(f"{releases}: holds release {package.get('version', '?')}, not {version}")
+            return _database_of(root, package), package
+        index = source.read_json("index.json", " (is this the releases folder? `make demo` publishes one in "
+                                               "output/releases; or pass --base-url)")
         version = pick_version(index, version)
+        package = source.read_json(f"{version}/datapackage.json")
     except DownloadError as exc:
-        raise ExploreError(f"{root}: {exc}") from None
-    package = _read_json(root / version / "datapackage.json")
+        raise ExploreError(str(exc)) from None
     return _database_of(root / version, package), package
 
 
 def remote_release(base_url: str, version: str, dest: str | Path) -> tuple[Path, dict]:
     """The database of a published release, downloaded into dest/<version>/ and verified."""
     try:
-        result = download(base_url, version=version, fmt="sqlite", dest=dest)
+        result = download(base_url, version=version, fmt=SQLITE, dest=dest)
+        package = Source(result["folder"]).read_json("datapackage.json")
     except DownloadError as exc:
         raise ExploreError(str(exc)) from None
-    folder = Path(result["folder"])
-    return Path(result["files"][0]["path"]), _read_json(folder / "datapackage.json")
-
-
-def row_counts(path: Path, tables: list[str]) -> dict[str, int]:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    return Path(result["files"][0]["path"]), package
 
 
 def datasette_args(path: Path, metadata: Path, port: int) -> list[str]:
@@ -97,7 +83,7 @@ def datasette_args(path: Path, metadata: Path, port: int) -> list[str]:
 
 
 def explore(path: Path, package: dict, port: int = DEFAULT_PORT, stream=None) -> int:
-    """Serve the database until interrupted; Datasette's exit code."""
+    """Serve the database until interrupted (Ctrl-C); 0 then."""
     from datasette.cli import cli
 
     stream = stream or sys.stderr

@@ -5,6 +5,7 @@ run on it, and `dealwire download --format sqlite`."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import sqlite3
@@ -218,10 +219,10 @@ def test_download_fetches_the_database_verified(small_releases, tmp_path, capsys
     assert got.read_bytes() == (small_releases["v2"] / "data" / "dealwire.sqlite").read_bytes()
     out = capsys.readouterr().out
     assert "dealwire explore --releases" in out and "sqlite3" in out
-    both = download(str(root), "2026.03.04", tables=["deals", "sqlite"], dest=tmp_path / "both", stream=open("/dev/null", "w"))
+    both = download(str(root), "2026.03.04", tables=["deals", "sqlite"], dest=tmp_path / "both", stream=io.StringIO())
     assert [f["path"].rsplit("/", 1)[1] for f in both["files"]] == ["deals.parquet", "dealwire.sqlite"]
 
 
 def test_a_release_without_a_database_says_so():
-    with pytest.raises(DownloadError, match="no SQLite database.*choose --format parquet or csv"):
+    with pytest.raises(DownloadError, match="no SQLite database.*tables are in Parquet and CSV"):
         plan({"resources": [{"name": "deals"}]}, None, "sqlite", "2025.01.01")

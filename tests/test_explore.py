@@ -171,7 +171,7 @@ def test_a_release_fetched_with_base_url_is_verified_and_served(demo, serve_dir,
 
 def test_errors_name_the_folder_and_the_reason(demo, tmp_path, capsys):
     assert main(["explore", "--releases", str(tmp_path / "nowhere")]) == 1
-    assert "index.json: not found" in capsys.readouterr().err
+    assert "nowhere/index.json: cannot read" in capsys.readouterr().err
     old = tmp_path / "old"
     shutil.copytree(demo["release"], old)
     package = json.loads((old / "datapackage.json").read_text())
