@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export PREFECT_HOME ?= $(CURDIR)/output/prefect-home
 
-.PHONY: demo test install clean bench bench-quotes bench-deals bench-actors bench-release-scale bench-faults bench-duplicates fingerprint
+.PHONY: demo test install clean bench bench-quotes bench-deals bench-actors bench-real bench-release-scale bench-faults bench-duplicates fingerprint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench-quotes: $(STAMP)
 # Deals on the sample corpus against benchmarks/gold/deals.json: parties, terms, events, clustering.
 bench-deals: $(STAMP)
 	$(BIN)/python benchmarks/deals_samples.py
+
+# Deals, actors and quotes on real news (../shared/bench/real-news and benchmarks/real-news/cases.json);
+# the texts are laid out once per machine into the git-ignored benchmarks/real-news/texts/ (it says how).
+bench-real: $(STAMP)
+	$(BIN)/python benchmarks/real_news.py $(BENCH_ARGS)
 
 # Actors on the sample corpus against benchmarks/gold/actors.json: mention clustering (B-cubed) and types.
 bench-actors: $(STAMP)

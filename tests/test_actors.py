@@ -548,3 +548,45 @@ def test_the_company_skips_a_county_acting_as_its_government(nlp):
 def test_the_company_with_only_a_university_before_it_names_nobody_else(nlp):
     rows = mentions_of(nlp, "Staff at Harwick University approved the plan. The company said nothing.")
     assert "Harwick University" not in {r["name"] for r in rows if r["text"].lower().endswith("company")}
+
+
+# ---- page furniture: no actor from exchange tags, captions, bylines, prompts, related stories ----
+
+FURNITURE_PAGE = (
+    "Quarry view at Pelton Ridge (Image courtesy of Harlow Graphite.)\n\n"
+    "Harlow Graphite (NASDAQ: HRLW) signed a supply deal with Ostrel Cells on Tuesday, "
+    "Chief Executive Mara Velt said.\n"
+    "(Reporting by Jonah Pereck; Editing by Tessa Quill)\n"
+    "By Corin Maddox 04 March 2026\n"
+    "Sign up for the Kestria Metals newsletter today.\n"
+    "Comments\n"
+    "Latest News\n"
+    "Brellmark Dredging wins harbour contract\n"
+    "Sarnovia opens tender for grain port\n"
+)
+
+
+def test_no_actor_is_taken_from_page_furniture(nlp):
+    rows = mentions_of(nlp, FURNITURE_PAGE)
+    names = {r["text"] for r in rows}
+    for furniture in ("NASDAQ", "HRLW", "Jonah Pereck", "Tessa Quill", "Corin Maddox", "Kestria Metals",
+                      "Brellmark Dredging", "Sarnovia"):
+        assert not any(furniture in n for n in names), (furniture, names)
+    # the report's own actors stay, and the caption does not stop the company being found in the text
+    assert "Mara Velt" in names and any("Ostrel Cells" in n for n in names)
+    assert any(r["text"] == "Harlow Graphite" and r["start"] > FURNITURE_PAGE.index("\n") for r in rows)
+
+
+def test_furniture_spans_cover_the_furniture_and_nothing_else():
+    from transforms.language.actors.furniture import furniture_spans
+    spans = furniture_spans(FURNITURE_PAGE)
+    pieces = [FURNITURE_PAGE[s:e] for s, e in spans]
+    assert "(NASDAQ: HRLW)" in pieces
+    assert "(Image courtesy of Harlow Graphite.)" in pieces
+    assert "(Reporting by Jonah Pereck; Editing by Tessa Quill)" in pieces
+    assert "Sarnovia opens tender for grain port" in pieces
+    report = FURNITURE_PAGE.index("signed a supply deal")
+    assert not any(s <= report < e for s, e in spans)
+    # a sentence that merely uses "by" or mentions a photo is not furniture
+    plain = "The deal was signed by Marhaven, and a photo of the ceremony was shown to reporters."
+    assert furniture_spans(plain) == []

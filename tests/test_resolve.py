@@ -338,3 +338,36 @@ def test_middle_initials_and_suffixes_must_agree_and_a_bare_name_between_two_sta
     assert keys[("person", "oren talbot")] == ("person", "oren talbot")               # which of them: not said
     assert keys[("person", "levi marsh jr")] != keys[("person", "levi marsh iii")]
     assert keys[("person", "ada b korvel")] == keys[("person", "ada korvel")]          # one middle initial: one person
+
+
+def _offtake(aid, text, names, resources=("graphite",)):
+    """An extraction of one graphite offtake whose parties are the organisations ``names``."""
+    mentions = [_mention(aid, text.index(n), text.index(n) + len(n), n, "organization", n.lower()) for n in names]
+    deal = text.index("offtake")
+    dm = {"deal_mention_id": f"{aid}-d", "deal_ref": f"{aid}-d", "article_id": aid, "start": deal, "end": deal + 7,
+          "text": "offtake", "deal_type": "supply", "sector": "minerals", "resources": list(resources),
+          "parties": [{"mention_id": m["mention_id"], "role": "party"} for m in mentions], "extractor_version": "t"}
+    event = {"event_id": f"{aid}-e", "deal_mention_id": f"{aid}-d", "article_id": aid, "status": "signed",
+             "event_date": None, "event_date_precision": None, "actor_mention_id": None,
+             "start": deal, "end": deal + 7, "text": "offtake", "extractor_version": "t"}
+    return {"mentions": mentions, "quotes": [], "deal_mentions": [dm], "deal_attributes": [], "deal_events": [event]}
+
+
+def test_offtakes_of_one_metal_with_different_company_pairs_stay_apart_even_through_a_deal_without_parties():
+    texts = {"a1": "Brellmark Mining signed a graphite offtake with Ostrel Cells.",
+             "a2": "A graphite offtake was signed this week, the trade press said.",
+             "a3": "Brellmark Mining signed a graphite offtake with Kessel Anodes.",
+             "a4": "Ostrel Cells confirmed the graphite offtake with Brellmark Mining."}
+    names = {"a1": ["Brellmark Mining", "Ostrel Cells"], "a2": [], "a3": ["Brellmark Mining", "Kessel Anodes"],
+             "a4": ["Ostrel Cells", "Brellmark Mining"]}
+    articles = [_article(a, t, f"2026-0{n}-01T00:00:00+00:00") for n, (a, t) in enumerate(texts.items(), 1)]
+    rows = resolve(articles, {a: _offtake(a, t, names[a]) for a, t in texts.items()})
+    by_article = {}
+    for m in rows["deal_mentions"]:
+        by_article[m["article_id"]] = m["deal_id"]
+    # one shared company is not enough when both sides name two: a1 and a3 are two deals ...
+    assert by_article["a1"] != by_article["a3"]
+    # ... a4 names a1's pair and joins it; the deal without parties joins at most one of them
+    assert by_article["a4"] == by_article["a1"]
+    parties = {d: {p["actor_id"] for p in rows["deal_parties"] if p["deal_id"] == d} for d in set(by_article.values())}
+    assert all(len(p) <= 2 for p in parties.values()), parties

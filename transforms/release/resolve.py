@@ -495,6 +495,17 @@ def _same_deal(a: dict, b: dict) -> bool:
     return len(shared_parties) >= 2 or (bool(shared_parties) and a["deal_type"] == b["deal_type"])
 
 
+def _parties_compatible(a: set, b: set) -> bool:
+    """Can two deals, each with the parties its articles name so far, be one deal? A deal whose
+    articles name no party fits any; one party named must be a party of the other; two or more
+    named on both sides must share two: two offtakes of one metal with different company pairs
+    (Glencore with one battery maker, then Glencore with another) are two deals. Checked on the
+    whole group found so far, so that a deal without parties does not chain two others together."""
+    if not a or not b:
+        return True
+    return len(a & b) >= min(2, len(a), len(b))
+
+
 def _attach_orphans(instances: list[dict], uf: _UnionFind) -> None:
     """A deal mentioned without parties or resources ("the minerals agreement that the two
     governments signed in June") joins the one deal of its sector and a compatible type whose
@@ -532,10 +543,14 @@ def resolve_deals(articles: dict[str, dict], extractions: dict[str, dict], actor
     people = {a for a, row in (actors_by_id or {}).items() if row["actor_type"] == "person"}
     instances = _deal_instances(articles, extractions, actor_of, party_of, people)
     uf = _UnionFind(len(instances))
+    cluster_parties = {i: set(inst["party_actors"]) for i, inst in enumerate(instances)}
     for i in range(len(instances)):
         for j in range(i + 1, len(instances)):
             if not instances[i]["orphan"] and not instances[j]["orphan"] and _same_deal(instances[i], instances[j]):
-                uf.union(i, j)
+                ri, rj = uf.find(i), uf.find(j)
+                if ri != rj and _parties_compatible(cluster_parties[ri], cluster_parties[rj]):
+                    uf.union(i, j)
+                    cluster_parties[uf.find(i)] = cluster_parties[ri] | cluster_parties[rj]
     _attach_orphans(instances, uf)
     clusters: dict[int, list[dict]] = defaultdict(list)
     for i, inst in enumerate(instances):

@@ -62,11 +62,14 @@ the quote code.
 """
 from __future__ import annotations
 
+from transforms.language.nlp import doc_text
+
 from .actor_types import organisation_name, type_candidates
 from .anonymous import descriptions
 from .countries import (
     capital_of, country_code, demonym_code, demonym_stems, looks_like_demonym, match_demonym, subdivision_country,
 )
+from .furniture import furniture_spans, in_furniture
 from .entities import _common_noun_phrase, _is_junk, entity_candidates, label_candidates, speaker_candidates
 from .genders import name_gender, person_genders
 from .names import cluster_orgs, propagate_names
@@ -114,6 +117,8 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     cands = entity_candidates(doc)
     cands.extend(speaker_candidates(doc, cands))
     cands.extend(label_candidates(doc, cands))
+    furniture = _furniture_tokens(doc)
+    cands = [c for c in cands if not any(k in furniture for k in range(c.i, c.j))]
     type_candidates(doc, cands)
     kept = drop_places(doc, cands, {c.key for c in cands if c.actor_type == COUNTRY and c.key != norm(span_text(doc, c.i, c.j))})
     places = [c for c in cands if all(c is not k for k in kept)]
@@ -126,7 +131,7 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     reclassify_surnames(doc, cands)
     cluster_persons(doc, cands)
     cluster_orgs(doc, cands)
-    taken = [False] * len(doc)
+    taken = [k in furniture for k in range(len(doc))]  # no name is taken from the furniture
     for c in cands + places:          # a place stays a place: no later pass makes it an actor
         for k in range(c.i, c.j):
             taken[k] = True
@@ -140,3 +145,9 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     cands.extend(descriptions(doc, article_id, cands, taken, by_token))
     cands.extend(source_descriptions(doc, article_id, cands, taken, by_token))
     return to_rows(doc, cands, article_id)
+
+
+def _furniture_tokens(doc) -> set[int]:
+    """The tokens of the page's furniture (bylines, captions, exchange tags, related stories)."""
+    spans = furniture_spans(doc_text(doc))
+    return {t.i for t in doc if spans and in_furniture(spans, t.idx, t.idx + len(t))}
