@@ -590,3 +590,15 @@ def test_furniture_spans_cover_the_furniture_and_nothing_else():
     # a sentence that merely uses "by" or mentions a photo is not furniture
     plain = "The deal was signed by Marhaven, and a photo of the ceremony was shown to reporters."
     assert furniture_spans(plain) == []
+
+
+def test_company_names_ending_in_a_legal_form_are_organisations_and_their_short_form_too(nlp):
+    text = ("Battery developer Kestrian Mines Ltd said it signed a graphite deal with Ostrel Cells Plc. "
+            "Output from Kestrian Mines' Pelton project will be shipped in 2027.")
+    rows = mentions_of(nlp, text)
+    orgs = {r["text"] for r in rows if r["actor_type"] == "organization"}
+    assert "Kestrian Mines Ltd" in orgs and "Ostrel Cells Plc" in orgs
+    later = [r for r in rows if r["start"] > text.index("Output")]
+    assert any(r["text"] == "Kestrian Mines" and r["actor_type"] == "organization" for r in later), later
+    # "Kestrian" is not read as a demonym standing for a country
+    assert not any(r["actor_type"] == "country" for r in rows)

@@ -821,3 +821,52 @@ def test_leaving_a_deal_cancels_it_only_when_it_was_concluded(run, text, status)
     out = run(text)
     setbacks = {e["status"] for e in _events(out) if e["status"] in ("rejected", "cancelled")}
     assert setbacks == ({status} if status else set()) or (status is None and setbacks <= {"rejected"})
+
+
+# --- real-news shapes (issue 13), each in our own words ---------------------------------------------
+
+def test_it_as_the_signer_is_the_company_that_said_so(run):
+    out = run("Ostrel Energy said on Tuesday it signed a supply agreement to deliver gas to Taluna.")
+    parties = {name for name, _ in _parties(out)}
+    assert "Ostrel Energy" in parties
+    assert any(e["actor_mention_id"] and out["_names"][e["actor_mention_id"]] == "Ostrel Energy" for e in _events(out, "signed"))
+
+
+def test_whoever_a_deal_supplies_to_is_a_counterparty(run):
+    out = run("Kessel Bank signed a three-year agreement to supply copper cathode to Brellmark Dredging.")
+    assert ("Brellmark Dredging", "counterparty") in _parties(out)
+    assert ("Kessel Bank", "signatory") in _parties(out)
+
+
+def test_the_remainder_of_a_loan_cancelled_cancels_the_loan(run):
+    out = run("Sarnovia agreed a $2 billion loan with the Kessel Bank in 2024. "
+              "The finance minister said the remainder of the loan has been cancelled after a dispute.")
+    assert _events(out, "cancelled")
+
+
+def test_a_quote_that_tells_the_deal_passively_is_an_event_and_one_that_tells_the_speakers_act_is_not(run):
+    out = run("Taluna's cabinet met on the frigate deal with Kestria. "
+              "\u201cThe deal was approved at the meeting tonight,\u201d an official said.")
+    assert _events(out, "agreed")
+    out = run("Taluna and Kestria discussed the frigate deal. \u201cWe signed the deal,\u201d an official said.")
+    assert not _events(out, "signed")
+
+
+def test_an_act_under_a_deal_tells_the_deal_is_agreed_unless_another_event_is_told(run):
+    out = run("Ostrel Energy will sell its graphite to Kessel Bank under a five-year deal, a source said.")
+    assert [e["status"] for e in out["deal_events"]] == ["agreed"]
+    assert ("Ostrel Energy", "party") in _parties(out) and ("Kessel Bank", "counterparty") in _parties(out)
+    # a deal told as signed stays signed; a proposal is not agreed by what would be done under it
+    out = run("Veldonia and Marhaven signed a graphite deal in May. Under the deal, Veldonia will sell graphite to Marhaven.")
+    assert {e["status"] for e in out["deal_events"]} == {"signed"}
+    out = run("Kestria put forward a gas proposal. Under the proposal, Ostrel Energy would deliver gas to Taluna.")
+    assert not _events(out, "agreed")
+
+
+@pytest.mark.parametrize("text, normalized", [
+    ("Sarnovia signed a $240-million loan agreement with the Kessel Bank.", "240000000"),
+    ("Sarnovia signed a $1.5-billion loan agreement with the Kessel Bank.", "1500000000"),
+])
+def test_hyphenated_amounts(run, text, normalized):
+    values = [a["normalized"] for a in _attrs(run(text), "value")]
+    assert normalized in [str(v).split(".")[0] for v in values], values

@@ -70,7 +70,9 @@ from .countries import (
     capital_of, country_code, demonym_code, demonym_stems, looks_like_demonym, match_demonym, subdivision_country,
 )
 from .furniture import furniture_spans, in_furniture
-from .entities import _common_noun_phrase, _is_junk, entity_candidates, label_candidates, speaker_candidates
+from .entities import (
+    _common_noun_phrase, _is_junk, entity_candidates, label_candidates, legal_name_candidates, speaker_candidates,
+)
 from .genders import name_gender, person_genders
 from .names import cluster_orgs, propagate_names
 from .nouns import descriptor_span, human_noun
@@ -117,6 +119,7 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     cands = entity_candidates(doc)
     cands.extend(speaker_candidates(doc, cands))
     cands.extend(label_candidates(doc, cands))
+    cands = legal_name_candidates(doc, cands)
     furniture = _furniture_tokens(doc)
     cands = [c for c in cands if not any(k in furniture for k in range(c.i, c.j))]
     type_candidates(doc, cands)

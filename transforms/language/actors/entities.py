@@ -10,7 +10,7 @@ from .spelling import norm
 from .titles import is_role_token, split_leading_title
 from .transcripts import transcript_labels
 from .vocabulary import (
-    DATE_WORDS, HONORIFICS, LABEL_STOP, NER_LABELS, ORG_NAME_WORDS, POSS, ROLE_WORDS, SAY_LEMMAS, STOP,
+    DATE_WORDS, HONORIFICS, LABEL_STOP, LEGAL_FORMS, NER_LABELS, ORG_NAME_WORDS, POSS, ROLE_WORDS, SAY_LEMMAS, STOP,
     TITLE_MODIFIERS,
 )
 
@@ -151,3 +151,40 @@ def label_candidates(doc, cands: list[Candidate]) -> list[Candidate]:
         out.append(Candidate(span.start, span.end, "", label="PERSON"))
         covered.update(range(span.start, span.end))
     return out
+
+
+def legal_name_candidates(doc, cands: list[Candidate]) -> list[Candidate]:
+    """Company names ending in a legal form ("Glencore Plc", "Missouri Cobalt LLC", "Australian
+    Mines Ltd"), which the small model often misses or cuts ("Missouri" as a place, "Australian"
+    as a demonym), and later uses of the same name without its legal form ("Australian Mines'
+    flagship project"). They replace the candidates they overlap. Returns the new candidate list."""
+    found: list[tuple[int, int]] = []
+    for tok in doc:
+        if tok.lower_ not in LEGAL_FORMS or tok.i == 0 or not tok.text[:1].isupper():
+            continue
+        i = tok.i
+        while i - 1 >= 0 and tok.i - (i - 1) <= 4 and _name_word(doc[i - 1]):
+            i -= 1
+        if i < tok.i and not (tok.lower_ in ("co", "co.") and doc[tok.i - 1].text == "&"):
+            found.append((i, tok.i + 1))
+    bases = {tuple(t.text for t in doc[i:j - 1]) for i, j in found if j - 1 - i >= 2}
+    for k in range(len(doc)):
+        for base in bases:
+            e = k + len(base)
+            if e <= len(doc) and tuple(t.text for t in doc[k:e]) == base and not any(
+                    a <= k < b for a, b in found):
+                found.append((k, e))
+    if not found:
+        return cands
+    kept = [c for c in cands if not any(c.i < j and i < c.j for i, j in found)]
+    return sorted(kept + [Candidate(i, j, "", label="ORG") for i, j in found], key=lambda c: c.i)
+
+
+def _name_word(tok) -> bool:
+    """A word that can stand in a company's name before its legal form: capitalised, not a
+    function word, a title or the start of a sentence's first word when it is a determiner."""
+    if not tok.text[:1].isupper() or tok.is_punct or "\n" in tok.whitespace_:
+        return False
+    if tok.lower_ in STOP or tok.lower_ in ROLE_WORDS or tok.lower_ in HONORIFICS:
+        return False
+    return tok.is_alpha or any(ch.isalpha() for ch in tok.text)

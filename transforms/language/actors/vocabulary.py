@@ -146,3 +146,6 @@ DESCRIPTION_FILLER = (TITLE_MODIFIERS - {"former"}) | DEFINITE | frozenset(_SOUR
 
 # Possessive endings (tokens of the parse; structural, kept in code).
 POSS = frozenset({"'s", "’s", "'", "’"})
+
+# Legal forms that end a company's name ("Glencore Plc", "Missouri Cobalt LLC", "IXM SA").
+LEGAL_FORMS = frozenset(_ORGS["legal_forms"])

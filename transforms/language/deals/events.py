@@ -5,13 +5,13 @@ from __future__ import annotations
 from .context import _Context, _Event, _Mention
 from .modality import _chain, _modality, _past, _status_after_modality
 from .syntax import (
-    _agent_tokens, _children, _clause_bounds, _is, _is_noun, _is_passive, _lemma, _np_bounds, _objects,
+    _agent_tokens, _children, _clause_bounds, _is, _is_noun, _is_passive, _lemma, _np_bounds, _objects, _whole_of,
     _segment, _subject_tokens, _word_stems,
 )
 from .vocabulary import (
     DEALISH_NOUNS, DECISION_NOUNS, DEMAND_VERBS, EXPECTATION_GOVERNORS, IMPLEMENTATION_NOUNS, LEGISLATURES,
     NEEDS_DEAL_OBJECT, NOUN_STATUS, PEOPLE_DESCRIPTORS, PHRASAL_STATUS, PRONOUNS, PURCHASE_VERBS,
-    RECALL_MARKS, REFUSAL_GOVERNORS, TALKS_OVER, VERB_STATUS,
+    RECALL_MARKS, REFUSAL_GOVERNORS, SUPPLY_VERBS, TALKS_OVER, VERB_STATUS,
 )
 
 
@@ -207,6 +207,7 @@ def _verb_role_tokens(token, lemma: str, status: str, linked: _Mention | None) -
     "signed with Marhaven", "agreed to buy X", "awarded a contract to X"."""
     out = _receiver_roles(token, status, linked)
     out += _purchase_roles(token)
+    out += _supply_roles(token, linked)
     if lemma == "award":
         out += _award_roles(token, linked)
     if status == "proposed" and linked is not None:
@@ -256,6 +257,21 @@ def _purchase_roles(token) -> list:
             elif child.dep_ == "prep" and child.lower_ == "from":
                 for pobj in _children(child, "pobj"):
                     out.extend((p, "counterparty") for p in [pobj, *pobj.conjuncts])
+    return out
+
+
+def _supply_roles(token, linked: _Mention | None) -> list:
+    """"signed an agreement to supply graphite to X", "agreed to sell its output to X": X is a
+    counterparty (the verb hangs on the cue or on the deal noun)."""
+    heads = [token] + ([token.doc[linked.head]] if linked is not None else [])
+    out = []
+    for verb in [c for h in heads for c in h.children if c.dep_ in ("xcomp", "advcl", "acl", "relcl")
+                 and _lemma(c) in SUPPLY_VERBS]:
+        preps = [c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]
+        preps += [c for o in _children(verb, "dobj") for c in o.children if c.dep_ == "prep" and c.lower_ == "to"]
+        for prep in preps:
+            for pobj in _children(prep, "pobj"):
+                out.extend((p, "counterparty") for p in [pobj, *pobj.conjuncts])
     return out
 
 
@@ -316,6 +332,17 @@ def _noun_event(ctx: _Context, token, head_to_mention, verb_events: set[int]) ->
     return event
 
 
+def _deal_as_subject(event: _Event | None, token, head_to_mention) -> bool:
+    """A cue inside a direct quote is an event only when the deal itself is its subject, told in
+    the passive ("the deal was approved in the evening", "the remainder of the loan has been
+    cancelled"): a statement of the deal's state, where "we signed", "they negotiated hard" are
+    the speaker's account of their own acts."""
+    if event is None or event.linked is None or not _is_passive(token):
+        return False
+    subjects = [_whole_of(c) for c in token.children if c.dep_ == "nsubjpass"]
+    return any(s.i == event.linked.head or head_to_mention.get(s.i) is event.linked for s in subjects)
+
+
 def _noun_status(token) -> str | None:
     """The status a noun cues: "talks", "negotiations"; "the first shipment" -> implemented."""
     noun = token.lower_
@@ -363,10 +390,13 @@ def _find_events(ctx: _Context, mentions: list[_Mention], reach_sents: set[int])
     for token in ctx.doc:
         if ctx.sent_of_token[token.i] not in reach_sents or token.i in consumed:
             continue
-        if ctx.quoted(token.idx):
+        quoted = ctx.quoted(token.idx)
+        if quoted and not (token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")):
             continue  # speech is not a report: "Sarnovia negotiated hard", "we walked away"
         if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
             event, chain = _verb_event(ctx, token, head_to_mention)
+            if quoted and not _deal_as_subject(event, token, head_to_mention):
+                continue  # ... but a quote may tell the deal's state: "the deal was approved on Monday"
             consumed.update(t.i for t in chain)
             if event is not None:
                 events.append(event)
@@ -375,4 +405,36 @@ def _find_events(ctx: _Context, mentions: list[_Mention], reach_sents: set[int])
             event = _noun_event(ctx, token, head_to_mention, verb_events)
             if event is not None:
                 events.append(event)
+    events.extend(_acts_under_deals(ctx, mentions, verb_events, events))
     return events
+
+
+def _acts_under_deals(ctx: _Context, mentions: list[_Mention], verb_events: set[int],
+                      events: list[_Event]) -> list[_Event]:
+    """"X will sell its output to Y under a five-year deal", "Under the deal, X will have the
+    option to sell to Y": an act done under a deal tells that the deal is agreed, when the article
+    tells no other event of it (a deal told as signed stays signed); the act's subject is a party
+    and whoever it sells or supplies to a counterparty. Not for a proposal or a draft."""
+    told = {e.linked.deal for e in events if e.linked is not None}
+    told_sents = {ctx.sent_of_token[e.cue.i] for e in events if e.linked is None}
+    out = []
+    for m in mentions:
+        if m.deal in told or m.anaphor or any(
+                x.sent in told_sents for x in mentions if x.deal == m.deal):
+            continue
+        head = ctx.doc[m.head]
+        prep = head.head
+        if head.dep_ != "pobj" or prep.lower_ != "under" or prep.dep_ != "prep":
+            continue
+        verb = prep.head
+        if verb.pos_ not in ("VERB", "AUX") or verb.i in verb_events or ctx.quoted(verb.idx):
+            continue
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+            continue  # "would sell to Y under a deal if it is signed": no deal yet
+        event = _Event(status="agreed", cue=head, cue_status="agreed", clause=_clause_bounds(verb), linked=m,
+                       actor_tokens=_subject_tokens(verb), dated=False, future=False, chain=[verb.i])
+        for supply in [t for t in verb.subtree if _lemma(t) in SUPPLY_VERBS and t.pos_ == "VERB"]:
+            for prep_to in [c for c in supply.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]:
+                event.role_tokens.extend((p, "counterparty") for p in _children(prep_to, "pobj"))
+        out.append(event)
+    return out

@@ -11,7 +11,7 @@ from .patterns import _OWNED_BY, _OWNER_AFTER
 from .syntax import _agent_tokens, _children, _is, _is_noun, _is_passive, _lemma, _objects, _subject_tokens
 from .vocabulary import (
     AFFILIATION_PREPS, BENEFICIARY_VERBS, CONDITION_TERMS, CREATION_VERBS, GIVING_VERBS, GUARANTOR_VERBS,
-    HEAD_WORDS, MEDIATOR_VERBS, ORGANISATION_NOUNS, resource_hits,
+    HEAD_WORDS, MEDIATOR_VERBS, ORGANISATION_NOUNS, PRONOUN_ACTORS, SAYING_VERBS, resource_hits,
 )
 
 
@@ -78,10 +78,12 @@ def _party(ctx: _Context, row: dict | None) -> dict | None:
 
 def _mention_near(ctx: _Context, token) -> dict | None:
     """The actor mention at a token, or the one it stands for: "Veldonia's government",
-    "the government of Marhaven", "officials from Veldonia"."""
+    "the government of Marhaven", "officials from Veldonia", "it" in "Ostrel Energy said it signed"."""
     row = ctx.mention_of(token)
     if row is not None:
         return row
+    if token.lower_ in PRONOUN_ACTORS and token.dep_ in ("nsubj", "nsubjpass"):
+        return _pronoun_antecedent(ctx, token)
     for child in token.children:
         if child.dep_ in ("poss", "compound", "amod", "appos", "nmod"):
             row = ctx.mention_of(child)
@@ -92,6 +94,26 @@ def _mention_near(ctx: _Context, token) -> dict | None:
         if row is not None:
             return row
     return None
+
+
+def _pronoun_antecedent(ctx: _Context, token) -> dict | None:
+    """The company or state "it" stands for as a deal's actor: the subject of the verb of saying
+    the clause hangs on ("Ostrel Energy said on Monday it signed ..."), else the nearest company or
+    state before it in its sentence, else the last one of the sentence before."""
+    verb = token.head
+    for _ in range(3):
+        if _lemma(verb) in SAYING_VERBS:
+            for subject in _subject_tokens(verb):
+                row = ctx.mention_of(subject)
+                if row is not None and row.get("actor_type") in ("organization", "country"):
+                    return row
+        if verb.head is verb:
+            break
+        verb = verb.head
+    sent = ctx.sent_of_token[token.i]
+    before = [m for m in ctx.mentions if m.get("actor_type") in ("organization", "country") and m["end"] <= token.idx
+              and ctx.sent_of_token[ctx.doc.char_span(m["start"], m["end"], alignment_mode="expand").start] in (sent, sent - 1)]
+    return before[-1] if before else None
 
 
 def _about_terms(ctx: _Context, verb) -> bool:

@@ -26,7 +26,7 @@ _WORD_CUR_RE = "|".join(_form_regex(w) for w in _WORD_CURRENCIES)
 _AMOUNT = rf"(?P<num>{_NUMBER})(?:\s*(?:-|–|to)\s*(?P<num2>{_NUMBER}))?"
 MONEY_RE = re.compile(
     rf"(?<![\w$€£¥₹₽])(?:"
-    rf"(?P<sym>{_SYMBOL_RE})\s?{_AMOUNT}(?:\s?(?P<scale>{_SCALE}))?(?:\s+(?P<wordcur>{_WORD_CUR_RE})(?!\w))?"
+    rf"(?P<sym>{_SYMBOL_RE})\s?{_AMOUNT}(?:(?:\s?|-)(?P<scale>{_SCALE}))?(?:\s+(?P<wordcur>{_WORD_CUR_RE})(?!\w))?"
     rf"|(?P<wnum>{_NUMBER}|{_NUM_WORD_RE}|a|an)(?:\s?(?P<wscale>{_SCALE}))?\s+(?P<cur>{_WORD_CUR_RE}|{_CODE_RE})(?!\w)"
     rf")"
 )

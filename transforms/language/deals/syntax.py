@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from .vocabulary import CORE_HEADS, TYPE_MODIFIERS, resource_hits, sector_cue_hits
+from .vocabulary import CORE_HEADS, PORTION_NOUNS, TYPE_MODIFIERS, resource_hits, sector_cue_hits
 
 
 NP_LEFT_DEPS = {"det", "predet", "amod", "compound", "nummod", "quantmod", "nmod", "npadvmod", "advmod", "nn", "punct", "case", "poss"}
@@ -200,12 +200,24 @@ def _objects(verb):
     out = []
     for c in verb.children:
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
-            out.append(c)
+            out.append(_whole_of(c))
         elif c.dep_ in ("prep", "prt") or (c.dep_ == "agent"):
             for pobj in _children(c, "pobj"):
                 if c.lower_ in ("on", "to", "from", "of", "over", "with", "out", "away", "into", "about"):
                     out.append(pobj)
     return out
+
+
+def _whole_of(token):
+    """For a part of a deal ("the remainder of the loan", "the second tranche of the facility"),
+    the deal noun it is a part of; else the token itself."""
+    if _lemma(token) not in PORTION_NOUNS:
+        return token
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in _children(prep, "pobj"):
+                return pobj
+    return token
 
 
 def _governing_verb(token):

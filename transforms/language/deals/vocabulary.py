@@ -104,6 +104,8 @@ ANAPHOR_HEADS = frozenset(_NOUNS["anaphor_heads"])
 # Modifiers that make the type more specific.
 TYPE_MODIFIERS: dict[str, str] = _NOUNS["type_modifiers"]
 FUND_QUALIFIERS = frozenset(_NOUNS["fund_qualifiers"])
+# Parts of a deal that stand for it as a verb's object ("the remainder of the loan was cancelled").
+PORTION_NOUNS = frozenset(_NOUNS["portion_nouns"])
 NEW_DEAL_MARKERS = frozenset(_NOUNS["new_deal_markers"])
 DEFINITE_DETS = frozenset(_NOUNS["definite_determiners"])
 PRONOUNS = frozenset(_NOUNS["pronouns"])
@@ -128,6 +130,7 @@ ANNOUNCE_VERBS = frozenset(_STATUS["announce_verbs"])
 # Verbs of buying: "signed a contract to buy two frigates from X" (X sells), "agreed to buy X"
 # (X is bought): both are counterparties of the deal.
 PURCHASE_VERBS = frozenset(_STATUS["purchase_verbs"])
+SUPPLY_VERBS = frozenset(_STATUS["supply_verbs"])
 WITHDRAWAL_PHRASES = frozenset(tuple(pair) for pair in _STATUS["withdrawal_phrases"])
 # Subordinators of a clause that tells an earlier stage as background ("since the talks resumed").
 RECALL_MARKS = frozenset(_STATUS["recall_marks"])
@@ -155,6 +158,10 @@ GUARANTOR_VERBS = frozenset(_PARTY["guarantor_verbs"])
 BENEFICIARY_VERBS = frozenset(_PARTY["beneficiary_verbs"])
 GIVING_VERBS = frozenset(_PARTY["giving_verbs"])
 AFFILIATION_PREPS = frozenset(_PARTY["affiliation_prepositions"])
+# Subject pronouns that stand for a company or state as a deal's actor ("Ostrel said it signed"),
+# and the verbs of saying whose subject they stand for.
+PRONOUN_ACTORS = frozenset(_PARTY["pronoun_actors"])
+SAYING_VERBS = frozenset(_PARTY["saying_verbs"])
 ORGANISATION_NOUNS = frozenset(_PARTY["organisation_nouns"])
 
 _TERMS = load_data(__package__, "term_cues")
