@@ -35,7 +35,6 @@ OWN_CASES = ROOT / "benchmarks" / "real-news" / "cases.json"
 # Written for this check, apart from the extraction rules, so that the check does not grade itself.
 FURNITURE = [re.compile(p, re.I) for p in (
     r"\b(nasdaq|nyse|asx|tsxv?|lse|aim|otcqx|jse)\b\s*[:)]",  # exchange tags
-    r"^(nasdaq|nyse|asx|tsxv?|otcqx|jse)$",
     r"\b(image|photo|photograph|picture|credit|getty|shutterstock|stock)\b\s*[:/]",
     r"getty images|adobe stock|afp/|/afp\b|reuters/",
     r"\b(editing|reporting|writing|additional reporting) by\b",
@@ -62,6 +61,17 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
             after_heading = after_heading or bool(RELATED_HEADING.match(line.strip()))
         start = end + 1
     return spans
+
+
+EXCHANGES = re.compile(r"(nasdaq|nyse|asx|tsxv?|tsx-v|otcqx|jse|lse|aim|cse)", re.I)
+
+
+def _exchange_tag(text: str, start: int, end: int) -> bool:
+    """An exchange named in a ticker tag ("(ASX: ABC)", "NASDAQ:ELBM"), not in prose ("shares fell on the ASX")."""
+    if not EXCHANGES.fullmatch(text[start:end]):
+        return False
+    return text[max(0, start - 2):start].strip().endswith(("(", ",")) or text[end:end + 2].lstrip().startswith((":", ",")) \
+        or bool(re.match(r"[- ](listed|quoted)\b", text[end:end + 8]))
 
 
 def furniture(name: str) -> bool:
@@ -103,11 +113,12 @@ def score(cases_file: Path, texts: Path, scoring: Path, errors: bool) -> str:
 
 
 def furniture_actors(extract: Path) -> list[tuple[str, str, str]]:
-    urls, spans = {}, {}
+    urls, spans, texts = {}, {}, {}
     for line in (extract / "articles.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         urls[row["article_id"]] = row["url"]
         spans[row["article_id"]] = furniture_spans(row.get("text") or "")
+        texts[row["article_id"]] = row.get("text") or ""
     actors = {}
     for line in (extract / "actors.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -117,6 +128,7 @@ def furniture_actors(extract: Path) -> list[tuple[str, str, str]]:
         row = json.loads(line)
         actor = actors.get(row.get("actor_id"), {})
         in_line = any(s <= row["start"] and row["end"] <= e for s, e in spans.get(row["article_id"], []))
+        in_line = in_line or _exchange_tag(texts[row["article_id"]], row["start"], row["end"])
         if in_line or furniture(actor.get("name")) or furniture(row.get("text")):
             found.add((urls.get(row["article_id"], "?"), actor.get("name"), row.get("text")))
     return sorted(found)

@@ -590,6 +590,9 @@ def test_furniture_spans_cover_the_furniture_and_nothing_else():
     # a sentence that merely uses "by" or mentions a photo is not furniture
     plain = "The deal was signed by Marhaven, and a photo of the ceremony was shown to reporters."
     assert furniture_spans(plain) == []
+    # an exchange in front of a company is furniture; the exchange in prose is not
+    listed = "ASX-listed Harlow Graphite signed the deal, and its shares rose on the ASX."
+    assert [listed[s:e] for s, e in furniture_spans(listed)] == ["ASX-listed"]
 
 
 def test_company_names_ending_in_a_legal_form_are_organisations_and_their_short_form_too(nlp):
@@ -602,3 +605,11 @@ def test_company_names_ending_in_a_legal_form_are_organisations_and_their_short_
     assert any(r["text"] == "Kestrian Mines" and r["actor_type"] == "organization" for r in later), later
     # "Kestrian" is not read as a demonym standing for a country
     assert not any(r["actor_type"] == "country" for r in rows)
+
+
+def test_a_company_described_by_its_trade_is_the_company_a_clause_was_about(nlp):
+    text = ("Harlow Trading Plc agreed a graphite offtake with Ostrel Cells Ltd on Monday. "
+            "Harlow will buy all of Ostrel's output, the trading house said in a statement.")
+    rows = mentions_of(nlp, text)
+    house = next(r for r in rows if r["text"] == "trading house")
+    assert house["actor_type"] == "organization" and "harlow" in house["actor_key"].lower(), house

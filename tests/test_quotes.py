@@ -741,3 +741,15 @@ def test_pronoun_prefers_the_speaker_of_the_previous_quote_over_a_nearer_name(nl
     assert [speaker(r, by_id) for r in rows] == ["Tomas Ilvar", "Tomas Ilvar"]
     assert rows[-1]["speaker_text"] in ("He", "he")
 
+
+
+def test_a_statement_quoted_paragraph_by_paragraph_closed_with_two_apostrophes_is_one_chain(nlp):
+    paragraphs = [f"\u201cPoint {n} of our plan is the port at Orsova." for n in range(1, 10)]
+    text = ("Transport Minister Tomas Ilvar spoke in Kestria on Monday.\n\n" + "\n\n".join(paragraphs)
+            + "\n\n\u201cWe will not wait for the bank,\u2019\u2019 he said.")
+    spans = quotes.quotation_spans(text)
+    assert len(spans) == 10 and len({s.chain for s in spans}) == 1
+    assert spans[-1].closed and text[spans[-1].start:spans[-1].end] == "We will not wait for the bank,"
+    rows, by_id = run(nlp, text)
+    first = next(r for r in rows if "Point 1 " in r["text"])
+    assert speaker(first, by_id) == "Tomas Ilvar"

@@ -12,7 +12,7 @@ from .person_descriptions import describe_person
 from .spans import Candidate, span_text
 from .spelling import norm
 from .vocabulary import (
-    ANON, ANON_HEADS, COUNTRY, DEFINITE, GENERIC_HEADS, GROUP, GROUP_HEADS, ORG, ORG_HEADS,
+    ANON, ANON_HEADS, COUNTRY, DEFINITE, GENERIC_HEADS, GROUP, GROUP_HEADS, ORG, ORG_HEAD_PHRASES, ORG_HEADS,
     PEOPLE_QUALIFIERS, PERSON, PORTFOLIO_MODIFIERS, ROLE_WORDS, TITLE_MODIFIERS,
 )
 
@@ -78,7 +78,10 @@ def descriptions(doc, article_id: str, cands: list[Candidate], taken: list[bool]
         low = tok.lower_
         if taken[tok.i] or tok.pos_ not in ("NOUN", "PROPN") or (tok.pos_ == "PROPN" and not tok.is_sent_start and not tok.is_lower):
             continue
-        if low in ORG_HEADS and determiner(tok) == "the" and not tok.dep_ == "compound":
+        phrase = f"{doc[tok.i - 1].lower_} {low}" if tok.i and doc[tok.i - 1].dep_ in ("compound", "amod") else ""
+        if phrase in ORG_HEAD_PHRASES and determiner(tok) == "the" and not taken[tok.i - 1]:
+            c = _org_description(doc, tok, ante, taken, company=True)   # "the trading house"
+        elif low in ORG_HEADS and determiner(tok) == "the" and not tok.dep_ == "compound":
             c = _org_description(doc, tok, ante, taken)
         else:
             c = _person_description(doc, article_id, tok, cands, taken, by_token, ante)
@@ -87,13 +90,16 @@ def descriptions(doc, article_id: str, cands: list[Candidate], taken: list[bool]
     return out
 
 
-def _org_description(doc, tok, ante: _Antecedents, taken: list[bool]) -> Candidate | None:
-    """ "the company", "the government": the organisation or country named before, or None."""
-    target = resolve_org_description(doc, tok, ante.orgs, ante.countries)
+def _org_description(doc, tok, ante: _Antecedents, taken: list[bool], company: bool = False) -> Candidate | None:
+    """ "the company", "the government", "the trading house" (``company``: two words): the
+    organisation or country named before, or None."""
+    target = resolve_org_description(doc, tok, ante.orgs, ante.countries, company=company)
     if target is None:
         return None
-    taken[tok.i] = True
-    return Candidate(tok.i, tok.i + 1, target.actor_type, label="role", key=target.key,
+    first = tok.i - 1 if company else tok.i
+    for k in range(first, tok.i + 1):
+        taken[k] = True
+    return Candidate(first, tok.i + 1, target.actor_type, label="role", key=target.key,
                      name=target.name, country_code=target.country_code)
 
 

@@ -28,9 +28,11 @@ def government_country(doc, head, cands: list[Candidate], by_token) -> Candidate
     return resolve_org_description(doc, head, [], countries)
 
 
-def resolve_org_description(doc, tok, orgs: list[Candidate], countries: list[Candidate]) -> Candidate | None:
+def resolve_org_description(doc, tok, orgs: list[Candidate], countries: list[Candidate],
+                            company: bool = False) -> Candidate | None:
     """ "the company" -> the most recent organisation (one named with the word first);
-    "the government" -> the only country named in the preceding stretch of text."""
+    "the government" -> the only country named in the preceding stretch of text. ``company``:
+    ``tok`` heads a description of a company ("the trading house"), which reads as "the company"."""
     lo = tok.idx - _DESCRIPTION_REACH
     if tok.lower_ == "government":
         recent = [c for c in countries if c.i < tok.i and doc[c.i].idx >= lo]
@@ -44,6 +46,12 @@ def resolve_org_description(doc, tok, orgs: list[Candidate], countries: list[Can
             return c
     # "the ministry", "the court": only an organisation named with that word; "the company": the latest
     # organisation that may be one (not "New York University", not a place acting as a government)
+    if company:
+        # "Glencore will buy Missouri Cobalt's output, the trading house said": the company the
+        # stretch is about is the latest one a clause has as its subject
+        fits = [c for c in recent if _may_be_described_as(c, "company")]
+        subjects = [c for c in fits if any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[c.i:c.j])]
+        return (subjects or fits or [None])[-1]
     if tok.lower_ not in GENERIC_ORG_DESCRIPTIONS:
         return None
     return next((c for c in reversed(recent) if _may_be_described_as(c, tok.lower_)), None)

@@ -77,6 +77,7 @@ NEWSPAPER_WORDS = frozenset(_ORGS["newspaper_words"])
 ORG_LAST_WORDS = ORG_NAME_WORDS | NEWSPAPER_WORDS | frozenset(_ORGS["org_last_words"])
 # Heads of definite descriptions of organisations ("the company") and of a state ("the government").
 ORG_HEADS = frozenset(_ORGS["org_heads"])
+ORG_HEAD_PHRASES = frozenset(_ORGS["org_head_phrases"])
 # Heads of descriptions that name an organisation ("the network said").
 ORG_DESCRIPTION_HEADS = ORG_HEADS | frozenset(_ORGS["org_description_heads"])
 # Descriptions that may stand for any organisation named just before ("the company").

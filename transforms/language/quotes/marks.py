@@ -6,7 +6,7 @@ import re
 from typing import NamedTuple
 
 
-MAX_CHAIN = 6          # paragraphs one quote may span
+MAX_CHAIN = 12         # paragraphs one quote may span (a statement quoted paragraph by paragraph)
 
 
 class QuoteSpan(NamedTuple):
@@ -18,7 +18,7 @@ class QuoteSpan(NamedTuple):
     chain: int         # outer_start of the first part of a multi-paragraph quote
 
 
-_MARK_RE = re.compile(r"''|``|[\"“”„«»‹›‘’‚']")
+_MARK_RE = re.compile(r"''|’’|``|[\"“”„«»‹›‘’‚']")
 _LINE_RE = re.compile(r"[^\n]+")
 _OPEN_BEFORE = frozenset(" \t([{—–-/\u00a0\"“‘«‹:;")
 
@@ -36,6 +36,8 @@ def _mark_role(text: str, pos: int, mark: str, ps: int, pe: int, opened: dict) -
         if "dq" in opened:
             return "dq", "close"
         return ("dq", "open") if prev in _OPEN_BEFORE and not nxt.isspace() else None
+    if mark == "’’":
+        return ("dq", "close") if "dq" in opened else None   # two apostrophes typed for ”: “... loan,’’ he said
     if mark in ('"', "''", "``"):
         if mark == "``":
             return "dq", "open"
