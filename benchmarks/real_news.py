@@ -46,7 +46,7 @@ FURNITURE = [re.compile(p, re.I) for p in (
 # related-stories heading.
 FURNITURE_LINE = re.compile(
     r"^\W*(by [A-Z][\w.'-]+( [A-Z][\w.'-]+)*[^a-z]*$|by [A-Z].*\d{4}$|\(?(by|reporting by|editing by|writing by)\b.*;"
-    r"|\(?(photo|image|picture|credit)s?\b.*(:|courtesy)|.*\((photo|image)s?\b[^)]*\)\s*$)", re.I)
+    r"|\(?(photo|image|picture|credit)s?\s*(:|courtesy)|.*\((photo|image)s?\b[^)]*\)\s*$)", re.I)
 RELATED_HEADING = re.compile(r"^\W*(latest news|related( stories| articles| posts| news)?|more from|read more|"
                              r"you may also like|recommended|most read|nouvelles connexes)\W*$", re.I)
 

@@ -4,6 +4,8 @@ Every text here is written for the test, with fictional people, countries and co
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from transforms.language import actors
@@ -613,3 +615,12 @@ def test_a_company_described_by_its_trade_is_the_company_a_clause_was_about(nlp)
     rows = mentions_of(nlp, text)
     house = next(r for r in rows if r["text"] == "trading house")
     assert house["actor_type"] == "organization" and "harlow" in house["actor_key"].lower(), house
+
+
+def test_a_transcript_header_gives_the_name_once_and_no_clock_time(nlp):
+    text = ("Photo of Ana Korvel Ana Korvel The Secretary of State and President of the Board of Trade 6:08, 5 May 2026\n\n"
+            "Thank you. I signed the trade agreement with Kestria this week.")
+    rows = mentions_of(nlp, text)
+    names = {r["text"] for r in rows}
+    assert "Ana Korvel Ana Korvel" not in names
+    assert not any(re.search(r"\d:\d\d", n) for n in names), names

@@ -64,7 +64,7 @@ from __future__ import annotations
 
 from transforms.language.nlp import doc_text
 
-from .actor_types import organisation_name, type_candidates
+from .actor_types import national_governments, organisation_name, type_candidates
 from .anonymous import descriptions
 from .countries import (
     capital_of, country_code, demonym_code, demonym_stems, looks_like_demonym, match_demonym, subdivision_country,
@@ -123,6 +123,7 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     furniture = _furniture_tokens(doc)
     cands = [c for c in cands if not any(k in furniture for k in range(c.i, c.j))]
     type_candidates(doc, cands)
+    national_governments(doc, cands)
     kept = drop_places(doc, cands, {c.key for c in cands if c.actor_type == COUNTRY and c.key != norm(span_text(doc, c.i, c.j))})
     places = [c for c in cands if all(c is not k for k in kept)]
     cands = kept

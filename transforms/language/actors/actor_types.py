@@ -12,7 +12,7 @@ from .spelling import acronym, norm, state_short_name
 from .titles import title_after
 from .vocabulary import (
     ANON_HEADS, COUNTRY, GENERIC_HEADS, GENERIC_ORG_WORDS, GROUP, GROUP_NORP, HONORIFICS,
-    LOCAL_PLACE_WORDS, NEWSPAPER_WORDS, ORG, ORG_APPOSITION_HEADS, ORG_HEADS, ORG_LAST_WORDS,
+    LOCAL_PLACE_WORDS, NATIONAL_GOVERNMENT_NAMES, NEWSPAPER_WORDS, ORG, ORG_APPOSITION_HEADS, ORG_HEADS, ORG_LAST_WORDS,
     ORG_NAME_WORDS, PERSON, ROLE_WORDS, STATE_NOUNS, SUPRANATIONAL,
 )
 
@@ -198,3 +198,19 @@ def _org_by_apposition(doc, c: Candidate) -> bool:
         if tok.is_punct or tok.pos_ in ("VERB", "AUX", "ADP", "PRON", "DET") and tok.tag_ not in ("VBN", "VBG"):
             return False
     return False
+
+
+def national_governments(doc, cands: list[Candidate]) -> None:
+    """"The Centre", "the Federal Government": the government of the country the article names
+    most, with its states and provinces (an organisation with that country's code), not a region
+    named Centre; without a country code when the article names none."""
+    counts: dict[str, int] = {}
+    for c in cands:   # the countries, and the states and provinces of one ("Gujarat", "Punjab")
+        if c.actor_type in (COUNTRY, ORG) and c.country_code and norm(span_text(doc, c.i, c.j)) not in NATIONAL_GOVERNMENT_NAMES:
+            counts[c.country_code] = counts.get(c.country_code, 0) + 1
+    for c in cands:
+        if norm(span_text(doc, c.i, c.j)) in NATIONAL_GOVERNMENT_NAMES and c.actor_type in (ORG, COUNTRY):
+            code = max(counts, key=counts.get) if counts else None
+            c.actor_type, c.country_code = ORG, code
+            c.key = f"government of {code}" if code else norm(span_text(doc, c.i, c.j))
+            c.name = span_text(doc, c.i, c.j)

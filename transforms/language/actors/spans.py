@@ -2,6 +2,8 @@
 characters, and ``SpanSet`` (character spans with a fast membership test)."""
 from __future__ import annotations
 
+import re
+
 import bisect
 from dataclasses import dataclass, field
 
@@ -16,12 +18,21 @@ def char_span(doc, i: int, j: int) -> tuple[int, int]:
     return doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
 
 
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:am|pm)?", re.I)
+
+
 def trim_span(doc, i: int, j: int) -> tuple[int, int]:
-    """Drop a leading "the"/punctuation and a trailing "'s"/punctuation from a token span."""
+    """Drop a leading "the"/punctuation, a trailing "'s"/punctuation or clock time ("Board of Trade
+    6:08" in a transcript's header) from a token span, and the first of a name written twice
+    ("Ana Korvel Ana Korvel": an image's text run into the name)."""
     while i < j and (doc[i].lower_ == "the" or doc[i].is_punct or doc[i].is_space):
         i += 1
-    while j > i and (doc[j - 1].text in POSS or doc[j - 1].is_punct or doc[j - 1].is_space):
+    while j > i and (doc[j - 1].text in POSS or doc[j - 1].is_punct or doc[j - 1].is_space
+                     or _CLOCK.fullmatch(doc[j - 1].text)):
         j -= 1
+    half = (j - i) // 2
+    if half >= 1 and (j - i) % 2 == 0 and [t.text for t in doc[i:i + half]] == [t.text for t in doc[i + half:j]]:
+        i += half
     return i, j
 
 

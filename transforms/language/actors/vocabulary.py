@@ -150,3 +150,6 @@ POSS = frozenset({"'s", "’s", "'", "’"})
 
 # Legal forms that end a company's name ("Glencore Plc", "Missouri Cobalt LLC", "IXM SA").
 LEGAL_FORMS = frozenset(_ORGS["legal_forms"])
+
+# A state's own government named without the state ("the Centre", "the Federal Government").
+NATIONAL_GOVERNMENT_NAMES = frozenset(_ORGS["national_government_names"])
