@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -163,7 +164,7 @@ def main() -> int:
         print(f"extracted {done['articles']} articles ({done['words']} words) in {done['seconds']:.1f} s")
         scoring_copy(extract, Path(tmp) / "scoring")
         for cases_file in files:
-            print(f"{cases_file.relative_to(ROOT.parent)}:")
+            print(f"{os.path.relpath(cases_file, ROOT)}:")
             print("  " + score(cases_file, texts, Path(tmp) / "scoring", args.errors))
         found = furniture_actors(extract)
         print(f"page-furniture actor mentions: {len(found)}")
