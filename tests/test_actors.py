@@ -624,3 +624,9 @@ def test_a_transcript_header_gives_the_name_once_and_no_clock_time(nlp):
     names = {r["text"] for r in rows}
     assert "Ana Korvel Ana Korvel" not in names
     assert not any(re.search(r"\d:\d\d", n) for n in names), names
+
+
+def test_a_photo_credit_run_into_a_country_leaves_the_country(nlp):
+    text = "Sailors stand beside a frigate AFP Taluna has signed a contract to buy frigates from Kestria."
+    rows = mentions_of(nlp, text)
+    assert not any(r["text"].startswith("AFP") for r in rows), rows

@@ -870,3 +870,8 @@ def test_an_act_under_a_deal_tells_the_deal_is_agreed_unless_another_event_is_to
 def test_hyphenated_amounts(run, text, normalized):
     values = [a["normalized"] for a in _attrs(run(text), "value")]
     assert normalized in [str(v).split(".")[0] for v in values], values
+
+
+def test_a_contract_to_buy_from_a_seller_makes_the_seller_a_counterparty(run):
+    out = run("Taluna has signed a contract to purchase 12 frigates from Kestria, the ministry said.")
+    assert ("Kestria", "counterparty") in _parties(out) and ("Taluna", "signatory") in _parties(out)

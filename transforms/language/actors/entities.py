@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from transforms.language.nlp import doc_text
 
-from .countries import looks_like_demonym
+from .countries import country_code, looks_like_demonym
+from .furniture import CREDIT_WORDS
 from .spans import Candidate, trim_span
 from .spelling import norm
 from .titles import is_role_token, split_leading_title
@@ -53,6 +54,9 @@ def entity_candidates(doc) -> list[Candidate]:
         if i >= j:
             continue
         title, affiliation, label = None, None, ent.label_
+        if j - i >= 2 and doc[i].text in CREDIT_WORDS and doc[i + 1].is_title:
+            i += 1      # "AFP India has signed": a photo credit run into the name after it
+            label = "GPE" if country_code(doc[i:j].text) else label
         if _demonym_with_portfolio(doc, i, j):
             j, label = i + 1, "NORP"        # "Kestrian Energy" of "Kestrian Energy Minister Juri Tscharowski"
         if label in ("PERSON", "ORG"):

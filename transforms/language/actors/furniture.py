@@ -12,6 +12,8 @@ _DATA = load_data("furniture")
 INLINE = [re.compile(p, re.I) for p in _DATA["inline"]]
 LINES = [re.compile(p, re.I) for p in _DATA["lines"]]
 LIST_HEADINGS = [re.compile(p, re.I) for p in _DATA["list_headings"]]
+# Agencies whose photo credit the small model runs into the next name ("AFP India has signed").
+CREDIT_WORDS = frozenset(_DATA["credit_words"])
 
 
 def _line_is(patterns, line: str) -> bool:

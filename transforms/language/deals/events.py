@@ -207,6 +207,8 @@ def _verb_role_tokens(token, lemma: str, status: str, linked: _Mention | None) -
     "signed with Marhaven", "agreed to buy X", "awarded a contract to X"."""
     out = _receiver_roles(token, status, linked)
     out += _purchase_roles(token)
+    if linked is not None:
+        out += _purchase_roles(token.doc[linked.head], ("acl", "relcl"))  # "a contract to buy jets from X"
     out += _supply_roles(token, linked)
     if lemma == "award":
         out += _award_roles(token, linked)
@@ -247,10 +249,11 @@ def _receiver_roles(token, status: str, linked: _Mention | None) -> list:
     return out
 
 
-def _purchase_roles(token) -> list:
-    """"signed a contract to buy two frigates from X", "agreed to buy X": X is a counterparty."""
+def _purchase_roles(token, deps=("xcomp", "advcl")) -> list:
+    """"signed a contract to buy two frigates from X", "agreed to buy X": X is a counterparty
+    (``deps``: how the verb of buying hangs on ``token``, the cue or the deal noun)."""
     out = []
-    for verb in [c for c in token.children if c.dep_ in ("xcomp", "advcl") and _lemma(c) in PURCHASE_VERBS]:
+    for verb in [c for c in token.children if c.dep_ in deps and _lemma(c) in PURCHASE_VERBS]:
         for child in verb.children:
             if child.dep_ == "dobj":
                 out.extend((p, "counterparty") for p in [child, *child.conjuncts])
