@@ -630,3 +630,8 @@ def test_a_photo_credit_run_into_a_country_leaves_the_country(nlp):
     text = "Sailors stand beside a frigate AFP Taluna has signed a contract to buy frigates from Kestria."
     rows = mentions_of(nlp, text)
     assert not any(r["text"].startswith("AFP") for r in rows), rows
+
+
+def test_an_abbreviation_of_a_thing_is_no_organisation(nlp):
+    rows = mentions_of(nlp, "Ostrel Energy signed the largest LNG contract with Taluna, adding EV battery plants.")
+    assert not any(r["text"] in ("LNG", "EV") for r in rows), rows

@@ -11,7 +11,7 @@ from .spelling import norm
 from .titles import is_role_token, split_leading_title
 from .transcripts import transcript_labels
 from .vocabulary import (
-    DATE_WORDS, HONORIFICS, LABEL_STOP, LEGAL_FORMS, NER_LABELS, ORG_NAME_WORDS, POSS, ROLE_WORDS, SAY_LEMMAS, STOP,
+    DATE_WORDS, HONORIFICS, LABEL_STOP, LEGAL_FORMS, NER_LABELS, NOT_ORGANISATIONS, ORG_NAME_WORDS, POSS, ROLE_WORDS, SAY_LEMMAS, STOP,
     TITLE_MODIFIERS,
 )
 
@@ -66,6 +66,8 @@ def entity_candidates(doc) -> list[Candidate]:
                 label = "PERSON"          # "President Ilvar", "Mr. Korvel" tagged ORG
         if i >= j or _is_junk(doc, i, j) or (label == "ORG" and _common_noun_phrase(doc, i, j)):
             continue
+        if label == "ORG" and norm(doc[i:j].text) in NOT_ORGANISATIONS:
+            continue        # "the largest LNG contract": a thing, not an actor
         c = Candidate(i, j, "", label=label, title=title)
         if affiliation is not None:
             c.extra["affiliation_token"] = affiliation

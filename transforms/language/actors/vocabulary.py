@@ -153,3 +153,5 @@ LEGAL_FORMS = frozenset(_ORGS["legal_forms"])
 
 # A state's own government named without the state ("the Centre", "the Federal Government").
 NATIONAL_GOVERNMENT_NAMES = frozenset(_ORGS["national_government_names"])
+# Abbreviations tagged ORG that name a thing ("LNG", "EV"), not an actor.
+NOT_ORGANISATIONS = frozenset(_ORGS["not_organisations"])
