@@ -22,10 +22,13 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from transforms.ingest.inputs import file_of_label
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "bench" / "real-news"
@@ -34,8 +37,9 @@ OWN_CASES = ROOT / "benchmarks" / "real-news" / "cases.json"
 
 # Page furniture as a reader sees it: an actor named like one of these is not an actor of the news.
 # Written for this check, apart from the extraction rules, so that the check does not grade itself.
+EXCHANGE_NAMES = r"(nasdaq|nyse|asx|tsxv?|tsx-v|otcqx|jse|lse|aim|cse)"
 FURNITURE = [re.compile(p, re.I) for p in (
-    r"\b(nasdaq|nyse|asx|tsxv?|lse|aim|otcqx|jse)\b\s*[:)]",  # exchange tags
+    rf"\b{EXCHANGE_NAMES}\b\s*[:)]",  # exchange tags inside a name
     r"\b(image|photo|photograph|picture|credit|getty|shutterstock|stock)\b\s*[:/]",
     r"getty images|adobe stock|afp/|/afp\b|reuters/",
     r"\b(editing|reporting|writing|additional reporting) by\b",
@@ -57,14 +61,14 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
     spans, start, after_heading = [], 0, False
     for line in text.split("\n"):
         end = start + len(line)
-        if after_heading or FURNITURE_LINE.match(line.strip()) or RELATED_HEADING.match(line.strip()):
+        after_heading = after_heading or bool(RELATED_HEADING.match(line.strip()))
+        if after_heading or FURNITURE_LINE.match(line.strip()):
             spans.append((start, end))
-            after_heading = after_heading or bool(RELATED_HEADING.match(line.strip()))
         start = end + 1
     return spans
 
 
-EXCHANGES = re.compile(r"(nasdaq|nyse|asx|tsxv?|tsx-v|otcqx|jse|lse|aim|cse)", re.I)
+EXCHANGES = re.compile(EXCHANGE_NAMES, re.I)
 
 
 def _exchange_tag(text: str, start: int, end: int) -> bool:
@@ -93,13 +97,13 @@ def scoring_copy(extract: Path, scoring: Path) -> None:
     """The extracted tables, each article's url replaced by its file name (see the docstring)."""
     scoring.mkdir(parents=True, exist_ok=True)
     for path in extract.glob("*.jsonl"):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        if path.name == "articles.jsonl":
-            rows = [json.loads(line) for line in lines if line.strip()]
-            for row in rows:
-                row["url"] = str(row.get("url") or "").split(":", 1)[-1].rsplit("/", 1)[-1]
-            lines = [json.dumps(row, ensure_ascii=False) for row in rows]
-        (scoring / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if path.name != "articles.jsonl":
+            shutil.copyfile(path, scoring / path.name)
+            continue
+        rows = _rows(extract, "articles")
+        for row in rows:
+            row["url"] = file_of_label(str(row.get("url") or ""))
+        (scoring / path.name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
 def score(cases_file: Path, texts: Path, scoring: Path, errors: bool) -> str:
@@ -113,25 +117,22 @@ def score(cases_file: Path, texts: Path, scoring: Path, errors: bool) -> str:
     return lines[-1]
 
 
+def _rows(extract: Path, table: str) -> list[dict]:
+    return [json.loads(line) for line in (extract / f"{table}.jsonl").read_text(encoding="utf-8").splitlines() if line]
+
+
 def furniture_actors(extract: Path) -> list[tuple[str, str, str]]:
-    urls, spans, texts = {}, {}, {}
-    for line in (extract / "articles.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        urls[row["article_id"]] = row["url"]
-        spans[row["article_id"]] = furniture_spans(row.get("text") or "")
-        texts[row["article_id"]] = row.get("text") or ""
-    actors = {}
-    for line in (extract / "actors.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        actors[row["actor_id"]] = row
+    """(article url, actor name, mention text) of every actor mention that is page furniture."""
+    articles = {a["article_id"]: a for a in _rows(extract, "articles")}
+    spans = {aid: furniture_spans(a.get("text") or "") for aid, a in articles.items()}
+    actors = {a["actor_id"]: a for a in _rows(extract, "actors")}
     found = set()
-    for line in (extract / "actor_mentions.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        actor = actors.get(row.get("actor_id"), {})
-        in_line = any(s <= row["start"] and row["end"] <= e for s, e in spans.get(row["article_id"], []))
-        in_line = in_line or _exchange_tag(texts[row["article_id"]], row["start"], row["end"])
-        if in_line or furniture(actor.get("name")) or furniture(row.get("text")):
-            found.add((urls.get(row["article_id"], "?"), actor.get("name"), row.get("text")))
+    for row in _rows(extract, "actor_mentions"):
+        actor, article = actors.get(row.get("actor_id"), {}), articles[row["article_id"]]
+        in_line = any(s <= row["start"] and row["end"] <= e for s, e in spans[row["article_id"]])
+        if in_line or _exchange_tag(article.get("text") or "", row["start"], row["end"]) \
+                or furniture(actor.get("name")) or furniture(row.get("text")):
+            found.add((article["url"], actor.get("name"), row.get("text")))
     return sorted(found)
 
 

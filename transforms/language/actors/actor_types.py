@@ -204,13 +204,15 @@ def national_governments(doc, cands: list[Candidate]) -> None:
     """"The Centre", "the Federal Government": the government of the country the article names
     most, with its states and provinces (an organisation with that country's code), not a region
     named Centre; without a country code when the article names none."""
+    names = [norm(span_text(doc, c.i, c.j)) if c.actor_type in (ORG, COUNTRY) else None for c in cands]
+    governments = [c for c, n in zip(cands, names) if n in NATIONAL_GOVERNMENT_NAMES]
+    if not governments:
+        return
     counts: dict[str, int] = {}
-    for c in cands:   # the countries, and the states and provinces of one ("Gujarat", "Punjab")
-        if c.actor_type in (COUNTRY, ORG) and c.country_code and norm(span_text(doc, c.i, c.j)) not in NATIONAL_GOVERNMENT_NAMES:
+    for c, n in zip(cands, names):   # the countries, and the states and provinces of one ("Gujarat")
+        if n is not None and c.country_code and n not in NATIONAL_GOVERNMENT_NAMES:
             counts[c.country_code] = counts.get(c.country_code, 0) + 1
-    for c in cands:
-        if norm(span_text(doc, c.i, c.j)) in NATIONAL_GOVERNMENT_NAMES and c.actor_type in (ORG, COUNTRY):
-            code = max(counts, key=counts.get) if counts else None
-            c.actor_type, c.country_code = ORG, code
-            c.key = f"government of {code}" if code else norm(span_text(doc, c.i, c.j))
-            c.name = span_text(doc, c.i, c.j)
+    code = max(counts, key=counts.get) if counts else None
+    for c in governments:
+        c.actor_type, c.country_code, c.name = ORG, code, span_text(doc, c.i, c.j)
+        c.key = f"government of {code}" if code else norm(c.name)

@@ -187,10 +187,8 @@ def legal_name_candidates(doc, cands: list[Candidate]) -> list[Candidate]:
 
 
 def _name_word(tok) -> bool:
-    """A word that can stand in a company's name before its legal form: capitalised, not a
-    function word, a title or the start of a sentence's first word when it is a determiner."""
-    if not tok.text[:1].isupper() or tok.is_punct or "\n" in tok.whitespace_:
+    """A word that can stand in a company's name before its legal form: capitalised, with a
+    letter, on the same line, and not a function word, role word or honorific."""
+    if not tok.text[:1].isupper() or "\n" in tok.whitespace_:
         return False
-    if tok.lower_ in STOP or tok.lower_ in ROLE_WORDS or tok.lower_ in HONORIFICS:
-        return False
-    return tok.is_alpha or any(ch.isalpha() for ch in tok.text)
+    return tok.lower_ not in STOP and tok.lower_ not in ROLE_WORDS and tok.lower_ not in HONORIFICS

@@ -267,15 +267,16 @@ def _supply_roles(token, linked: _Mention | None) -> list:
     """"signed an agreement to supply graphite to X", "agreed to sell its output to X": X is a
     counterparty (the verb hangs on the cue or on the deal noun)."""
     heads = [token] + ([token.doc[linked.head]] if linked is not None else [])
-    out = []
-    for verb in [c for h in heads for c in h.children if c.dep_ in ("xcomp", "advcl", "acl", "relcl")
-                 and _lemma(c) in SUPPLY_VERBS]:
-        preps = [c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]
-        preps += [c for o in _children(verb, "dobj") for c in o.children if c.dep_ == "prep" and c.lower_ == "to"]
-        for prep in preps:
-            for pobj in _children(prep, "pobj"):
-                out.extend((p, "counterparty") for p in [pobj, *pobj.conjuncts])
-    return out
+    verbs = [c for h in heads for c in h.children if c.dep_ in ("xcomp", "advcl", "acl", "relcl") and _lemma(c) in SUPPLY_VERBS]
+    return [(p, "counterparty") for verb in verbs for p in _supplied_to(verb)]
+
+
+def _supplied_to(verb) -> list:
+    """Whom a verb of supplying supplies: its "to" objects, on the verb or on its direct object
+    ("sell 100% of its output to X")."""
+    preps = [c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]
+    preps += [c for o in _children(verb, "dobj") for c in o.children if c.dep_ == "prep" and c.lower_ == "to"]
+    return [p for prep in preps for pobj in _children(prep, "pobj") for p in [pobj, *pobj.conjuncts]]
 
 
 def _award_roles(token, linked: _Mention | None) -> list:
@@ -393,9 +394,7 @@ def _find_events(ctx: _Context, mentions: list[_Mention], reach_sents: set[int])
     for token in ctx.doc:
         if ctx.sent_of_token[token.i] not in reach_sents or token.i in consumed:
             continue
-        quoted = ctx.quoted(token.idx)
-        if quoted and not (token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")):
-            continue  # speech is not a report: "Sarnovia negotiated hard", "we walked away"
+        quoted = ctx.quoted(token.idx)  # speech is not a report: "Sarnovia negotiated hard", "we walked away"
         if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
             event, chain = _verb_event(ctx, token, head_to_mention)
             if quoted and not _deal_as_subject(event, token, head_to_mention):
@@ -404,7 +403,7 @@ def _find_events(ctx: _Context, mentions: list[_Mention], reach_sents: set[int])
             if event is not None:
                 events.append(event)
                 verb_events.add(token.i)
-        elif _is_noun(token):
+        elif _is_noun(token) and not quoted:
             event = _noun_event(ctx, token, head_to_mention, verb_events)
             if event is not None:
                 events.append(event)
@@ -437,7 +436,6 @@ def _acts_under_deals(ctx: _Context, mentions: list[_Mention], verb_events: set[
         event = _Event(status="agreed", cue=head, cue_status="agreed", clause=_clause_bounds(verb), linked=m,
                        actor_tokens=_subject_tokens(verb), dated=False, future=False, chain=[verb.i])
         for supply in [t for t in verb.subtree if _lemma(t) in SUPPLY_VERBS and t.pos_ == "VERB"]:
-            for prep_to in [c for c in supply.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]:
-                event.role_tokens.extend((p, "counterparty") for p in _children(prep_to, "pobj"))
+            event.role_tokens.extend((p, "counterparty") for p in _supplied_to(supply))
         out.append(event)
     return out

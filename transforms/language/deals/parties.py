@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from transforms.language.actors import SAY_LEMMAS
 from transforms.schema import PARTY_ROLES
 
 from .context import _Context, _Deal, _actor_key
@@ -11,7 +12,7 @@ from .patterns import _OWNED_BY, _OWNER_AFTER
 from .syntax import _agent_tokens, _children, _is, _is_noun, _is_passive, _lemma, _objects, _subject_tokens
 from .vocabulary import (
     AFFILIATION_PREPS, BENEFICIARY_VERBS, CONDITION_TERMS, CREATION_VERBS, GIVING_VERBS, GUARANTOR_VERBS,
-    HEAD_WORDS, MEDIATOR_VERBS, ORGANISATION_NOUNS, PRONOUN_ACTORS, SAYING_VERBS, resource_hits,
+    ANNOUNCE_VERBS, HEAD_WORDS, MEDIATOR_VERBS, ORGANISATION_NOUNS, PRONOUN_ACTORS, resource_hits,
 )
 
 
@@ -102,7 +103,7 @@ def _pronoun_antecedent(ctx: _Context, token) -> dict | None:
     state before it in its sentence, else the last one of the sentence before."""
     verb = token.head
     for _ in range(3):
-        if _lemma(verb) in SAYING_VERBS:
+        if _lemma(verb) in SAY_LEMMAS or _lemma(verb) in ANNOUNCE_VERBS:
             for subject in _subject_tokens(verb):
                 row = ctx.mention_of(subject)
                 if row is not None and row.get("actor_type") in ("organization", "country"):
@@ -112,7 +113,7 @@ def _pronoun_antecedent(ctx: _Context, token) -> dict | None:
         verb = verb.head
     sent = ctx.sent_of_token[token.i]
     before = [m for m in ctx.mentions if m.get("actor_type") in ("organization", "country") and m["end"] <= token.idx
-              and ctx.sent_of_token[ctx.doc.char_span(m["start"], m["end"], alignment_mode="expand").start] in (sent, sent - 1)]
+              and ctx.sent_index(m["start"]) in (sent, sent - 1)]
     return before[-1] if before else None
 
 

@@ -158,10 +158,8 @@ GUARANTOR_VERBS = frozenset(_PARTY["guarantor_verbs"])
 BENEFICIARY_VERBS = frozenset(_PARTY["beneficiary_verbs"])
 GIVING_VERBS = frozenset(_PARTY["giving_verbs"])
 AFFILIATION_PREPS = frozenset(_PARTY["affiliation_prepositions"])
-# Subject pronouns that stand for a company or state as a deal's actor ("Ostrel said it signed"),
-# and the verbs of saying whose subject they stand for.
+# Subject pronouns that stand for a company or state as a deal's actor ("Ostrel said it signed").
 PRONOUN_ACTORS = frozenset(_PARTY["pronoun_actors"])
-SAYING_VERBS = frozenset(_PARTY["saying_verbs"])
 ORGANISATION_NOUNS = frozenset(_PARTY["organisation_nouns"])
 
 _TERMS = load_data(__package__, "term_cues")
