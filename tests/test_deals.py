@@ -875,3 +875,22 @@ def test_hyphenated_amounts(run, text, normalized):
 def test_a_contract_to_buy_from_a_seller_makes_the_seller_a_counterparty(run):
     out = run("Taluna has signed a contract to purchase 12 frigates from Kestria, the ministry said.")
     assert ("Kestria", "counterparty") in _parties(out) and ("Taluna", "signatory") in _parties(out)
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said the agreement on Kestrian radar systems' delivery to Marhaven had been signed.",
+    "The minister said the contract for the delivery of a Kestrian radar system to Marhaven was signed on Monday.",
+])
+def test_a_deal_for_a_delivery_names_the_supplier_and_the_receiver(run, text):
+    parties = _parties(run(text))
+    assert ("Marhaven", "counterparty") in parties and ("Kestrian", "party") in parties
+
+
+def test_the_sale_to_a_country_makes_it_a_counterparty(run):
+    out = run("The deal for the sale of four Kestrian patrol boats to Marhaven was approved on Monday.")
+    assert _parties(out) == {("Kestrian", "party"), ("Marhaven", "counterparty")}
+
+
+def test_a_delivery_to_a_port_through_another_preposition_names_no_party(run):
+    out = run("The contract was signed with Brellmark Dredging after talks in Marhaven about the port.")
+    assert ("Marhaven", "counterparty") not in _parties(out)

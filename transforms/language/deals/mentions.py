@@ -12,7 +12,7 @@ from .patterns import DURATION_RE, MONEY_RE
 from .syntax import _children, _clean_span, _is_noun, _lemma, _lower, _mistagged_noun, _np_bounds, _segment
 from .vocabulary import (
     ANAPHOR_HEADS, CORE_HEADS, DEFINITE_DETS, FUND_QUALIFIERS, HEAD_WORDS, NEW_DEAL_MARKERS, QUALIFIED_HEADS,
-    RESOURCE_SECTOR, TYPE_MODIFIERS, VERB_STATUS, resource_hits, sector_cue_hits,
+    RESOURCE_SECTOR, SUPPLY_NOUNS, TYPE_MODIFIERS, VERB_STATUS, resource_hits, sector_cue_hits,
 )
 
 
@@ -190,34 +190,57 @@ def _describe(ctx: _Context, m: _Mention, head) -> None:
 
 
 def _np_party_role(token, head, deal_type) -> str | None:
-    # Climb from the mention's token to the deal head; the relation decides the role.
+    """The role the actor at ``token`` has in the deal noun phrase headed by ``head``: climb
+    from the token to the head; the relation decides. Through a noun of supplying, "to X" is the
+    counterparty and the goods' country the supplier ("the contract for the delivery of
+    Kestrian radars to Marhaven")."""
     t = token
-    for _ in range(8):
+    supplied = None  # "counterparty" or "party" once the climb passed a noun of supplying
+    for _ in range(10):
         if t.i == head.i:
             return None
         if t.head.i == head.i:
             if t.dep_ == "poss" or t.dep_ in ("compound", "amod", "nmod", "npadvmod"):
                 return "party"
             return None
+        if t is not token and _goods_of_supply(t):
+            supplied = supplied or "party"
         if t.dep_ in ("conj", "appos", "compound", "amod", "poss", "nmod", "case") and t.head.i != t.i:
             t = t.head
             continue
         if t.dep_ == "pobj":
             prep = t.head
             if prep.head.i == head.i:
-                word = prep.lower_
-                if word in ("with", "between", "among", "amongst"):
-                    return "party"
-                if word in ("to", "for") and deal_type in ("loan", "investment_fund"):
-                    return "beneficiary"
-                if word == "from" and deal_type in ("loan", "investment_fund", "purchase", "supply"):
-                    return "party"
-                if word == "by":
-                    return "party"
-                return None
-            t = prep
+                return _prep_party_role(prep.lower_, head, deal_type, supplied)
+            if prep.lower_ == "to" and (_lemma(prep.head) in SUPPLY_NOUNS or _goods_of_supply(prep.head)):
+                supplied = "counterparty"
+            t = prep.head if supplied else prep
             continue
         return None
+    return None
+
+
+def _goods_of_supply(token) -> bool:
+    """The token names what a noun of supplying supplies: "radars' delivery", "delivery of radars"."""
+    if token.dep_ == "poss":
+        return _lemma(token.head) in SUPPLY_NOUNS
+    return token.dep_ == "pobj" and token.head.lower_ == "of" and _lemma(token.head.head) in SUPPLY_NOUNS
+
+
+def _prep_party_role(word: str, head, deal_type, supplied) -> str | None:
+    """The role of an actor in a preposition's object hanging on the deal noun."""
+    if supplied and word in ("of", "for", "on"):
+        return supplied
+    if word in ("with", "between", "among", "amongst"):
+        return "party"
+    if word == "to" and _lemma(head) in SUPPLY_NOUNS:
+        return "counterparty"  # "the sale of jets to Marhaven"
+    if word in ("to", "for") and deal_type in ("loan", "investment_fund"):
+        return "beneficiary"
+    if word == "from" and deal_type in ("loan", "investment_fund", "purchase", "supply"):
+        return "party"
+    if word == "by":
+        return "party"
     return None
 
 

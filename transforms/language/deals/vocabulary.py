@@ -131,6 +131,7 @@ ANNOUNCE_VERBS = frozenset(_STATUS["announce_verbs"])
 # (X is bought): both are counterparties of the deal.
 PURCHASE_VERBS = frozenset(_STATUS["purchase_verbs"])
 SUPPLY_VERBS = frozenset(_STATUS["supply_verbs"])
+SUPPLY_NOUNS = frozenset(_STATUS["supply_nouns"])
 WITHDRAWAL_PHRASES = frozenset(tuple(pair) for pair in _STATUS["withdrawal_phrases"])
 # Subordinators of a clause that tells an earlier stage as background ("since the talks resumed").
 RECALL_MARKS = frozenset(_STATUS["recall_marks"])
