@@ -635,3 +635,12 @@ def test_a_photo_credit_run_into_a_country_leaves_the_country(nlp):
 def test_an_abbreviation_of_a_thing_is_no_organisation(nlp):
     rows = mentions_of(nlp, "Ostrel Energy signed the largest LNG contract with Taluna, adding EV battery plants.")
     assert not any(r["text"] in ("LNG", "EV") for r in rows), rows
+
+
+def test_the_government_of_a_country_is_the_country(nlp):
+    text = ("Sarnovia reopened talks on Monday. Ostrel Energy sold a 30% stake in its port unit to the "
+            "Government of Sarnovia for $40 million.")
+    rows = mentions_of(nlp, text)
+    country = by_text(rows, "Sarnovia")[0]
+    gov = by_text(rows, "Government of Sarnovia")[0]
+    assert gov["actor_type"] == "country" and gov["actor_key"] == country["actor_key"]

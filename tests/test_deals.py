@@ -894,3 +894,39 @@ def test_the_sale_to_a_country_makes_it_a_counterparty(run):
 def test_a_delivery_to_a_port_through_another_preposition_names_no_party(run):
     out = run("The contract was signed with Brellmark Dredging after talks in Marhaven about the port.")
     assert ("Marhaven", "counterparty") not in _parties(out)
+
+
+def test_a_stake_sold_is_a_deal_with_its_seller_buyer_and_price(run):
+    out = run("Kestrian billionaire Lena Droz has sold a 30% stake she owns in Brellmark Dredging to Marhaven for $40 million.")
+    assert _first(out)["deal_type"] == "purchase"
+    assert _parties(out) == {("Lena Droz", "party"), ("Marhaven", "counterparty")}  # not Kestria: her nationality
+    assert [e["status"] for e in _events(out)] == ["agreed"]
+    assert "40000000" in [a["normalized"] for a in _attrs(out, "value")]
+
+
+@pytest.mark.parametrize("text", [
+    "Ostrel Energy holds a 30% stake in Brellmark Dredging.",                       # owned, not sold
+    "Ostrel Energy bought the stake in Brellmark Dredging from Kestria in 2019.",   # the stake: maybe an earlier sale
+    "Ostrel Energy will acquire a 40% stake in the new joint venture with Kessel Bank.",  # a term of the venture
+])
+def test_a_stake_is_a_deal_only_when_one_changes_hands_as_news(run, text):
+    assert not [m for m in run(text)["deal_mentions"] if m["text"].endswith("stake")]
+
+
+def test_sold_it_is_no_event_without_a_deal_named(run):
+    out = run("Kestria signed a supply agreement with Ostrel Energy. Ostrel Energy later sold it to Kessel Bank.")
+    assert [e["status"] for e in _events(out)] == ["signed"]
+
+
+def test_an_exploitation_licence_is_a_concession(run):
+    out = run("Brellmark Dredging said the exploitation licence from Marhaven was signed for 25 years.")
+    assert _first(out)["deal_type"] == "concession"
+
+
+def test_a_licence_without_a_qualifier_is_no_deal(run):
+    assert run("Ana Korvel renewed her driving licence in Marhaven.")["deal_mentions"] == []
+
+
+def test_on_track_to_reach_an_agreement_is_not_agreed(run):
+    out = run("Negotiators from Kestria and Marhaven appeared on track to reach an agreement on Friday.")
+    assert "agreed" not in [e["status"] for e in _events(out)]

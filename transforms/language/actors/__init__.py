@@ -64,7 +64,7 @@ from __future__ import annotations
 
 from transforms.language.nlp import doc_text
 
-from .actor_types import national_governments, organisation_name, type_candidates
+from .actor_types import governments_of_countries, national_governments, organisation_name, type_candidates
 from .anonymous import descriptions
 from .countries import (
     capital_of, country_code, demonym_code, demonym_stems, looks_like_demonym, match_demonym, subdivision_country,
@@ -135,6 +135,7 @@ def find_mentions(doc, article_id: str) -> list[dict]:
     reclassify_surnames(doc, cands)
     cluster_persons(doc, cands)
     cluster_orgs(doc, cands)
+    governments_of_countries(doc, cands)
     taken = [k in furniture for k in range(len(doc))]  # no name is taken from the furniture
     for c in cands + places:          # a place stays a place: no later pass makes it an actor
         for k in range(c.i, c.j):

@@ -200,6 +200,27 @@ def _org_by_apposition(doc, c: Candidate) -> bool:
     return False
 
 
+def governments_of_countries(doc, cands: list[Candidate]) -> None:
+    """"the Government of Sudan", "the Kestria Government" (a name the model tags as an
+    organisation), and its short forms clustered with it ("the Government"): the country, as
+    "Sudan's government" is. Runs after the organisations are clustered."""
+    countries = {norm(span_text(doc, c.i, c.j)): c for c in cands if c.actor_type == COUNTRY}
+    states: dict[str, Candidate | str] = {}
+    for c in cands:
+        words = norm(span_text(doc, c.i, c.j)).removeprefix("the ").split() if c.actor_type == ORG else []
+        rest = words[2:] if words[:2] == ["government", "of"] else words[:-1] if words[-1:] == ["government"] else []
+        name = " ".join(rest)
+        state = countries.get(name) or (country_code(name) if name else None)
+        if state and c.key:
+            states[c.key] = state
+    for c in cands:
+        state = states.get(c.key) if c.actor_type == ORG else None
+        if isinstance(state, Candidate):
+            c.actor_type, c.country_code, c.key, c.name = COUNTRY, state.country_code, state.key, state.name
+        elif state:
+            c.actor_type, c.country_code, c.key, c.name = COUNTRY, state, state, country_name(state)
+
+
 def national_governments(doc, cands: list[Candidate]) -> None:
     """"The Centre", "the Federal Government": the government of the country the article names
     most, with its states and provinces (an organisation with that country's code), not a region

@@ -10,7 +10,7 @@ from .syntax import (
 )
 from .vocabulary import (
     DEALISH_NOUNS, DECISION_NOUNS, DEMAND_VERBS, EXPECTATION_GOVERNORS, IMPLEMENTATION_NOUNS, LEGISLATURES,
-    NEEDS_DEAL_OBJECT, NOUN_STATUS, PEOPLE_DESCRIPTORS, PHRASAL_STATUS, PRONOUNS, PURCHASE_VERBS,
+    NEEDS_DEAL_MENTION, NEEDS_DEAL_OBJECT, NOUN_STATUS, PEOPLE_DESCRIPTORS, PHRASAL_STATUS, PRONOUNS, PURCHASE_VERBS,
     RECALL_MARKS, REFUSAL_GOVERNORS, SUPPLY_VERBS, TALKS_OVER, VERB_STATUS,
 )
 
@@ -141,6 +141,9 @@ def _objects_fit(ctx: _Context, token, lemma: str, phrasal_status, objects, atta
         direct = [o for o in objects if o.dep_ in ("dobj", "nsubjpass") and _lemma(o) not in ("effect", "force", "hold")]
         if direct and not any(_dealish(ctx, o, head_to_mention) for o in direct) and not (attached or relative):
             return False  # "the figure had been pulled out of the air"
+    elif lemma in NEEDS_DEAL_MENTION:
+        if not any(o.i in head_to_mention for o in objects) and not (attached or relative):
+            return False
     elif lemma in NEEDS_DEAL_OBJECT:
         if not dealish:
             return False
@@ -210,6 +213,8 @@ def _verb_role_tokens(token, lemma: str, status: str, linked: _Mention | None) -
     if linked is not None:
         out += _purchase_roles(token.doc[linked.head], ("acl", "relcl"))  # "a contract to buy jets from X"
     out += _supply_roles(token, linked)
+    if lemma in SUPPLY_VERBS:
+        out += [(p, "counterparty") for p in _supplied_to(token)]  # "sold a 44% stake in X to Y"
     if lemma == "award":
         out += _award_roles(token, linked)
     if status == "proposed" and linked is not None:
@@ -273,9 +278,13 @@ def _supply_roles(token, linked: _Mention | None) -> list:
 
 def _supplied_to(verb) -> list:
     """Whom a verb of supplying supplies: its "to" objects, on the verb or on its direct object
-    ("sell 100% of its output to X")."""
+    ("sell 100% of its output to X", "sold a stake it owns in X to Y")."""
     preps = [c for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]
-    preps += [c for o in _children(verb, "dobj") for c in o.children if c.dep_ == "prep" and c.lower_ == "to"]
+    objects = _children(verb, "dobj")
+    # The object's own "to", or one the parser hangs on a relative clause inside the object
+    # ("sold a stake it owns in X to Y").
+    objects += [r for o in objects for r in o.children if r.dep_ == "relcl"]
+    preps += [c for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "to"]
     return [p for prep in preps for pobj in _children(prep, "pobj") for p in [pobj, *pobj.conjuncts]]
 
 

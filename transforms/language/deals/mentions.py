@@ -11,8 +11,9 @@ from .parties import _merge_parties, _party
 from .patterns import DURATION_RE, MONEY_RE
 from .syntax import _children, _clean_span, _is_noun, _lemma, _lower, _mistagged_noun, _np_bounds, _segment
 from .vocabulary import (
-    ANAPHOR_HEADS, CORE_HEADS, DEFINITE_DETS, FUND_QUALIFIERS, HEAD_WORDS, NEW_DEAL_MARKERS, QUALIFIED_HEADS,
-    RESOURCE_SECTOR, SUPPLY_NOUNS, TYPE_MODIFIERS, VERB_STATUS, resource_hits, sector_cue_hits,
+    ANAPHOR_HEADS, CORE_HEADS, DEFINITE_DETS, FUND_QUALIFIERS, HEAD_WORDS, LICENCE_QUALIFIERS, NEW_DEAL_MARKERS,
+    QUALIFIED_HEADS, RESOURCE_SECTOR, STAKE_IN_DEAL_WORDS, STAKE_VERBS, SUPPLY_NOUNS, TYPE_MODIFIERS, VERB_STATUS, resource_hits,
+    sector_cue_hits,
 )
 
 
@@ -34,11 +35,24 @@ def _qualified(head, noun: str, left_text: str, left_lemmas: set, of_object) -> 
         return bool(left_lemmas & {"credit", "loan", "financing", "lending"})
     if noun == "letter":
         return of_object is not None and _lemma(of_object) == "intent"
+    if noun == "stake":
+        # Only a stake changing hands, told as new: "sold a 44% stake in X" (not "holds a stake",
+        # nor "the stake", which may be an earlier sale of it).
+        return head.dep_ == "dobj" and _lemma(head.head) in STAKE_VERBS and not left_lemmas & DEFINITE_DETS \
+            and not _stake_in_a_deal(head)
+    if noun in ("licence", "license") and left_lemmas & LICENCE_QUALIFIERS:
+        return True
     # purchase, sale, lease, concession: a resource, sector cue, duration or amount nearby.
     object_text = ""
     if of_object is not None:
         object_text = doc_text(head.doc)[of_object.left_edge.idx:of_object.idx + len(of_object.text)]
     return _has_cue(left_text) or _has_cue(object_text)
+
+
+def _stake_in_a_deal(head) -> bool:
+    """"a 47% stake in the new joint venture": a term of the venture, not a deal of its own."""
+    return any(_lemma(o) in HEAD_WORDS or o.lower_ in STAKE_IN_DEAL_WORDS
+               for prep in head.rights if prep.dep_ == "prep" and prep.lower_ == "in" for o in _children(prep, "pobj"))
 
 
 def _of_object(head):

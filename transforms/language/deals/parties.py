@@ -12,7 +12,8 @@ from .patterns import _OWNED_BY, _OWNER_AFTER
 from .syntax import _agent_tokens, _children, _is, _is_noun, _is_passive, _lemma, _objects, _subject_tokens
 from .vocabulary import (
     AFFILIATION_PREPS, BENEFICIARY_VERBS, CONDITION_TERMS, CREATION_VERBS, GIVING_VERBS, GUARANTOR_VERBS,
-    ANNOUNCE_VERBS, HEAD_WORDS, MEDIATOR_VERBS, ORGANISATION_NOUNS, PRONOUN_ACTORS, resource_hits,
+    ANNOUNCE_VERBS, HEAD_WORDS, MEDIATOR_VERBS, ORGANISATION_NOUNS, PRIVATE_PERSON_NOUNS, PRONOUN_ACTORS,
+    resource_hits,
 )
 
 
@@ -31,6 +32,8 @@ def _affiliation(ctx: _Context, row: dict) -> dict | None:
         return None
     inside = {t.i for t in tokens}
     heads = [t for t in tokens if t.head.i not in inside] or tokens
+    # "Kestrian billionaire Ivo Marten": a private person's country is only their nationality.
+    private = any(_lemma(c) in PRIVATE_PERSON_NOUNS for h in heads for c in h.subtree if c.dep_ in ("compound", "appos"))
     # Breadth-first through modifiers only (not through clauses: "Korvel, who signed with
     # Kestria" does not make Kestria her affiliation).
     frontier = [c for h in heads for c in h.children if c.i not in inside] + [t for t in tokens if t.i != heads[0].i]
@@ -47,7 +50,8 @@ def _affiliation(ctx: _Context, row: dict) -> dict | None:
             if t.dep_ == "prep" and t.lower_ not in AFFILIATION_PREPS:
                 continue
             other = ctx.token_mention.get(t.i)
-            if other is not None and other is not row and other.get("actor_type") in ("country", "organization"):
+            if other is not None and other is not row and other.get("actor_type") in ("country", "organization") \
+                    and not (private and other.get("actor_type") == "country"):
                 found.append(other)
             next_frontier.extend(c for c in t.children if c.i not in seen)
         if found:
@@ -55,7 +59,7 @@ def _affiliation(ctx: _Context, row: dict) -> dict | None:
         frontier = next_frontier
     # By country code: the nearest country mention of the same code.
     code = row.get("country_code")
-    if code:
+    if code and not private:
         same = [m for m in ctx.mentions if m.get("actor_type") == "country"
                 and (m.get("country_code") == code or m.get("actor_key") == code)]
         if same:

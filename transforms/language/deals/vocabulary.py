@@ -104,6 +104,9 @@ ANAPHOR_HEADS = frozenset(_NOUNS["anaphor_heads"])
 # Modifiers that make the type more specific.
 TYPE_MODIFIERS: dict[str, str] = _NOUNS["type_modifiers"]
 FUND_QUALIFIERS = frozenset(_NOUNS["fund_qualifiers"])
+STAKE_VERBS = frozenset(_NOUNS["stake_verbs"])
+STAKE_IN_DEAL_WORDS = frozenset(_NOUNS["stake_in_deal_words"])
+LICENCE_QUALIFIERS = frozenset(_NOUNS["licence_qualifiers"])
 # Parts of a deal that stand for it as a verb's object ("the remainder of the loan was cancelled").
 PORTION_NOUNS = frozenset(_NOUNS["portion_nouns"])
 NEW_DEAL_MARKERS = frozenset(_NOUNS["new_deal_markers"])
@@ -116,6 +119,7 @@ _STATUS = load_data(__package__, "status_cues")
 VERB_STATUS: dict[str, str] = _STATUS["verb_status"]
 # Cue verbs that only count with a deal-like object ("reached an agreement", not "reached Sarel").
 NEEDS_DEAL_OBJECT = frozenset(_STATUS["needs_deal_object"])
+NEEDS_DEAL_MENTION = frozenset(_STATUS["needs_deal_mention"])
 # (verb lemma, particle or preposition, object lemma or None) -> status
 PHRASAL_STATUS: dict[tuple[str, str, str | None], str] = {
     (verb, particle, obj): status for verb, particle, obj, status in _STATUS["phrasal_status"]
@@ -162,6 +166,7 @@ AFFILIATION_PREPS = frozenset(_PARTY["affiliation_prepositions"])
 # Subject pronouns that stand for a company or state as a deal's actor ("Ostrel said it signed").
 PRONOUN_ACTORS = frozenset(_PARTY["pronoun_actors"])
 ORGANISATION_NOUNS = frozenset(_PARTY["organisation_nouns"])
+PRIVATE_PERSON_NOUNS = frozenset(_PARTY["private_person_nouns"])
 
 _TERMS = load_data(__package__, "term_cues")
 DEMAND_VERBS = frozenset(_TERMS["demand_verbs"])
