@@ -30,9 +30,12 @@ def _annotations(doc) -> list[tuple]:
 
 
 def test_the_cached_attribute_ruler_annotates_like_the_model_s_own(nlp):
-    from transforms.language.nlp import load_stock_model
+    import spacy
 
-    stock = load_stock_model()
+    from transforms.language.nlp import DEFAULT_MODEL, use_paragraph_breaks
+
+    # The package's own pipeline, with the same sentence breaks at blank lines as ours.
+    stock = use_paragraph_breaks(spacy.load(DEFAULT_MODEL))
     assert "cached_attribute_ruler" in nlp.pipe_names and "attribute_ruler" not in nlp.pipe_names
     assert "attribute_ruler" in stock.pipe_names
     texts = [INFORMAL] + [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
@@ -95,3 +98,15 @@ def test_dask_release_equals_the_single_process_release(prefect_harness, tmp_pat
     # a re-run with nothing new starts no cluster and extracts nothing
     again = pipeline(config=on_dask.model_copy(update={"publish": False}))
     assert again["extract"]["extracted"] == 0 and again["extract"]["cached"] == len(ARTICLES)
+
+
+def test_a_blank_line_ends_a_sentence(nlp):
+    text = ("Kestria and Marhaven sign port deal\n\nVELDA: Ostrel Energy and the Kessel Bank on Monday signed "
+            "two loan agreements.\nThe talks\ncontinued on one line.")
+    doc = nlp(text)
+    starts = [t.text for t in doc if t.is_sent_start]
+    assert "VELDA" in starts
+    assert "continued" not in starts  # a single line break inside a sentence is no break
+    signed = next(t for t in doc if t.text == "signed")
+    assert {t.text for t in signed.subtree} >= {"Ostrel", "Kessel", "Bank"}
+    assert "Marhaven" not in {t.text for t in signed.subtree}

@@ -49,10 +49,35 @@ def _spacy_load(name: str):
         raise ModelNotInstalled(name) from exc
 
 
+PARAGRAPH_BREAKS = "paragraph_breaks"
+
+
+def paragraph_breaks(doc):
+    """A blank line ends a sentence: a headline, a dateline or page furniture is not parsed
+    into the paragraph after it (the parser keeps sentence starts set before it)."""
+    for token in doc[:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def use_paragraph_breaks(nlp):
+    """Add the ``paragraph_breaks`` component before the parser (in place)."""
+    from spacy.language import Language
+
+    if "parser" not in nlp.pipe_names or PARAGRAPH_BREAKS in nlp.pipe_names:
+        return nlp
+    if not Language.has_factory(PARAGRAPH_BREAKS):
+        Language.component(PARAGRAPH_BREAKS, func=paragraph_breaks)
+    nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    return nlp
+
+
 @functools.lru_cache(maxsize=4)
 def load_model(name: str = DEFAULT_MODEL):
-    """The extraction pipeline: the package's components, with a faster equal attribute ruler."""
-    return use_cached_attribute_ruler(_spacy_load(name))
+    """The extraction pipeline: the package's components, with a faster equal attribute ruler,
+    and sentences that end at blank lines."""
+    return use_paragraph_breaks(use_cached_attribute_ruler(_spacy_load(name)))
 
 
 @functools.lru_cache(maxsize=2)

@@ -22,11 +22,15 @@ _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:am|pm)?", re.I)
 
 
 def trim_span(doc, i: int, j: int) -> tuple[int, int]:
-    """Drop a leading "the"/punctuation, a trailing "'s"/punctuation or clock time ("Board of Trade
+    """Drop a leading "the"/punctuation, an unclosed bracket and what follows it, a trailing
+    "'s"/punctuation or clock time ("Board of Trade
     6:08" in a transcript's header) from a token span, and the first of a name written twice
     ("Ana Korvel Ana Korvel": an image's text run into the name)."""
     while i < j and (doc[i].lower_ == "the" or doc[i].is_punct or doc[i].is_space):
         i += 1
+    opened = [k for k in range(i, j) if doc[k].text == "("]
+    if opened and not any(doc[k].text == ")" for k in range(opened[-1], j)):
+        j = opened[-1]  # "World Bank (WB": the name ends before its abbreviation's bracket
     while j > i and (doc[j - 1].text in POSS or doc[j - 1].is_punct or doc[j - 1].is_space
                      or _CLOCK.fullmatch(doc[j - 1].text)):
         j -= 1
