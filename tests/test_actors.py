@@ -644,3 +644,16 @@ def test_the_government_of_a_country_is_the_country(nlp):
     country = by_text(rows, "Sarnovia")[0]
     gov = by_text(rows, "Government of Sarnovia")[0]
     assert gov["actor_type"] == "country" and gov["actor_key"] == country["actor_key"]
+
+
+def test_a_one_word_name_typed_an_organisation_once_is_one_everywhere(nlp):
+    text = ("Ostrelco and Vandar widen ties\nKestria's Ostrelco has signed a memorandum with Vandar to study a "
+            "refinery. Ostrelco said the study would take a year.")
+    rows = mentions_of(nlp, text)
+    assert {r["actor_type"] for r in rows if r["text"] == "Ostrelco"} == {"organization"}
+
+
+def test_a_one_word_name_after_state_owned_is_an_organisation(nlp):
+    text = "Ostrelco will work with state-owned Vandarprom on the refinery, Vandarprom said on Monday."
+    rows = mentions_of(nlp, text)
+    assert {r["actor_type"] for r in rows if r["text"] == "Vandarprom"} == {"organization"}

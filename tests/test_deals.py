@@ -930,3 +930,9 @@ def test_a_licence_without_a_qualifier_is_no_deal(run):
 def test_on_track_to_reach_an_agreement_is_not_agreed(run):
     out = run("Negotiators from Kestria and Marhaven appeared on track to reach an agreement on Friday.")
     assert "agreed" not in [e["status"] for e in _events(out)]
+
+
+def test_a_present_time_clause_of_a_future_clause_is_not_done(run):
+    out = run("Kestria signed the loan agreement with Marhaven. Further approvals will be required as the "
+              "agreement is implemented.")
+    assert "implemented" not in [e["status"] for e in _events(out)]

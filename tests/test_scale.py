@@ -110,3 +110,12 @@ def test_a_blank_line_ends_a_sentence(nlp):
     signed = next(t for t in doc if t.text == "signed")
     assert {t.text for t in signed.subtree} >= {"Ostrel", "Kessel", "Bank"}
     assert "Marhaven" not in {t.text for t in signed.subtree}
+
+
+def test_a_line_break_ends_a_sentence_in_a_text_of_one_paragraph_a_line(nlp):
+    paragraph = "Ostrel Energy said the port would open next year and that its partners would pay for it. " * 2
+    headline = "Kestria and Marhaven sign port deal"
+    doc = nlp(f"{headline}\nKestria's Ostrel Energy has signed the deal.\n{paragraph}")
+    assert doc[len(nlp.tokenizer(headline)) + 1].is_sent_start  # the line after the headline
+    wrapped = nlp("Ostrel Energy said on Monday\nit had signed the deal.")
+    assert not any(t.is_sent_start for t in wrapped[1:])  # wrapped at a fixed width: no break

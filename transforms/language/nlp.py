@@ -52,11 +52,18 @@ def _spacy_load(name: str):
 PARAGRAPH_BREAKS = "paragraph_breaks"
 
 
+# A text with a line longer than this has one paragraph a line (not wrapped at a fixed width).
+WRAPPED_LINE_CHARS = 120
+
+
 def paragraph_breaks(doc):
-    """A blank line ends a sentence: a headline, a dateline or page furniture is not parsed
-    into the paragraph after it (the parser keeps sentence starts set before it)."""
+    """A paragraph break ends a sentence, so that a headline, a dateline or page furniture is
+    not parsed into the paragraph after it (the parser keeps sentence starts set before it): a
+    blank line, or any line break in a text of one paragraph a line. A text wrapped at a fixed
+    width ("London Mining\nsaid on Thursday") breaks only at blank lines."""
+    one_per_line = any(len(line) > WRAPPED_LINE_CHARS for line in doc.text.split("\n"))
     for token in doc[:-1]:
-        if token.is_space and token.text.count("\n") >= 2:
+        if token.is_space and token.text.count("\n") >= (1 if one_per_line else 2):
             doc[token.i + 1].is_sent_start = True
     return doc
 

@@ -7,7 +7,7 @@ from .names import distinctive
 from .spans import Candidate, span_text
 from .spelling import norm
 from .vocabulary import (
-    COUNTRY, GROUP, HONORIFICS, HONORIFICS_F, ORG, PERSON, ROLE_WORDS, STOP, TITLE_MODIFIERS,
+    COUNTRY, GROUP, HONORIFICS, HONORIFICS_F, ORG, ORG_PREMODIFIERS, PERSON, ROLE_WORDS, STOP, TITLE_MODIFIERS,
 )
 
 
@@ -104,13 +104,17 @@ def _nearest(cands: list[Candidate], i: int) -> Candidate | None:
 
 def reclassify_surnames(doc, cands: list[Candidate]) -> None:
     """A one-word ORG/GPE/NORP that is the surname of a person in the article is that person;
-    a one-word PERSON that is the first word of an organisation's name (and no surname) is it."""
+    a one-word PERSON that is the first word of an organisation's name, or the same word typed an
+    organisation elsewhere in the article ("Cameco") or written after "state-owned" or "Velda-based"
+    once, and no surname, is that organisation."""
     surnames, org_words = set(), set()
     for c in cands:
         if c.actor_type == PERSON and c.j - c.i >= 2:
             surnames.add(doc[c.j - 1].text)
-        elif c.actor_type == ORG and c.j - c.i >= 2 and distinctive(doc[c.i]):
+        elif c.actor_type == ORG and (c.j - c.i >= 2 and distinctive(doc[c.i]) or c.j - c.i == 1 and c.label == "ORG"):
             org_words.add(doc[c.i].text)
+    # "state-owned Kazatomprom", "Velda-based Ostrelco", wherever the word is written so.
+    org_words.update(t.text for t in doc[2:] if doc[t.i - 2].text == "-" and doc[t.i - 1].lower_ in ORG_PREMODIFIERS)
     for c in cands:
         if c.actor_type == PERSON and c.j - c.i == 1 and doc[c.i].text in org_words and doc[c.i].text not in surnames:
             c.actor_type = ORG

@@ -86,6 +86,7 @@ COMPANY_DESCRIPTIONS = frozenset(_ORGS["company_descriptions"])
 # Last words of organisations that are not companies, firms or business groups.
 NOT_COMPANY_WORDS = frozenset(_ORGS["not_company_words"])
 ORG_APPOSITION_HEADS = frozenset(_ORGS["org_apposition_heads"])
+ORG_PREMODIFIERS = frozenset(_ORGS["org_premodifiers"])
 # First words of names that cannot stand for the whole organisation ("National", "Bank").
 GENERIC_ORG_WORDS = frozenset(_ORGS["generic_org_words"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .syntax import _children, _is, _lemma, _negated, _segment
 from .vocabulary import (
     CONDITION_MARKS, DEMAND_VERBS, DEONTIC_AUX, EXPECTATION_GOVERNORS, FAILURE_GOVERNORS, HYPOTHETICAL_MARKS,
-    MODAL_AUX, OBLIGATION_GOVERNORS, REFUSAL_GOVERNORS,
+    MODAL_AUX, OBLIGATION_GOVERNORS, REFUSAL_GOVERNORS, TIME_MARKS,
 )
 
 
@@ -85,7 +85,18 @@ def _modality(chain) -> str | None:
         if any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.dep_ in ("xcomp", "advcl", "relcl", "acl") and t is chain[-1]:
             # "plans to sign": governor outside the chain; "to sign" alone is not a fact
             return "expected"
+    if _time_clause_of_future(chain[-1]):
+        return "expected"
     return None
+
+
+def _time_clause_of_future(verb) -> bool:
+    """"approvals will be required as the agreements are implemented": a present-tense time
+    clause of a future main clause tells what is to come."""
+    if verb.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ in TIME_MARKS for c in verb.children):
+        return False
+    present = verb.tag_ in ("VBP", "VBZ") or any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBP", "VBZ") for c in verb.children)
+    return present and any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODAL_AUX for c in verb.head.children)
 
 
 def _status_after_modality(status: str, modality: str | None) -> str | None:

@@ -146,6 +146,7 @@ REFUSAL_GOVERNORS = frozenset(_STATUS["refusal_governors"])
 FAILURE_GOVERNORS = frozenset(_STATUS["failure_governors"])
 EXPECTATION_GOVERNORS = frozenset(_STATUS["expectation_governors"])
 MODAL_AUX = frozenset(_STATUS["modal_aux"])
+TIME_MARKS = frozenset(_STATUS["time_marks"])
 # Obligation or ability is no event: "any loan must be ratified by parliament".
 DEONTIC_AUX = frozenset(_STATUS["deontic_aux"])
 # Verbs of obligation over a cue: "needs to approve", "did not need to approve", "is required to sign".
