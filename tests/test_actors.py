@@ -657,3 +657,11 @@ def test_a_one_word_name_after_state_owned_is_an_organisation(nlp):
     text = "Ostrelco will work with state-owned Vandarprom on the refinery, Vandarprom said on Monday."
     rows = mentions_of(nlp, text)
     assert {r["actor_type"] for r in rows if r["text"] == "Vandarprom"} == {"organization"}
+
+
+def test_the_government_named_by_a_demonym_is_the_country(nlp):
+    text = ("Sarnovia reopened talks on Monday. The loan agreement between the Sarnovian Government and the "
+            "Orvane Development Bank was ratified.")
+    rows = mentions_of(nlp, text)
+    gov = by_text(rows, "Sarnovian Government")[0]
+    assert gov["actor_type"] == "country" and gov["actor_key"] == by_text(rows, "Sarnovia")[0]["actor_key"]

@@ -936,3 +936,19 @@ def test_a_present_time_clause_of_a_future_clause_is_not_done(run):
     out = run("Kestria signed the loan agreement with Marhaven. Further approvals will be required as the "
               "agreement is implemented.")
     assert "implemented" not in [e["status"] for e in _events(out)]
+
+
+def test_a_vote_on_the_ratification_of_a_deal_ratifies_it(run):
+    out = run("The Marhaveni Senate voted to concur with the House on the ratification of a loan agreement "
+              "with the Orvane Development Bank.")
+    assert "ratified" in [e["status"] for e in _events(out)]
+
+
+def test_a_ratification_sought_is_not_done(run):
+    out = run("Marhaven is seeking the ratification of a loan agreement with the Orvane Development Bank.")
+    assert "ratified" not in [e["status"] for e in _events(out)]
+
+
+def test_he_who_announced_the_deal_is_the_person_who_reached_it(run):
+    out = run("Marhaveni President Ana Korvel has announced that she has reached a major tariff agreement with Veldonia.")
+    assert _parties(out) == {("Marhaveni", "party"), ("Veldonia", "party")}  # she: Ana Korvel, for Marhaven

@@ -201,7 +201,7 @@ def _org_by_apposition(doc, c: Candidate) -> bool:
 
 
 def governments_of_countries(doc, cands: list[Candidate]) -> None:
-    """"the Government of Sudan", "the Kestria Government" (a name the model tags as an
+    """"the Government of Sudan", "the Kestria Government", "the Liberian Government" (a name the model tags as an
     organisation), and its short forms clustered with it ("the Government"): the country, as
     "Sudan's government" is. Runs after the organisations are clustered."""
     countries = {norm(span_text(doc, c.i, c.j)): c for c in cands if c.actor_type == COUNTRY}
@@ -210,7 +210,8 @@ def governments_of_countries(doc, cands: list[Candidate]) -> None:
         words = norm(span_text(doc, c.i, c.j)).removeprefix("the ").split() if c.actor_type == ORG else []
         rest = words[2:] if words[:2] == ["government", "of"] else words[:-1] if words[-1:] == ["government"] else []
         name = " ".join(rest)
-        state = countries.get(name) or (country_code(name) if name else None)
+        state = countries.get(name) or countries.get(match_demonym(name, countries) or "") \
+            or (country_code(name) or demonym_code(name) if name else None)
         if state and c.key:
             states[c.key] = state
     for c in cands:

@@ -11,7 +11,7 @@ from .syntax import (
 from .vocabulary import (
     DEALISH_NOUNS, DECISION_NOUNS, DEMAND_VERBS, EXPECTATION_GOVERNORS, IMPLEMENTATION_NOUNS, LEGISLATURES,
     NEEDS_DEAL_MENTION, NEEDS_DEAL_OBJECT, NOUN_STATUS, PEOPLE_DESCRIPTORS, PHRASAL_STATUS, PRONOUNS, PURCHASE_VERBS,
-    RECALL_MARKS, REFUSAL_GOVERNORS, SUPPLY_VERBS, TALKS_OVER, VERB_STATUS,
+    RATIFICATION_NOUNS, RATIFYING_VERBS, RECALL_MARKS, REFUSAL_GOVERNORS, SUPPLY_VERBS, TALKS_OVER, VERB_STATUS,
 )
 
 
@@ -302,6 +302,9 @@ def _award_roles(token, linked: _Mention | None) -> list:
 
 def _noun_event(ctx: _Context, token, head_to_mention, verb_events: set[int]) -> _Event | None:
     status = _noun_status(token)
+    ratification = status is None and token.lower_ in RATIFICATION_NOUNS
+    if ratification:
+        status = "ratified"
     if status is None or _describing_people(token):
         return None
     # (The climb stays in the token's line: a headline run into the paragraph is not its clause.)
@@ -314,6 +317,8 @@ def _noun_event(ctx: _Context, token, head_to_mention, verb_events: set[int]) ->
     if governor.i in verb_events:
         return None
     clause_verb = governor if governor.pos_ in ("VERB", "AUX") else None
+    if ratification and (clause_verb is None or not any(_lemma(t) in RATIFYING_VERBS for t in _chain(clause_verb))):
+        return None  # "seeks ratification", "awaiting ratification": not done
     if clause_verb is not None and any(c.dep_ == "mark" and c.lower_ in RECALL_MARKS for c in clause_verb.children):
         return None  # "a month after talks began", "since the talks resumed": told as background
     modality = None

@@ -12,7 +12,7 @@ from .patterns import _OWNED_BY, _OWNER_AFTER
 from .syntax import _agent_tokens, _children, _is, _is_noun, _is_passive, _lemma, _objects, _subject_tokens
 from .vocabulary import (
     AFFILIATION_PREPS, BENEFICIARY_VERBS, CONDITION_TERMS, CREATION_VERBS, GIVING_VERBS, GUARANTOR_VERBS,
-    ANNOUNCE_VERBS, HEAD_WORDS, MEDIATOR_VERBS, ORGANISATION_NOUNS, PRIVATE_PERSON_NOUNS, PRONOUN_ACTORS,
+    ANNOUNCE_VERBS, HEAD_WORDS, MEDIATOR_VERBS, ORGANISATION_NOUNS, PERSON_PRONOUNS, PRIVATE_PERSON_NOUNS, PRONOUN_ACTORS,
     resource_hits,
 )
 
@@ -89,6 +89,8 @@ def _mention_near(ctx: _Context, token) -> dict | None:
         return row
     if token.lower_ in PRONOUN_ACTORS and token.dep_ in ("nsubj", "nsubjpass"):
         return _pronoun_antecedent(ctx, token)
+    if token.lower_ in PERSON_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass"):
+        return _pronoun_antecedent(ctx, token, ("person",))
     for child in token.children:
         if child.dep_ in ("poss", "compound", "amod", "appos", "nmod"):
             row = ctx.mention_of(child)
@@ -101,22 +103,23 @@ def _mention_near(ctx: _Context, token) -> dict | None:
     return None
 
 
-def _pronoun_antecedent(ctx: _Context, token) -> dict | None:
-    """The company or state "it" stands for as a deal's actor: the subject of the verb of saying
-    the clause hangs on ("Ostrel Energy said on Monday it signed ..."), else the nearest company or
-    state before it in its sentence, else the last one of the sentence before."""
+def _pronoun_antecedent(ctx: _Context, token, types=("organization", "country")) -> dict | None:
+    """The company or state "it" stands for as a deal's actor (``types``; for "he", "she": the
+    person): the subject of the verb of saying the clause hangs on ("Ostrel Energy said on Monday
+    it signed ...", "Ana Korvel announced that she had reached a deal"), else the nearest one
+    before it in its sentence, else the last one of the sentence before."""
     verb = token.head
     for _ in range(3):
         if _lemma(verb) in SAY_LEMMAS or _lemma(verb) in ANNOUNCE_VERBS:
             for subject in _subject_tokens(verb):
                 row = ctx.mention_of(subject)
-                if row is not None and row.get("actor_type") in ("organization", "country"):
+                if row is not None and row.get("actor_type") in types:
                     return row
         if verb.head is verb:
             break
         verb = verb.head
     sent = ctx.sent_of_token[token.i]
-    before = [m for m in ctx.mentions if m.get("actor_type") in ("organization", "country") and m["end"] <= token.idx
+    before = [m for m in ctx.mentions if m.get("actor_type") in types and m["end"] <= token.idx
               and ctx.sent_index(m["start"]) in (sent, sent - 1)]
     return before[-1] if before else None
 

@@ -126,6 +126,8 @@ PHRASAL_STATUS: dict[tuple[str, str, str | None], str] = {
 }
 NOUN_STATUS: dict[str, str] = _STATUS["noun_status"]
 IMPLEMENTATION_NOUNS = frozenset(_STATUS["implementation_nouns"])
+RATIFICATION_NOUNS = frozenset(_STATUS["ratification_nouns"])
+RATIFYING_VERBS = frozenset(_STATUS["ratifying_verbs"])
 assert {*VERB_STATUS.values(), *PHRASAL_STATUS.values(), *NOUN_STATUS.values()} <= set(DEAL_STATUSES)
 # Nouns that name an act already told: "the decision to award the contract", "announced the
 # decision on Tuesday".
@@ -166,6 +168,7 @@ GIVING_VERBS = frozenset(_PARTY["giving_verbs"])
 AFFILIATION_PREPS = frozenset(_PARTY["affiliation_prepositions"])
 # Subject pronouns that stand for a company or state as a deal's actor ("Ostrel said it signed").
 PRONOUN_ACTORS = frozenset(_PARTY["pronoun_actors"])
+PERSON_PRONOUNS = frozenset(_PARTY["person_pronouns"])
 ORGANISATION_NOUNS = frozenset(_PARTY["organisation_nouns"])
 PRIVATE_PERSON_NOUNS = frozenset(_PARTY["private_person_nouns"])
 
