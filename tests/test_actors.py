@@ -665,3 +665,18 @@ def test_the_government_named_by_a_demonym_is_the_country(nlp):
     rows = mentions_of(nlp, text)
     gov = by_text(rows, "Sarnovian Government")[0]
     assert gov["actor_type"] == "country" and gov["actor_key"] == by_text(rows, "Sarnovia")[0]["actor_key"]
+
+
+def test_a_name_ends_before_an_unclosed_bracket_and_an_exchange_code(nlp):
+    text = ("Ostrelco ASX graphite offtake deal\n\nSarnovia and the Orvane Development Bank (ODB) on Monday signed "
+            "two loan agreements, the Orvane Development Bank said.")
+    names = {r["text"] for r in mentions_of(nlp, text)}
+    assert not any("(" in n for n in names), names
+    assert not any(n.endswith(" ASX") for n in names), names
+
+
+def test_trim_span_cuts_an_unclosed_bracket_but_keeps_a_closed_one(nlp):
+    doc = nlp("the Orvane Bank (OB")
+    assert doc[slice(*actors.trim_span(doc, 0, len(doc)))].text == "Orvane Bank"
+    doc = nlp("Brellmark (Dredging) Group")
+    assert doc[slice(*actors.trim_span(doc, 0, len(doc)))].text == "Brellmark (Dredging) Group"

@@ -7,7 +7,7 @@ import re
 import bisect
 from dataclasses import dataclass, field
 
-from .vocabulary import POSS
+from .vocabulary import EXCHANGE_CODES, POSS
 
 
 def span_text(doc, i: int, j: int) -> str:
@@ -23,7 +23,7 @@ _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}(?:am|pm)?", re.I)
 
 def trim_span(doc, i: int, j: int) -> tuple[int, int]:
     """Drop a leading "the"/punctuation, an unclosed bracket and what follows it, a trailing
-    "'s"/punctuation or clock time ("Board of Trade
+    "'s"/punctuation, stock-exchange code ("Ostrelco ASX") or clock time ("Board of Trade
     6:08" in a transcript's header) from a token span, and the first of a name written twice
     ("Ana Korvel Ana Korvel": an image's text run into the name)."""
     while i < j and (doc[i].lower_ == "the" or doc[i].is_punct or doc[i].is_space):
@@ -32,7 +32,7 @@ def trim_span(doc, i: int, j: int) -> tuple[int, int]:
     if opened and not any(doc[k].text == ")" for k in range(opened[-1], j)):
         j = opened[-1]  # "World Bank (WB": the name ends before its abbreviation's bracket
     while j > i and (doc[j - 1].text in POSS or doc[j - 1].is_punct or doc[j - 1].is_space
-                     or _CLOCK.fullmatch(doc[j - 1].text)):
+                     or _CLOCK.fullmatch(doc[j - 1].text) or (j - i >= 2 and doc[j - 1].text in EXCHANGE_CODES)):
         j -= 1
     half = (j - i) // 2
     if half >= 1 and (j - i) % 2 == 0 and [t.text for t in doc[i:i + half]] == [t.text for t in doc[i + half:j]]:

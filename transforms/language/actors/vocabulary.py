@@ -87,6 +87,7 @@ COMPANY_DESCRIPTIONS = frozenset(_ORGS["company_descriptions"])
 NOT_COMPANY_WORDS = frozenset(_ORGS["not_company_words"])
 ORG_APPOSITION_HEADS = frozenset(_ORGS["org_apposition_heads"])
 ORG_PREMODIFIERS = frozenset(_ORGS["org_premodifiers"])
+EXCHANGE_CODES = frozenset(_ORGS["exchange_codes"])
 # First words of names that cannot stand for the whole organisation ("National", "Bank").
 GENERIC_ORG_WORDS = frozenset(_ORGS["generic_org_words"])
 
