@@ -680,3 +680,11 @@ def test_trim_span_cuts_an_unclosed_bracket_but_keeps_a_closed_one(nlp):
     assert doc[slice(*actors.trim_span(doc, 0, len(doc)))].text == "Orvane Bank"
     doc = nlp("Brellmark (Dredging) Group")
     assert doc[slice(*actors.trim_span(doc, 0, len(doc)))].text == "Brellmark (Dredging) Group"
+
+
+def test_an_apostrophe_surname_is_part_of_the_name_and_a_person_alone(nlp):
+    text = ("Ostrelco’s chief executive, Mara O’Dwyer, signed the offtake. “This is our strategy,” said O’Dwyer.")
+    rows = mentions_of(nlp, text)
+    names = {r["text"]: r for r in rows}
+    assert "Mara O’Dwyer" in names and names["O’Dwyer"]["actor_type"] == "person"
+    assert names["O’Dwyer"]["actor_key"] == names["Mara O’Dwyer"]["actor_key"]

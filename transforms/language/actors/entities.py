@@ -2,6 +2,8 @@
 verbs of saying the NER missed, and transcript labels that name a person."""
 from __future__ import annotations
 
+import re
+
 from transforms.language.nlp import doc_text
 
 from .countries import country_code, looks_like_demonym
@@ -44,8 +46,15 @@ def _line_parts(doc):
             yield ent, start, ent.end
 
 
+# A surname written with an apostrophe after a one-letter or "Mc" prefix ("O’Leary", "D'Costa"),
+# which the small model tokenizes as one word and often tags as an adjective, outside any entity.
+APOSTROPHE_SURNAME = re.compile(r"(?:[A-Z]|Mc|Mac)['’][A-Z][a-z]{2,}")
+
+
 def entity_candidates(doc) -> list[Candidate]:
-    """Trimmed, title-stripped PERSON/ORG/GPE/NORP entities, not yet typed."""
+    """Trimmed, title-stripped PERSON/ORG/GPE/NORP entities, not yet typed; a person's name
+    goes on over an apostrophe surname the NER left out ("Tom O’Leary"), and such a surname alone
+    is a person."""
     out = []
     for ent, start, end in _line_parts(doc):
         if ent.label_ not in NER_LABELS:
@@ -53,6 +62,8 @@ def entity_candidates(doc) -> list[Candidate]:
         i, j = trim_span(doc, start, end)
         if i >= j:
             continue
+        if ent.label_ == "PERSON" and j == ent.end and j < len(doc) and APOSTROPHE_SURNAME.fullmatch(doc[j].text):
+            j += 1
         title, affiliation, label = None, None, ent.label_
         if j - i >= 2 and doc[i].text in CREDIT_WORDS and doc[i + 1].is_title:
             i += 1      # "AFP India has signed": a photo credit run into the name after it
@@ -72,7 +83,10 @@ def entity_candidates(doc) -> list[Candidate]:
         if affiliation is not None:
             c.extra["affiliation_token"] = affiliation
         out.append(c)
-    return out
+    taken = {k for c in out for k in range(c.i, c.j)}
+    out += [Candidate(t.i, t.i + 1, "", label="PERSON") for t in doc
+            if t.i not in taken and not t.ent_type_ and APOSTROPHE_SURNAME.fullmatch(t.text)]
+    return sorted(out, key=lambda c: c.i)
 
 
 def _demonym_with_portfolio(doc, i: int, j: int) -> bool:
