@@ -687,3 +687,10 @@ def test_an_apostrophe_surname_is_part_of_the_name_and_a_person_alone(nlp):
     names = {r["text"]: r for r in mentions_of(nlp, text)}
     assert "Tom O’Leary" in names and names["O’Leary"]["actor_type"] == "person"
     assert names["O’Leary"]["actor_key"] == names["Tom O’Leary"]["actor_key"]
+
+
+def test_the_miner_by_its_trade_is_the_company_the_stretch_is_about(nlp):
+    text = ("Ostrelco Mining Ltd said it had signed an offtake agreement with Vandar for the copper from the Kessel "
+            "project. In a statement, the Kestrian miner said the terms were unchanged.")
+    miner = by_text(mentions_of(nlp, text), "miner")[0]
+    assert miner["actor_type"] == "organization" and "ostrelco" in miner["actor_key"], miner

@@ -12,8 +12,8 @@ from .person_descriptions import describe_person
 from .spans import Candidate, span_text
 from .spelling import norm
 from .vocabulary import (
-    ANON, ANON_HEADS, COUNTRY, DEFINITE, GENERIC_HEADS, GROUP, GROUP_HEADS, ORG, ORG_HEAD_PHRASES, ORG_HEADS,
-    PEOPLE_QUALIFIERS, PERSON, PORTFOLIO_MODIFIERS, ROLE_WORDS, TITLE_MODIFIERS,
+    ANON, ANON_HEADS, COMPANY_TRADE_NOUNS, COUNTRY, DEFINITE, GENERIC_HEADS, GROUP, GROUP_HEADS, ORG, ORG_HEAD_PHRASES,
+    ORG_HEADS, PEOPLE_QUALIFIERS, PERSON, PORTFOLIO_MODIFIERS, ROLE_WORDS, TITLE_MODIFIERS,
 )
 
 
@@ -81,6 +81,8 @@ def descriptions(doc, article_id: str, cands: list[Candidate], taken: list[bool]
         phrase = f"{doc[tok.i - 1].lower_} {low}" if tok.i and doc[tok.i - 1].dep_ in ("compound", "amod") else ""
         if phrase in ORG_HEAD_PHRASES and determiner(tok) == "the" and not taken[tok.i - 1]:
             c = _org_description(doc, tok, ante, taken, company=True)   # "the trading house"
+        elif low in COMPANY_TRADE_NOUNS and determiner(tok) == "the" and not tok.dep_ == "compound":
+            c = _org_description(doc, tok, ante, taken, company=True, first=tok.i)   # "the Australian miner"
         elif low in ORG_HEADS and determiner(tok) == "the" and not tok.dep_ == "compound":
             c = _org_description(doc, tok, ante, taken)
         else:
@@ -90,13 +92,16 @@ def descriptions(doc, article_id: str, cands: list[Candidate], taken: list[bool]
     return out
 
 
-def _org_description(doc, tok, ante: _Antecedents, taken: list[bool], company: bool = False) -> Candidate | None:
-    """ "the company", "the government", "the trading house" (``company``: two words): the
-    organisation or country named before, or None."""
+def _org_description(doc, tok, ante: _Antecedents, taken: list[bool], company: bool = False,
+                     first: int | None = None) -> Candidate | None:
+    """ "the company", "the government", "the trading house" (``company``: a company by its trade;
+    the span starts at ``first``, else at the word before for a two-word head): the organisation
+    or country named before, or None."""
     target = resolve_org_description(doc, tok, ante.orgs, ante.countries, company=company)
     if target is None:
         return None
-    first = tok.i - 1 if company else tok.i
+    if first is None:
+        first = tok.i - 1 if company else tok.i
     for k in range(first, tok.i + 1):
         taken[k] = True
     return Candidate(first, tok.i + 1, target.actor_type, label="role", key=target.key,

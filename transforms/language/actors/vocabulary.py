@@ -78,6 +78,7 @@ ORG_LAST_WORDS = ORG_NAME_WORDS | NEWSPAPER_WORDS | frozenset(_ORGS["org_last_wo
 # Heads of definite descriptions of organisations ("the company") and of a state ("the government").
 ORG_HEADS = frozenset(_ORGS["org_heads"])
 ORG_HEAD_PHRASES = frozenset(_ORGS["org_head_phrases"])
+COMPANY_TRADE_NOUNS = frozenset(_ORGS["company_trade_nouns"])
 # Heads of descriptions that name an organisation ("the network said").
 ORG_DESCRIPTION_HEADS = ORG_HEADS | frozenset(_ORGS["org_description_heads"])
 # Descriptions that may stand for any organisation named just before ("the company").
