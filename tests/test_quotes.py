@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from transforms.language import actors, quotes
+from transforms.language.quotes.marks import paragraphs
 
 from transforms import ids
 
@@ -753,3 +754,18 @@ def test_a_statement_quoted_paragraph_by_paragraph_closed_with_two_apostrophes_i
     rows, by_id = run(nlp, text)
     first = next(r for r in rows if "Point 1 " in r["text"])
     assert speaker(first, by_id) == "Tomas Ilvar"
+
+
+def test_a_quote_goes_on_over_the_lines_of_a_text_wrapped_at_a_fixed_width():
+    text = ("Ostrelco said on Monday it had won the licence for the\n"
+            "Kessel mine.\n"
+            "\"The licence is a validation of the work we have done so\n"
+            "far and a basis for talks with funders,\" he said.\n")
+    assert inner(text) == ["The licence is a validation of the work we have done so\n"
+                            "far and a basis for talks with funders,"]
+    assert len(paragraphs(text)) == 2
+
+
+def test_lines_of_one_paragraph_each_stay_paragraphs():
+    text = "Ostrelco signed the licence.\n\"It is a good day,\" he said.\n" + "Vandar said nothing more. " * 6
+    assert len(paragraphs(text)) == 3

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from transforms.language.nlp import WRAPPED_LINE_CHARS
+
 
 MAX_CHAIN = 12         # paragraphs one quote may span (a statement quoted paragraph by paragraph)
 
@@ -20,7 +22,9 @@ class QuoteSpan(NamedTuple):
 
 _MARK_RE = re.compile(r"''|’’|``|[\"“”„«»‹›‘’‚']")
 _LINE_RE = re.compile(r"[^\n]+")
-_OPEN_BEFORE = frozenset(" \t([{—–-/\u00a0\"“‘«‹:;")
+# In a wrapped text, a line shorter than this share of the longest ends its paragraph.
+SHORT_LINE = 0.7
+_OPEN_BEFORE = frozenset(" \t\n([{—–-/\u00a0\"“‘«‹:;")
 
 
 def _mark_role(text: str, pos: int, mark: str, ps: int, pe: int, opened: dict) -> tuple[str, str] | None:
@@ -100,8 +104,21 @@ def strip_spaces(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every non-empty line: a paragraph."""
-    return [m.span() for m in _LINE_RE.finditer(text) if m.group().strip()]
+    """(start, end) of every paragraph: a non-empty line; in a text wrapped at a fixed width (no
+    line longer than ``WRAPPED_LINE_CHARS``), the lines up to one that stops short of the width."""
+    lines = [m.span() for m in _LINE_RE.finditer(text) if m.group().strip()]
+    width = max((e - s for s, e in lines), default=0)
+    if width > WRAPPED_LINE_CHARS:
+        return lines
+    paras: list[tuple[int, int]] = []
+    joined = False
+    for s, e in lines:
+        if joined and text[paras[-1][1]:s].count("\n") == 1:
+            paras[-1] = (paras[-1][0], e)
+        else:
+            paras.append((s, e))
+        joined = e - s >= SHORT_LINE * width   # a full line goes on in the next one
+    return paras
 
 
 def quotation_spans(text: str) -> list[QuoteSpan]:
