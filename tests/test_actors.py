@@ -694,3 +694,10 @@ def test_the_miner_by_its_trade_is_the_company_the_stretch_is_about(nlp):
             "project. In a statement, the Kestrian miner said the terms were unchanged.")
     miner = by_text(mentions_of(nlp, text), "miner")[0]
     assert miner["actor_type"] == "organization" and "ostrelco" in miner["actor_key"], miner
+
+
+def test_a_title_word_inside_a_company_name_before_its_legal_form_is_part_of_it(nlp):
+    text = "Korvel-led First Gen Corp. said on Monday that the licence was approved. First Gen shares rose."
+    names = {r["text"]: r for r in mentions_of(nlp, text)}
+    assert names["First Gen Corp."]["actor_type"] == "organization"
+    assert names["First Gen"]["actor_key"] == names["First Gen Corp."]["actor_key"]

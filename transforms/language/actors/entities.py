@@ -183,7 +183,7 @@ def legal_name_candidates(doc, cands: list[Candidate]) -> list[Candidate]:
         if tok.lower_ not in LEGAL_FORMS or tok.i == 0 or not tok.text[:1].isupper():
             continue
         i = tok.i
-        while i - 1 >= 0 and tok.i - (i - 1) <= 4 and _name_word(doc[i - 1]):
+        while i - 1 >= 0 and tok.i - (i - 1) <= 4 and (_name_word(doc[i - 1]) or _inner_honorific(doc, i - 1)):
             i -= 1
         if i < tok.i and not (tok.lower_ in ("co", "co.") and doc[tok.i - 1].text == "&"):
             found.append((i, tok.i + 1))
@@ -198,6 +198,14 @@ def legal_name_candidates(doc, cands: list[Candidate]) -> list[Candidate]:
         return cands
     kept = [c for c in cands if not any(c.i < j and i < c.j for i, j in found)]
     return sorted(kept + [Candidate(i, j, "", label="ORG") for i, j in found], key=lambda c: c.i)
+
+
+def _inner_honorific(doc, k: int) -> bool:
+    """A title's or honorific's letters inside a company name, after another word of it and
+    right before the legal form ("First Gen Corp.")."""
+    tok = doc[k]
+    return (tok.lower_ in ROLE_WORDS or tok.lower_ in HONORIFICS) and tok.is_alpha and tok.text[:1].isupper() \
+        and k > 0 and _name_word(doc[k - 1]) and doc[k + 1].lower_ in LEGAL_FORMS
 
 
 def _name_word(tok) -> bool:
