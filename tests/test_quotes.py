@@ -769,3 +769,10 @@ def test_a_quote_goes_on_over_the_lines_of_a_text_wrapped_at_a_fixed_width():
 def test_lines_of_one_paragraph_each_stay_paragraphs():
     text = "Ostrelco signed the licence.\n\"It is a good day,\" he said.\n" + "Vandar said nothing more. " * 6
     assert len(paragraphs(text)) == 3
+
+
+def test_who_was_quoted_in_a_paper_as_saying_is_the_speaker(nlp):
+    rows, by_id = run(nlp, "Tomas Ilvar, the Marhaveni trade minister, was quoted in the Velda Herald as saying "
+                           "that the deal would be signed in May.")
+    row = only(rows)
+    assert row["text"].startswith("the deal would be signed") and speaker(row, by_id) == "Tomas Ilvar"
