@@ -1,9 +1,10 @@
 """The spaCy model: loaded by package name once per process and reused.
 
-``load_model`` gives the pipeline the extraction runs: the package's own components, with its
+``load_model`` gives the pipeline the extraction runs: the package's own components, with
+``paragraph_breaks`` before the parser (a paragraph break ends a sentence) and its
 ``attribute_ruler`` replaced by ``CachedAttributeRuler``, which sets the same attributes on the
-same tokens (a test and ``benchmarks/pipeline.py --check-model`` compare every token's tag, POS,
-morphology, lemma and dependency with the package's pipeline) at a fraction of the cost: spaCy's
+same tokens (``tests/test_scale.py`` compares every token's tag, POS, morphology, lemma and
+dependency with the package's pipeline plus the same paragraph breaks) at a fraction of the cost: spaCy's
 ruler runs a Matcher of ~180 patterns over every token, while almost all of those patterns look at
 one token only, so their outcome depends on a handful of that token's attributes and is looked up
 once per distinct combination. ``load_stock_model`` gives the package's pipeline untouched, for
