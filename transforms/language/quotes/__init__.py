@@ -71,9 +71,9 @@ from .direct import judge_quote, transcript_items
 from .indirect import indirect_candidates
 from .marks import QuoteSpan, quotation_spans
 from .merge import mark_quoted_clauses, merge
-from .rows import quote_rows
+from .rows import quote_rows, speaker_name
 
-__all__ = ["QuoteSpan", "find_quotes", "quotation_spans"]
+__all__ = ["QuoteSpan", "find_quotes", "quotation_spans", "speaker_name"]
 
 
 def find_quotes(doc, mentions: list[dict], article_id: str) -> list[dict]:

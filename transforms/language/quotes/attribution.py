@@ -9,7 +9,7 @@ from transforms.language.actors import PRONOUNS, resolve_pronoun
 from .context import ArticleContext, QuoteItem
 from .cues import after_quote, cue_text
 from .speakers import SPEAKER_TYPES, np_speaker, speaker_of_verb, verb_subjects
-from .verbs import is_according
+from .verbs import is_according, nominal_subjects
 from .vocabulary import FINITE_TAGS, STAND_IN_EXTRA_WORDS
 
 
@@ -53,6 +53,8 @@ def attribute(ctx: ArticleContext, items: list[QuoteItem]) -> None:
             it.speaker_span = source.speaker_span
             if it.span is not None:
                 chain_speaker.setdefault(it.span.chain, it)
+        elif not it.has_cue and it.kind == "direct":
+            _introducing_subject(ctx, it, items[n - 1] if n > 0 else None)
 
 
 def _speaks(it: QuoteItem) -> bool:
@@ -216,3 +218,30 @@ def _ends_paragraph(ctx: ArticleContext, prev: QuoteItem) -> bool:
             return False
     tail = ctx.text[prev.outer[1]:pe]
     return tail.count(".") <= 1 and len(tail) < 120
+
+
+_SPEAKING_ACTORS = frozenset({"person", "anonymous", "organization"})
+
+
+def _introducing_subject(ctx: ArticleContext, it: QuoteItem, prev: QuoteItem | None) -> None:
+    """A quote with no cue that opens a sentence right after one whose main clause has an actor as
+    its subject, in the same paragraph and with no quote between: that actor ("Droz, his former
+    partner, called him a master of deals. “He did what others could not.”")."""
+    doc = ctx.doc
+    k = ctx.tok_index(it.outer[0])
+    if k == 0 or doc[k].sent.start != k and doc[k].sent.start != k - 1:
+        return
+    before = doc[k - 1] if doc[k].sent.start == k else doc[k - 2] if k > 1 else None
+    if before is None or ctx.in_quote[before.i] or before.text not in (".", "!", "?"):
+        return
+    sent = before.sent
+    if ctx.para_of(sent.start_char) != it.para or prev is not None and prev.outer[1] > sent.start_char:
+        return
+    if any(ctx.in_quote[t.i] for t in sent):
+        return
+    for s in nominal_subjects(sent.root):
+        text, m = np_speaker(ctx, s)
+        if m is not None and m["actor_type"] in _SPEAKING_ACTORS:
+            it.speaker_text, it.mention = text, m
+            it.speaker_span = (s.idx, s.idx + len(s)) if s.lower_ in PRONOUNS else (m["start"], m["end"])
+            return

@@ -10,8 +10,8 @@ from transforms.language.actors import PRONOUNS, transcript_labels
 from .context import ArticleContext, QuoteItem, para_end_token, para_start_token, trim_tokens
 from .cues import continued_cue, continues_quote, cue_after, cue_before, is_second_part, linked_verb
 from .marks import QuoteSpan, is_integrated, strip_spaces
-from .verbs import nominal_subjects
-from .vocabulary import ADJUNCT_PREPS, ARGUMENT_PREPS, CALL_LEMMAS, FINITE_TAGS, NOT_SAYING
+from .verbs import is_speech_verb, nominal_subjects
+from .vocabulary import ADJUNCT_PREPS, ARGUMENT_PREPS, CALL_LEMMAS, FINITE_TAGS, NOT_SAYING, OBJECT_CUE_PREPS
 
 
 SHORT_WORDS = 3
@@ -50,8 +50,8 @@ def judge_quote(ctx: ArticleContext, q: QuoteSpan) -> QuoteItem | None:
         return None          # a title, unless it ends an interrupted quote (“Yes,” she said. “The Big Day.”)
     link = None if full else linked_verb(ctx, toks, q)
     generic_arg = None
-    if link is None and not full and after is None:
-        link, generic_arg = _actor_verb_link(ctx, toks, q)
+    if link is None and after is None and (not full or is_integrated(text, q)):
+        link, generic_arg = _actor_verb_link(ctx, toks, q)   # a sentence quoted inside one: "Kestria branded Sarnovia an “...”"
     if after is not None and (link is None or link.lemma_.lower() not in CALL_LEMMAS):
         verb, position = after, "after"
     elif link is not None:
@@ -113,6 +113,8 @@ def _actor_verb_link(ctx: ArticleContext, toks, q: QuoteSpan):
         steps += 1
         if q.outer_start <= tok.idx < q.outer_end:
             continue
+        if is_speech_verb(tok):
+            return None, None  # "issued a statement saying “...”": the verb of saying cues it
         if tok.pos_ == "VERB" and tok.tag_ in FINITE_TAGS:
             break
     else:
@@ -162,6 +164,8 @@ def _argument_span(ctx: ArticleContext, verb, q: QuoteSpan) -> tuple[int, int] |
     sent = verb.sent
     first = tok.left_edge.i
     for child in verb.rights:      # the object before the argument: "criticized the act as “...”"
+        if _object_is_cue(tok):
+            break              # "told Droz that “...”", "accused Droz of “...”": the object is part of the cue
         if child.i < tok.i and child.dep_ in ("dobj", "dative", "iobj") and child.right_edge.i < tok.i:
             first = min(first, child.left_edge.i)
             break
@@ -178,6 +182,12 @@ def _argument_span(ctx: ArticleContext, verb, q: QuoteSpan) -> tuple[int, int] |
     return start, max(end, q.outer_end)
 
 
+def _object_is_cue(arg) -> bool:
+    """The verb's object stays out of an argument that is a clause ("told Droz that “...”") or follows
+    "of" or "to" ("accused Droz of “...”", "likened the plan to “...”"); "as" keeps it ("hailed Droz as “...”")."""
+    return arg.dep_ == "ccomp" or arg.dep_ == "prep" and arg.lower_ in OBJECT_CUE_PREPS
+
+
 def _tail_hangs_on_quote(ctx: ArticleContext, q: QuoteSpan, end: int) -> bool:
     """What follows the closing mark inside an argument is a dash, or an adjunct of time or place
     the parse hung on the quoted words ("Wednesday", "during ...", "on Fox News")."""
@@ -185,7 +195,7 @@ def _tail_hangs_on_quote(ctx: ArticleContext, q: QuoteSpan, end: int) -> bool:
     if k >= len(ctx.doc) or ctx.doc[k].idx >= end:
         return False
     first = ctx.doc[k]
-    if first.text in ("—", "–", "--", "―", "(", ";"):
+    if first.text in ("—", "–", "--", "―", "-", "(", ";"):
         return True
     if not q.start <= first.head.idx < q.end:
         return False

@@ -38,6 +38,8 @@ NOT_SAYING = frozenset(_VOCABULARY["not_saying_verbs"])
 # Prepositions that open an argument of the verb ("likened the plan to “...”", "accused X of “...”"),
 # not an adjunct of time, place or topic ("on “60 Minutes”", "for “The Show”").
 ARGUMENT_PREPS = frozenset(_VOCABULARY["argument_prepositions"])
+# Prepositions after which the verb's object belongs to the cue, not the quote ("accused X of “...”").
+OBJECT_CUE_PREPS = frozenset(_VOCABULARY["object_cue_prepositions"])
 # Adjuncts of time and place that the parse may hang on quoted words: they end a held-up phrase.
 ADJUNCT_PREPS = frozenset(_VOCABULARY["adjunct_prepositions"])
 # Nouns a country speaks through ("the Veldonian government said").
