@@ -4,7 +4,8 @@ Every text here is written for the test, with fictional people, countries and co
 """
 from __future__ import annotations
 
-from test_quotes import run, speaker
+import pytest
+from test_quotes import only, run, speaker
 
 from transforms.language import quotes
 
@@ -97,3 +98,25 @@ def test_a_spaced_hyphen_after_a_held_up_phrase_ends_it(nlp):
     rows, _ = run(nlp, text)
     row = next(r for r in rows if "charter" in r["text"])
     assert row["text"] == "to \"burning the charter\""
+
+
+def test_the_next_part_keeps_a_speaker_written_without_an_actor(nlp):
+    text = ("\u201cWas that the best use of our time? I do not think it was,\u201d the boy said. "
+            "\u201cWe should have gone to the valley.\u201d")
+    rows, _ = run(nlp, text)
+    assert [r["speaker_text"] for r in rows] == ["the boy", "the boy"]
+    assert quotes.speaker_name(rows[1], None) == "the boy"
+
+
+@pytest.mark.parametrize("verb", ["fumed", "pressed", "laughed"])
+def test_verbs_of_speaking_in_a_manner_cue_a_direct_quote(nlp, verb):
+    rows, _ = run(nlp, f"\u201cWould the council sell the mine to Brask after all?\u201d Korvel {verb}.")
+    row = only(rows)
+    assert row["cue"] == verb and row["speaker_text"] == "Korvel"
+
+
+def test_who_without_an_actor_is_written_with_the_noun_it_describes(nlp):
+    rows, _ = run(nlp, "Lena Droz hired an engineer who said he was never paid for his work.")
+    row = next(r for r in rows if "never paid" in r["text"])
+    assert row["speaker_text"] == "an engineer who" and row["speaker_mention_id"] is None
+    assert quotes.speaker_name(row, None) == "an engineer"

@@ -78,6 +78,9 @@ def _written_speaker_span(ctx: ArticleContext, it: QuoteItem) -> tuple[int, int]
         last = ctx.doc[verb.i - 1]
         return ctx.doc[first].idx, last.idx + len(last)        # “...,” the two write
     written = _written_speaker(ctx, verb) if verb is not None else None
+    if written is not None and it.mention is None and _described_noun(ctx, written) is not None:
+        noun = _described_noun(ctx, written)   # "voters who said": no actor, so the voters as written,
+        return ctx.doc[noun.left_edge.i].idx, written.idx + len(written)   # up to the "who" that speaks
     if written is not None and (it.mention is None or _pronoun_like(written)):
         return _speaker_phrase(ctx, written)
     return None if it.mention is None else (it.mention["start"], it.mention["end"])
@@ -108,6 +111,17 @@ def _written_speaker(ctx: ArticleContext, verb):
         if not ctx.in_quote[tok.i] and (nominal or _pronoun_like(tok)):
             return tok
     return None
+
+
+def _described_noun(ctx: ArticleContext, tok):
+    """The noun a relative "who" describes ("miners who said"), when it is written outside quotes."""
+    if tok.lower_ not in ("who", "that", "which") or tok.head.dep_ != "relcl":
+        return None
+    noun = tok.head.head
+    if noun.i >= tok.i or tok.i - noun.i > 2 or noun.pos_ not in ("NOUN", "PROPN") or ctx.in_quote[noun.i] \
+            or any(ctx.in_quote[k] for k in range(noun.left_edge.i, noun.i)):
+        return None
+    return noun
 
 
 _SPEAKER_PHRASE_TOKENS = 8
@@ -186,9 +200,12 @@ def _other_actor_between(ctx: ArticleContext, prev: QuoteItem, it: QuoteItem) ->
     Actors named elsewhere in between ("said Korvel, speaking of Droz's plan") do not count.
     """
     a, b = prev.outer[1], it.outer[0]
+    own = prev.speaker_span or (0, 0)
     for tok in ctx.tokens(a, b):
         if tok.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote[tok.i] or tok.head.dep_ not in ("ROOT", "conj"):
             continue           # only the subjects of main clauses ("..., where Droz also spoke" is not one)
+        if own[0] <= tok.idx < own[1]:
+            continue           # the previous quote's own speaker, written without an actor (“...,” Orlak said.)
         m = ctx.mention_at(tok)
         if m is None and tok.lower_ in PRONOUNS:
             m = resolve_pronoun(ctx.mentions, tok.idx, tok.lower_, exclude=ctx.skip, genders=ctx.genders,
