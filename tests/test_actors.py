@@ -635,3 +635,11 @@ def test_a_photo_credit_run_into_a_country_leaves_the_country(nlp):
 def test_an_abbreviation_of_a_thing_is_no_organisation(nlp):
     rows = mentions_of(nlp, "Ostrel Energy signed the largest LNG contract with Taluna, adding EV battery plants.")
     assert not any(r["text"] in ("LNG", "EV") for r in rows), rows
+
+
+def test_a_dateline_run_into_a_name_is_cut_off_and_the_name_is_a_person(nlp):
+    doc = nlp("ORSOVA - Daniel Ostrander accepted the nomination on Thursday night.")
+    assert actors.after_dateline(doc, 0, 4) == 2
+    rows = actors.find_mentions(doc, "a")
+    person = next(m for m in rows if "Ostrander" in m["text"])
+    assert person["text"] == "Daniel Ostrander" and person["actor_type"] == "person"
