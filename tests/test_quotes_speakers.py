@@ -120,3 +120,35 @@ def test_who_without_an_actor_is_written_with_the_noun_it_describes(nlp):
     row = next(r for r in rows if "never paid" in r["text"])
     assert row["speaker_text"] == "an engineer who" and row["speaker_mention_id"] is None
     assert quotes.speaker_name(row, None) == "an engineer"
+
+
+def test_a_headline_gives_its_claim_to_the_name_before_the_colon(nlp):
+    rows, by_id = run(nlp, "Tomas Ilvar: The Brask Mine Will Reopen Before Winter.\n\nThe mine closed in May.")
+    row = only(rows)
+    assert row["kind"] == "indirect" and row["text"] == "The Brask Mine Will Reopen Before Winter"
+    assert row["cue"] == ":" and speaker(row, by_id) == "Tomas Ilvar"
+
+
+def test_a_headline_gives_its_claim_to_a_poll(nlp):
+    rows, _ = run(nlp, "Poll: Kestrian Voters Abandon the Treaty for Good.\n\nThe poll was taken in May.")
+    row = only(rows)
+    assert row["speaker_text"] == "Poll" and row["speaker_mention_id"] is None
+    assert quotes.speaker_name(row, None) == "Poll"
+
+
+def test_a_section_label_before_a_headline_colon_is_no_speaker(nlp):
+    rows, _ = run(nlp, "Analysis: The Brask Mine Is Not What It Seems.\n\nThe mine closed in May.")
+    assert rows == []
+
+
+@pytest.mark.parametrize("text, clause", [
+    ("Tomas Ilvar said he would order a full review of the mine's safety and warned against leaks from Sarnovia.",
+     "he would order a full review of the mine's safety"),
+    ("Ada Korvel said the timing of the vote was not planned; the council only learned of it on Friday.",
+     "the timing of the vote was not planned"),
+    ("Tomas Ilvar said paying no mining tax was smart, although he again refused to release his accounts.",
+     "paying no mining tax was smart"),
+])
+def test_a_reported_clause_ends_where_another_act_begins(nlp, text, clause):
+    rows, _ = run(nlp, text)
+    assert rows[0]["kind"] == "indirect" and rows[0]["text"] == clause

@@ -48,6 +48,10 @@ STATE_NOUNS = frozenset(_VOCABULARY["state_nouns"])
 PART_NOUNS = frozenset(_VOCABULARY["part_nouns"])
 # Words besides the actors' pronouns that stand for a speaker named elsewhere, or for the writer.
 STAND_IN_EXTRA_WORDS = frozenset(_VOCABULARY["stand_in_words"])
+# Words after a comma that end a reported clause: what follows is the writer's ("..., although ...").
+CONCESSIVE_WORDS = frozenset(_VOCABULARY["concessive_words"])
+# A newspaper's section or genre before a headline's colon ("Analysis: ..."): no speaker.
+SECTION_LABELS = frozenset(_VOCABULARY["section_labels"])
 
 # Tags and labels of the parse (structural, kept in code).
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
