@@ -152,3 +152,21 @@ def test_a_section_label_before_a_headline_colon_is_no_speaker(nlp):
 def test_a_reported_clause_ends_where_another_act_begins(nlp, text, clause):
     rows, _ = run(nlp, text)
     assert rows[0]["kind"] == "indirect" and rows[0]["text"] == clause
+
+
+def test_a_quote_that_opens_a_reported_clause_spans_the_clause(nlp):
+    rows, _ = run(nlp, "Ada Korvel has said repeatedly \"the next council\" should choose the director.")
+    row = only(rows)
+    assert row["kind"] == "mixed" and row["text"] == "\"the next council\" should choose the director"
+
+
+def test_a_quoted_sentence_the_clause_goes_on_after_is_mixed(nlp):
+    text = ("Tomas Ilvar said \"We are frustrated and horrified\" by the flooding at the Brask mine "
+            "that had drawn wide condemnation.")
+    row = only(run(nlp, text)[0])
+    assert row["kind"] == "mixed" and row["text"].startswith("\"We are frustrated and horrified\" by the flooding")
+
+
+def test_a_quoted_sentence_that_ends_the_clause_stays_direct(nlp):
+    row = only(run(nlp, "Tomas Ilvar said \"We are frustrated and horrified by the flooding.\"")[0])
+    assert row["kind"] == "direct" and row["text"] == "We are frustrated and horrified by the flooding."

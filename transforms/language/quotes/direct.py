@@ -82,13 +82,22 @@ def judge_quote(ctx: ArticleContext, q: QuoteSpan) -> QuoteItem | None:
         arg = generic_arg or _argument_span(ctx, verb, q)
         if arg is not None:
             start, end = arg
-    elif is_integrated(text, q) and (inner[:1].islower() or not full):
+    elif is_integrated(text, q) and (inner[:1].islower() or not full or _runs_past(ctx, verb, q)):
         kind = "mixed"
         if verb is not None and verb.idx < q.outer_start:
             arg = _argument_span(ctx, verb, q)     # "said the plan was “a trap”": the whole argument
             if arg is not None:
                 start, end = arg
     return QuoteItem(start, end, kind, verb, span=q, outer=(min(start, q.outer_start), max(end, q.outer_end)))
+
+
+def _runs_past(ctx: ArticleContext, verb, q: QuoteSpan) -> bool:
+    """The cue's argument goes on after the closing mark ("said “We are horrified” by the flood"):
+    the quote opens a clause of the writer's sentence rather than being one of its own."""
+    if verb is None or verb.idx > q.outer_start:
+        return False
+    arg = _argument_span(ctx, verb, q)
+    return arg is not None and any(ch.isalnum() for ch in ctx.text[q.outer_end:arg[1]])
 
 
 def _urging(verb) -> bool:
@@ -175,6 +184,8 @@ def _argument_span(ctx: ArticleContext, verb, q: QuoteSpan) -> tuple[int, int] |
     if i >= j:
         return None
     start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+    if q.outer_start < start <= q.start:
+        start = q.outer_start  # the opening mark hangs on the verb: the argument opens with the quote
     if start > q.outer_start or end - start > 600:
         return None
     if end > q.outer_end and tok.dep_ not in ("ccomp", "xcomp", "advcl") and _tail_hangs_on_quote(ctx, q, end):
