@@ -40,9 +40,10 @@ bench: $(STAMP)
 bench-release-scale: $(STAMP)
 	$(BIN)/python benchmarks/release_scale.py $(BENCH_ARGS)
 
-# Quote attribution on the PolNeAR dev split in ../shared (scores and speed beside bare spaCy).
+# Quote attribution on the PolNeAR dev split in ../shared (scores and speed beside bare spaCy);
+# BENCH_ARGS="--errors 20" lists up to 20 errors of each kind (FP, FN, SPEAKER, RESOLVED, NO_SPEAKER).
 bench-quotes: $(STAMP)
-	$(BIN)/python benchmarks/quote_attribution.py --split dev
+	$(BIN)/python benchmarks/quote_attribution.py --split dev $(BENCH_ARGS)
 
 # Deals on the sample corpus against benchmarks/gold/deals.json: parties, terms, events, clustering.
 bench-deals: $(STAMP)

@@ -17,6 +17,7 @@ from transforms.ingest.inputs import file_of_label
 from transforms.ingest.reads import log_row
 from transforms.language.extract import extract_articles
 from transforms.language.nlp import MAX_ARTICLE_CHARS, load_model
+from transforms.language.quotes import speaker_name
 from transforms.release.resolve import resolve
 from transforms.schema import TABLES
 
@@ -62,9 +63,10 @@ def _write_jsonl(path: Path, rows: list[dict], columns: list[str] | None = None)
 
 def bench_quotes(rows: dict[str, list[dict]], origin: dict[str, str],
                  copies: dict[str, list[str]] | None = None) -> list[dict]:
-    """Quotes as score_quotes.py reads them: file, span, speaker name and the speaker as written
-    nearest the quote (else its mention's span); a file with the same text as an earlier one
-    (``copies``: article_id → the other inputs) gets the same quotes."""
+    """Quotes as score_quotes.py reads them: file, span, speaker name (``speaker_name``: the actor's,
+    else the speaker as written unless a pronoun stands there) and the speaker as written nearest
+    the quote (else its mention's span); a file with the same text as an earlier one (``copies``:
+    article_id → the other inputs) gets the same quotes."""
     names = {a["actor_id"]: a["name"] for a in rows["actors"]}
     mentions = {m["mention_id"]: m for m in rows["actor_mentions"]}
     out = []
@@ -74,7 +76,7 @@ def bench_quotes(rows: dict[str, list[dict]], origin: dict[str, str],
             out.append({
                 "file": file_of_label(source),
                 "start": q["start"], "end": q["end"], "kind": q["kind"],
-                "speaker": names.get(q["speaker_actor_id"]),
+                "speaker": speaker_name(q, names.get(q["speaker_actor_id"])),
                 "speaker_start": q["speaker_start"] if q.get("speaker_start") is not None else (mention["start"] if mention else None),
                 "speaker_end": q["speaker_end"] if q.get("speaker_end") is not None else (mention["end"] if mention else None),
             })

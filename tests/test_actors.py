@@ -701,3 +701,11 @@ def test_a_title_word_inside_a_company_name_before_its_legal_form_is_part_of_it(
     names = {r["text"]: r for r in mentions_of(nlp, text)}
     assert names["First Gen Corp."]["actor_type"] == "organization"
     assert names["First Gen"]["actor_key"] == names["First Gen Corp."]["actor_key"]
+
+
+def test_a_dateline_run_into_a_name_is_cut_off_and_the_name_is_a_person(nlp):
+    doc = nlp("ORSOVA - Daniel Ostrander accepted the nomination on Thursday night.")
+    assert actors.after_dateline(doc, 0, 4) == 2
+    rows = actors.find_mentions(doc, "a")
+    person = next(m for m in rows if "Ostrander" in m["text"])
+    assert person["text"] == "Daniel Ostrander" and person["actor_type"] == "person"

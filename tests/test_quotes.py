@@ -344,7 +344,8 @@ def test_another_speaker_in_between_stops_the_continuation(nlp):
     text = "“We will sign,” Ada Korvel said. Lena Droz disagreed sharply. “The price is too low and the terms are unclear.”"
     rows, by_id = run(nlp, text)
     assert speaker(rows[0], by_id) == "Ada Korvel"
-    assert rows[-1]["speaker_mention_id"] is None
+    # not Korvel's continuation: the sentence just before it makes Droz its speaker
+    assert speaker(rows[-1], by_id) == "Lena Droz"
 
 
 def test_unnamed_described_speaker_is_an_anonymous_source(nlp):

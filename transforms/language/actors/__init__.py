@@ -78,7 +78,7 @@ from .names import cluster_orgs, propagate_names
 from .nouns import descriptor_span, human_noun
 from .person_descriptions import describe_person
 from .persons import cluster_persons, reclassify_surnames
-from .places import drop_places, is_dateline, is_place_use
+from .places import after_dateline, drop_places, is_dateline, is_place_use
 from .pronouns import coordinated_people, resolve_pronoun
 from .rows import to_rows
 from .sources import participle_head, source_descriptions
@@ -101,7 +101,7 @@ __all__ = [
     "NOT_COMPANY_WORDS", "ORG", "ORG_HEADS", "ORG_LAST_WORDS", "ORG_NAME_WORDS", "PERSON", "PLACE_NOUNS",
     "PRONOUNS", "QUOTED_AS_VERBS", "ROLE_WORDS", "SAY_LEMMAS", "STATE_FORM_WORDS", "SUPRANATIONAL", "TITLE_ABBREVIATIONS",
     "TITLE_MODIFIERS", "TRANSCRIPT_LABEL_RE",
-    "Candidate", "SpanSet", "acronym", "attach_titles", "capital_of", "char_span", "cluster_orgs",
+    "Candidate", "after_dateline", "SpanSet", "acronym", "attach_titles", "capital_of", "char_span", "cluster_orgs",
     "cluster_persons", "coordinated_people", "country_code", "demonym_code", "demonym_stems", "describe_person",
     "descriptions", "descriptor_span", "drop_places", "edit_distance", "entity_candidates", "find_mentions",
     "human_noun", "is_dateline", "is_place_use", "label_candidates", "looks_like_demonym", "match_demonym",

@@ -8,6 +8,8 @@ from transforms.language.nlp import doc_text
 
 from .countries import country_code, looks_like_demonym
 from .furniture import CREDIT_WORDS
+from .genders import name_gender
+from .places import after_dateline
 from .spans import Candidate, trim_span
 from .spelling import norm
 from .titles import is_role_token, split_leading_title
@@ -65,6 +67,10 @@ def entity_candidates(doc) -> list[Candidate]:
         if ent.label_ == "PERSON" and j == ent.end and j < len(doc) and APOSTROPHE_SURNAME.fullmatch(doc[j].text):
             j += 1
         title, affiliation, label = None, None, ent.label_
+        name_start = after_dateline(doc, i, j)     # "CLEVELAND - Tomas Ilvar": the name after the dateline
+        if name_start > i:
+            i = name_start
+            label = "PERSON" if label == "ORG" and name_gender(doc[i:j].text) else label
         if j - i >= 2 and doc[i].text in CREDIT_WORDS and doc[i + 1].is_title:
             i += 1      # "AFP India has signed": a photo credit run into the name after it
             label = "GPE" if country_code(doc[i:j].text) else label

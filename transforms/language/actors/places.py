@@ -60,6 +60,19 @@ def is_dateline(doc, c: "Candidate") -> bool:
     return at_start and text.isupper() and c.j < len(doc) and doc[c.j].text in _DATELINE_MARKS
 
 
+def after_dateline(doc, i: int, j: int) -> int:
+    """Where a name starts in an entity that a dateline runs into ("CLEVELAND - Tomas Ilvar"):
+    after the capitals and the dash that open the paragraph; ``i`` when there is no dateline."""
+    if not (i == 0 or "\n" in doc[i - 1].whitespace_ or "\n" in doc[i - 1].text):
+        return i
+    k = i
+    while k < j and doc[k].is_alpha and doc[k].text.isupper():
+        k += 1
+    if i < k < j - 1 and doc[k].text in _DATELINE_MARKS and doc[k].text not in ("(", ","):
+        return k + 1
+    return i
+
+
 def _place_modifier(doc, c: "Candidate") -> bool:
     """A one-word "person" that is a place: "the Oskel ridge", "the mines in Greyhollow"."""
     root = _span_root(doc, c)

@@ -61,19 +61,20 @@ indirect row is the reported clause without "that" and without the final punctua
 Modules, in the order the data flows: ``vocabulary`` (the word lists of ``data/vocabulary.json``),
 ``marks`` (step 1), ``verbs`` (which tokens are cues), ``context`` (the article and the items the steps
 share), ``cues`` and ``speakers`` (a quote's cue verb and the speaker of a cue), ``direct`` (step 2 and
-transcript turns), ``indirect`` (3), ``merge`` (4), ``attribution`` (5, 6) and ``rows`` (the quote rows).
+transcript turns), ``indirect`` (3), ``headlines`` (a headline "Ilvar: The Mine Will Reopen" as Ilvar's claim), ``merge`` (4), ``attribution`` (5, 6) and ``rows`` (the quote rows).
 """
 from __future__ import annotations
 
 from .attribution import attribute
 from .context import ArticleContext
 from .direct import judge_quote, transcript_items
+from .headlines import headline_claim
 from .indirect import indirect_candidates
 from .marks import QuoteSpan, quotation_spans
 from .merge import mark_quoted_clauses, merge
-from .rows import quote_rows
+from .rows import quote_rows, speaker_name
 
-__all__ = ["QuoteSpan", "find_quotes", "quotation_spans"]
+__all__ = ["QuoteSpan", "find_quotes", "quotation_spans", "speaker_name"]
 
 
 def find_quotes(doc, mentions: list[dict], article_id: str) -> list[dict]:
@@ -83,7 +84,8 @@ def find_quotes(doc, mentions: list[dict], article_id: str) -> list[dict]:
     ctx = ArticleContext(doc, text, mentions, spans)
     directs = [it for it in (judge_quote(ctx, q) for q in spans) if it is not None]
     directs = transcript_items(ctx, spans, directs)
-    items = merge(directs, indirect_candidates(ctx), text)
+    claim = headline_claim(ctx)
+    items = merge(directs, indirect_candidates(ctx) + ([claim] if claim else []), text)
     mark_quoted_clauses(ctx, items)
     attribute(ctx, items)
     return quote_rows(items, text, article_id)

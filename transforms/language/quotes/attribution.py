@@ -9,7 +9,7 @@ from transforms.language.actors import PRONOUNS, resolve_pronoun
 from .context import ArticleContext, QuoteItem
 from .cues import after_quote, cue_text
 from .speakers import SPEAKER_TYPES, np_speaker, speaker_of_verb, verb_subjects
-from .verbs import is_according
+from .verbs import is_according, nominal_subjects
 from .vocabulary import FINITE_TAGS, STAND_IN_EXTRA_WORDS
 
 
@@ -53,6 +53,8 @@ def attribute(ctx: ArticleContext, items: list[QuoteItem]) -> None:
             it.speaker_span = source.speaker_span
             if it.span is not None:
                 chain_speaker.setdefault(it.span.chain, it)
+        elif not it.has_cue and it.kind == "direct":
+            _introducing_subject(ctx, it, items[n - 1] if n > 0 else None)
 
 
 def _speaks(it: QuoteItem) -> bool:
@@ -76,6 +78,9 @@ def _written_speaker_span(ctx: ArticleContext, it: QuoteItem) -> tuple[int, int]
         last = ctx.doc[verb.i - 1]
         return ctx.doc[first].idx, last.idx + len(last)        # “...,” the two write
     written = _written_speaker(ctx, verb) if verb is not None else None
+    if written is not None and it.mention is None and _described_noun(ctx, written) is not None:
+        noun = _described_noun(ctx, written)   # "voters who said": no actor, so the voters as written,
+        return ctx.doc[noun.left_edge.i].idx, written.idx + len(written)   # up to the "who" that speaks
     if written is not None and (it.mention is None or _pronoun_like(written)):
         return _speaker_phrase(ctx, written)
     return None if it.mention is None else (it.mention["start"], it.mention["end"])
@@ -106,6 +111,17 @@ def _written_speaker(ctx: ArticleContext, verb):
         if not ctx.in_quote[tok.i] and (nominal or _pronoun_like(tok)):
             return tok
     return None
+
+
+def _described_noun(ctx: ArticleContext, tok):
+    """The noun a relative "who" describes ("miners who said"), when it is written outside quotes."""
+    if tok.lower_ not in ("who", "that", "which") or tok.head.dep_ != "relcl":
+        return None
+    noun = tok.head.head
+    if noun.i >= tok.i or tok.i - noun.i > 2 or noun.pos_ not in ("NOUN", "PROPN") or ctx.in_quote[noun.i] \
+            or any(ctx.in_quote[k] for k in range(noun.left_edge.i, noun.i)):
+        return None
+    return noun
 
 
 _SPEAKER_PHRASE_TOKENS = 8
@@ -184,9 +200,12 @@ def _other_actor_between(ctx: ArticleContext, prev: QuoteItem, it: QuoteItem) ->
     Actors named elsewhere in between ("said Korvel, speaking of Droz's plan") do not count.
     """
     a, b = prev.outer[1], it.outer[0]
+    own = prev.speaker_span or (0, 0)
     for tok in ctx.tokens(a, b):
         if tok.dep_ not in ("nsubj", "nsubjpass") or ctx.in_quote[tok.i] or tok.head.dep_ not in ("ROOT", "conj"):
             continue           # only the subjects of main clauses ("..., where Droz also spoke" is not one)
+        if own[0] <= tok.idx < own[1]:
+            continue           # the previous quote's own speaker, written without an actor (“...,” Orlak said.)
         m = ctx.mention_at(tok)
         if m is None and tok.lower_ in PRONOUNS:
             m = resolve_pronoun(ctx.mentions, tok.idx, tok.lower_, exclude=ctx.skip, genders=ctx.genders,
@@ -216,3 +235,30 @@ def _ends_paragraph(ctx: ArticleContext, prev: QuoteItem) -> bool:
             return False
     tail = ctx.text[prev.outer[1]:pe]
     return tail.count(".") <= 1 and len(tail) < 120
+
+
+_SPEAKING_ACTORS = frozenset({"person", "anonymous", "organization"})
+
+
+def _introducing_subject(ctx: ArticleContext, it: QuoteItem, prev: QuoteItem | None) -> None:
+    """A quote with no cue that opens a sentence right after one whose main clause has an actor as
+    its subject, in the same paragraph and with no quote between: that actor ("Droz, his former
+    partner, called him a master of deals. “He did what others could not.”")."""
+    doc = ctx.doc
+    k = ctx.tok_index(it.outer[0])
+    if k == 0 or doc[k].sent.start != k and doc[k].sent.start != k - 1:
+        return
+    before = doc[k - 1] if doc[k].sent.start == k else doc[k - 2] if k > 1 else None
+    if before is None or ctx.in_quote[before.i] or before.text not in (".", "!", "?"):
+        return
+    sent = before.sent
+    if ctx.para_of(sent.start_char) != it.para or prev is not None and prev.outer[1] > sent.start_char:
+        return
+    if any(ctx.in_quote[t.i] for t in sent):
+        return
+    for s in nominal_subjects(sent.root):
+        text, m = np_speaker(ctx, s)
+        if m is not None and m["actor_type"] in _SPEAKING_ACTORS:
+            it.speaker_text, it.mention = text, m
+            it.speaker_span = (s.idx, s.idx + len(s)) if s.lower_ in PRONOUNS else (m["start"], m["end"])
+            return

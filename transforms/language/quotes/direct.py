@@ -10,8 +10,8 @@ from transforms.language.actors import PRONOUNS, transcript_labels
 from .context import ArticleContext, QuoteItem, para_end_token, para_start_token, trim_tokens
 from .cues import continued_cue, continues_quote, cue_after, cue_before, is_second_part, linked_verb
 from .marks import QuoteSpan, is_integrated, strip_spaces
-from .verbs import nominal_subjects
-from .vocabulary import ADJUNCT_PREPS, ARGUMENT_PREPS, CALL_LEMMAS, FINITE_TAGS, NOT_SAYING
+from .verbs import is_speech_verb, nominal_subjects
+from .vocabulary import ADJUNCT_PREPS, ARGUMENT_PREPS, CALL_LEMMAS, FINITE_TAGS, NOT_SAYING, OBJECT_CUE_PREPS
 
 
 SHORT_WORDS = 3
@@ -50,8 +50,8 @@ def judge_quote(ctx: ArticleContext, q: QuoteSpan) -> QuoteItem | None:
         return None          # a title, unless it ends an interrupted quote (“Yes,” she said. “The Big Day.”)
     link = None if full else linked_verb(ctx, toks, q)
     generic_arg = None
-    if link is None and not full and after is None:
-        link, generic_arg = _actor_verb_link(ctx, toks, q)
+    if link is None and after is None and (not full or is_integrated(text, q)):
+        link, generic_arg = _actor_verb_link(ctx, toks, q)   # a sentence quoted inside one: "Kestria branded Sarnovia an “...”"
     if after is not None and (link is None or link.lemma_.lower() not in CALL_LEMMAS):
         verb, position = after, "after"
     elif link is not None:
@@ -82,13 +82,22 @@ def judge_quote(ctx: ArticleContext, q: QuoteSpan) -> QuoteItem | None:
         arg = generic_arg or _argument_span(ctx, verb, q)
         if arg is not None:
             start, end = arg
-    elif is_integrated(text, q) and (inner[:1].islower() or not full):
+    elif is_integrated(text, q) and (inner[:1].islower() or not full or _runs_past(ctx, verb, q)):
         kind = "mixed"
         if verb is not None and verb.idx < q.outer_start:
             arg = _argument_span(ctx, verb, q)     # "said the plan was “a trap”": the whole argument
             if arg is not None:
                 start, end = arg
     return QuoteItem(start, end, kind, verb, span=q, outer=(min(start, q.outer_start), max(end, q.outer_end)))
+
+
+def _runs_past(ctx: ArticleContext, verb, q: QuoteSpan) -> bool:
+    """The cue's argument goes on after the closing mark ("said “We are horrified” by the flood"):
+    the quote opens a clause of the writer's sentence rather than being one of its own."""
+    if verb is None or verb.idx > q.outer_start:
+        return False
+    arg = _argument_span(ctx, verb, q)
+    return arg is not None and any(ch.isalnum() for ch in ctx.text[q.outer_end:arg[1]])
 
 
 def _urging(verb) -> bool:
@@ -113,6 +122,8 @@ def _actor_verb_link(ctx: ArticleContext, toks, q: QuoteSpan):
         steps += 1
         if q.outer_start <= tok.idx < q.outer_end:
             continue
+        if is_speech_verb(tok):
+            return None, None  # "issued a statement saying “...”": the verb of saying cues it
         if tok.pos_ == "VERB" and tok.tag_ in FINITE_TAGS:
             break
     else:
@@ -162,6 +173,8 @@ def _argument_span(ctx: ArticleContext, verb, q: QuoteSpan) -> tuple[int, int] |
     sent = verb.sent
     first = tok.left_edge.i
     for child in verb.rights:      # the object before the argument: "criticized the act as “...”"
+        if _object_is_cue(tok):
+            break              # "told Droz that “...”", "accused Droz of “...”": the object is part of the cue
         if child.i < tok.i and child.dep_ in ("dobj", "dative", "iobj") and child.right_edge.i < tok.i:
             first = min(first, child.left_edge.i)
             break
@@ -171,11 +184,19 @@ def _argument_span(ctx: ArticleContext, verb, q: QuoteSpan) -> tuple[int, int] |
     if i >= j:
         return None
     start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+    if q.outer_start < start <= q.start:
+        start = q.outer_start  # the opening mark hangs on the verb: the argument opens with the quote
     if start > q.outer_start or end - start > 600:
         return None
     if end > q.outer_end and tok.dep_ not in ("ccomp", "xcomp", "advcl") and _tail_hangs_on_quote(ctx, q, end):
         end = q.outer_end      # "blasted Korvel as a “disgrace” Wednesday on ...": the words held up end there
     return start, max(end, q.outer_end)
+
+
+def _object_is_cue(arg) -> bool:
+    """The verb's object stays out of an argument that is a clause ("told Droz that “...”") or follows
+    "of" or "to" ("accused Droz of “...”", "likened the plan to “...”"); "as" keeps it ("hailed Droz as “...”")."""
+    return arg.dep_ == "ccomp" or arg.dep_ == "prep" and arg.lower_ in OBJECT_CUE_PREPS
 
 
 def _tail_hangs_on_quote(ctx: ArticleContext, q: QuoteSpan, end: int) -> bool:
@@ -185,7 +206,7 @@ def _tail_hangs_on_quote(ctx: ArticleContext, q: QuoteSpan, end: int) -> bool:
     if k >= len(ctx.doc) or ctx.doc[k].idx >= end:
         return False
     first = ctx.doc[k]
-    if first.text in ("—", "–", "--", "―", "(", ";"):
+    if first.text in ("—", "–", "--", "―", "-", "(", ";"):
         return True
     if not q.start <= first.head.idx < q.end:
         return False

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .context import ArticleContext, QuoteItem, para_end_token, para_start_token, trim_tokens
 from .speakers import speaker_of_verb, verb_subjects
-from .verbs import is_according, phrasal_speech
-from .vocabulary import FINITE_TAGS, INDIRECT_LEMMAS, PROMISE_LEMMAS, RECIPIENT_DEPS
+from .verbs import is_according, is_speech_verb, phrasal_speech
+from .vocabulary import CONCESSIVE_WORDS, FINITE_TAGS, INDIRECT_LEMMAS, PROMISE_LEMMAS, RECIPIENT_DEPS
 
 
 _VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD", "VB", "VBG", "VBN"})
@@ -55,6 +55,7 @@ def indirect_candidates(ctx: ArticleContext) -> list[QuoteItem]:
 
 def _clause_item(ctx: ArticleContext, i: int, j: int, verb, min_tokens: int = 3) -> QuoteItem | None:
     doc = ctx.doc
+    j = _another_act_start(ctx, i, j)
     i, j = trim_tokens(doc, i, j)
     if j - i < min_tokens:
         return None
@@ -62,6 +63,23 @@ def _clause_item(ctx: ArticleContext, i: int, j: int, verb, min_tokens: int = 3)
         return None
     start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
     return QuoteItem(start, end, "indirect", verb)
+
+
+def _another_act_start(ctx: ArticleContext, i: int, j: int) -> int:
+    """Where a reported clause gives way to another act of its speaker, the parse having hung it on
+    the clause: a semicolon, ", arguing ..." / ", although ...", "... and warned ..."; else ``j``."""
+    doc = ctx.doc
+    for k in range(i + 1, j - 1):
+        tok, nxt = doc[k], doc[k + 1]
+        if ctx.in_quote[k]:
+            continue
+        if tok.text == ";":
+            return k
+        if tok.text == "," and (nxt.lower_ in CONCESSIVE_WORDS or nxt.tag_ == "VBG" and is_speech_verb(nxt)):
+            return k
+        if tok.lower_ == "and" and nxt.tag_ in ("VBD", "VBZ") and is_speech_verb(nxt) and nxt.dep_ == "conj":
+            return k
+    return j
 
 
 def _promise_item(ctx: ArticleContext, tok) -> QuoteItem | None:

@@ -3,8 +3,14 @@ and the speaker as written with the mention it resolves to."""
 from __future__ import annotations
 
 from transforms import ids
+from transforms.language.actors import PRONOUNS
 
 from .context import QuoteItem
+from .vocabulary import STAND_IN_EXTRA_WORDS
+
+# Words that stand for a speaker named elsewhere ("she", "who", "I"): no name of their own.
+_STAND_IN_WORDS = frozenset(PRONOUNS) | STAND_IN_EXTRA_WORDS
+_RELATIVE_WORDS = frozenset({"who", "that", "which"})
 
 
 def quote_rows(items: list[QuoteItem], text: str, article_id: str) -> list[dict]:
@@ -27,3 +33,16 @@ def quote_rows(items: list[QuoteItem], text: str, article_id: str) -> list[dict]
             "speaker_end": span[1] if span else None,
         })
     return rows
+
+
+def speaker_name(row: dict, actor_name: str | None) -> str | None:
+    """The name a quote's speaker goes by: its actor's name, else the speaker as written when it
+    describes someone rather than standing in for them ("the medical journal", "a Veldonian
+    database", "an engineer" of "an engineer who"); None for a pronoun or relative word whose antecedent the article does not name."""
+    if actor_name:
+        return actor_name
+    written = (row.get("speaker_text") or "").strip()
+    if not written or written.lower() in _STAND_IN_WORDS:
+        return None
+    head, _, last = written.rpartition(" ")
+    return head if head and last.lower() in _RELATIVE_WORDS else written   # "an engineer who" -> "an engineer"

@@ -44,7 +44,7 @@ def verb_subjects(ctx: ArticleContext, verb) -> list:
     if not subj and verb.dep_ == "pcomp":
         head = participle_head(verb)       # "responded by saying", "upon saying"
         if head is not verb and not ctx.in_quote[head.i]:
-            subj = nominal_subjects(head) or _quoted_as_saying(head)
+            subj = nominal_subjects(head) or _quoted_as_saying(head) or _participle_head_subjects(ctx, head)
             if subj:
                 return subj
     if not subj and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN") \
@@ -84,6 +84,18 @@ def _quoted_as_saying(head) -> list:
     if head.lemma_.lower() not in QUOTED_AS_VERBS:
         return []
     return [c for c in head.children if c.dep_ == "nsubjpass"]
+
+
+def _participle_head_subjects(ctx: ArticleContext, head) -> list:
+    """Who speaks in a participle under a verb without a subject of its own: the passive subject
+    ("After saying ..., she was rushed off") or that of the verb it is joined to ("Droz appeared on
+    television and began by saying ...")."""
+    passive = [c for c in head.children if c.dep_ == "nsubjpass" and c.i > head.left_edge.i]
+    if passive:
+        return passive
+    if head.dep_ == "conj" and head.head.i < head.i and not ctx.in_quote[head.head.i]:
+        return nominal_subjects(head.head)
+    return []
 
 
 def _speaker_after(ctx: ArticleContext, verb) -> tuple[str | None, dict | None]:
@@ -131,12 +143,14 @@ def np_speaker(ctx: ArticleContext, tok) -> tuple[str | None, dict | None]:
                             coordinated=ctx.coordinated)
         return (tok.text, m) if m is not None else (None, None)
     if tok.lemma_.lower() in DOCUMENT_HEADS:     # "the IMF report stated": the IMF speaks through it
-        for child in tok.lefts:
-            if child.dep_ in ("compound", "poss", "nmod"):
-                m = ctx.mention_at(child)
-                if m is not None and m["actor_type"] in ("person", "organization", "country"):
-                    return m["text"], m
+        found = _document_author(ctx, tok)
+        if found[1] is not None:
+            return found
     m = ctx.mention_at(tok)
+    if m is not None and m["actor_type"] == "anonymous":
+        named = _named_appositive(ctx, tok)
+        if named is not None:        # "His former partner at Brask, Lena Droz, said": the name
+            return named["text"], named
     if m is not None and m["actor_type"] in SPEAKER_TYPES:
         return m["text"], m
     # "Finance Minister Ada Korvel" parsed with the title as head; a name inside the subject
@@ -161,4 +175,37 @@ def np_speaker(ctx: ArticleContext, tok) -> tuple[str | None, dict | None]:
                     m = ctx.mention_at(obj)
                     if m is not None and m["actor_type"] in SPEAKER_TYPES:
                         return m["text"], m
+    if tok.dep_ == "appos" and tok.head.i < tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+        return np_speaker(ctx, tok.head)    # "Ilvar, now the chairman of ..., who said": the name it describes
+    return None, None
+
+
+def _named_appositive(ctx: ArticleContext, tok) -> dict | None:
+    """The person named in apposition to a description ("his former partner, Lena Droz,"), or to the
+    object of its preposition, where the parse hangs it ("his partner at Brask, Lena Droz,")."""
+    heads = [tok] + [o for p in tok.rights if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+    for head in heads:
+        for child in head.rights:
+            m = ctx.mention_at(child) if child.dep_ == "appos" else None
+            if m is not None and m["actor_type"] == "person" and ctx.mention_at(head) is not m:
+                return m
+    return None
+
+
+def _document_author(ctx: ArticleContext, doc_tok) -> tuple[str | None, dict | None]:
+    """Who speaks through a document: the name before it ("the IMF report"), its possessor ("her
+    filing", "Droz's letter") or the subject of the clause that describes it ("a speech Droz gave")."""
+    for child in doc_tok.lefts:
+        if child.dep_ in ("compound", "poss", "nmod"):
+            if child.dep_ == "poss" and child.lower_ in PRONOUNS:
+                return np_speaker(ctx, child)
+            m = ctx.mention_at(child)
+            if m is not None and m["actor_type"] in ("person", "organization", "country"):
+                return m["text"], m
+    for child in doc_tok.rights:
+        if child.dep_ == "relcl" and not ctx.in_quote[child.i]:
+            for s in nominal_subjects(child):
+                m = ctx.mention_at(s)
+                if m is not None and m["actor_type"] in ("person", "organization", "country"):
+                    return m["text"], m
     return None, None

@@ -38,6 +38,8 @@ NOT_SAYING = frozenset(_VOCABULARY["not_saying_verbs"])
 # Prepositions that open an argument of the verb ("likened the plan to “...”", "accused X of “...”"),
 # not an adjunct of time, place or topic ("on “60 Minutes”", "for “The Show”").
 ARGUMENT_PREPS = frozenset(_VOCABULARY["argument_prepositions"])
+# Prepositions after which the verb's object belongs to the cue, not the quote ("accused X of “...”").
+OBJECT_CUE_PREPS = frozenset(_VOCABULARY["object_cue_prepositions"])
 # Adjuncts of time and place that the parse may hang on quoted words: they end a held-up phrase.
 ADJUNCT_PREPS = frozenset(_VOCABULARY["adjunct_prepositions"])
 # Nouns a country speaks through ("the Veldonian government said").
@@ -46,6 +48,10 @@ STATE_NOUNS = frozenset(_VOCABULARY["state_nouns"])
 PART_NOUNS = frozenset(_VOCABULARY["part_nouns"])
 # Words besides the actors' pronouns that stand for a speaker named elsewhere, or for the writer.
 STAND_IN_EXTRA_WORDS = frozenset(_VOCABULARY["stand_in_words"])
+# Words after a comma that end a reported clause: what follows is the writer's ("..., although ...").
+CONCESSIVE_WORDS = frozenset(_VOCABULARY["concessive_words"])
+# A newspaper's section or genre before a headline's colon ("Analysis: ..."): no speaker.
+SECTION_LABELS = frozenset(_VOCABULARY["section_labels"])
 
 # Tags and labels of the parse (structural, kept in code).
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
