@@ -170,3 +170,15 @@ def test_a_quoted_sentence_the_clause_goes_on_after_is_mixed(nlp):
 def test_a_quoted_sentence_that_ends_the_clause_stays_direct(nlp):
     row = only(run(nlp, "Tomas Ilvar said \"We are frustrated and horrified by the flooding.\"")[0])
     assert row["kind"] == "direct" and row["text"] == "We are frustrated and horrified by the flooding."
+
+
+def test_a_signature_after_a_dash_is_the_speaker_as_written(nlp):
+    text = "\u201cThe mine is a disaster for the whole valley and everyone knows it.\u201d \u2015 Marit Sandvold"
+    row = only(run(nlp, text)[0])
+    assert row["cue"] == "\u2015" and row["speaker_text"] == "Marit Sandvold"
+    assert quotes.speaker_name(row, None) == "Marit Sandvold"
+
+
+def test_a_dash_before_a_lower_case_phrase_is_no_signature(nlp):
+    row = only(run(nlp, "\u201cThe mine is a disaster for the whole valley and everyone knows it.\u201d \u2015 a miner")[0])
+    assert row["speaker_text"] is None

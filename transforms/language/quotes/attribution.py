@@ -145,7 +145,8 @@ _DASH_RE = re.compile(r"[ \t\u00a0]*([―—–]|--)[ \t\u00a0]*")
 
 
 def _dash_attribution(ctx: ArticleContext, it: QuoteItem) -> None:
-    """“...” ― Jane Doe: a dash and a name right after the closing mark."""
+    """“...” ― Jane Doe: a dash and a name right after the closing mark (written without an actor when
+    the NER missed a name that ends the line)."""
     m = _DASH_RE.match(ctx.text, it.outer[1])
     if not m:
         return
@@ -154,6 +155,15 @@ def _dash_attribution(ctx: ArticleContext, it: QuoteItem) -> None:
         it.cue = m.group(1)
         it.speaker_text, it.mention = found[0]["text"], found[0]
         it.has_cue = True
+        return
+    name = _SIGNATURE_RE.match(ctx.text, m.end())
+    if name:                   # “...” ― Marit Sandvold, a name the NER missed that ends its line
+        it.cue, it.has_cue = m.group(1), True
+        it.speaker_span = name.span(1)
+
+
+# A signature after a dash: two to four capitalised words that end the line ("― Marit Sandvold").
+_SIGNATURE_RE = re.compile(r"((?:[A-Z][\w’'.-]*[ \t\u00a0]+){1,3}[A-Z][\w’'.-]*\w)[ \t\u00a0.]*(?:\n|$)")
 
 
 _LEAD_IN_MARKS = frozenset({":", "—", "–", "―", "--"})
