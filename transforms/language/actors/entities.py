@@ -13,7 +13,7 @@ from .spelling import norm
 from .titles import is_role_token, split_leading_title
 from .transcripts import transcript_labels
 from .vocabulary import (
-    DATE_WORDS, HONORIFICS, LABEL_STOP, LEGAL_FORMS, NER_LABELS, NOT_ORGANISATIONS, ORG_NAME_WORDS, POSS, ROLE_WORDS, SAY_LEMMAS, STOP,
+    DATE_WORDS, HEADLINE_VERBS, HONORIFICS, LABEL_STOP, LEGAL_FORMS, NER_LABELS, NOT_ORGANISATIONS, ORG_NAME_WORDS, POSS, ROLE_WORDS, SAY_LEMMAS, STOP,
     TITLE_MODIFIERS,
 )
 
@@ -46,10 +46,24 @@ def _line_parts(doc):
             yield ent, start, ent.end
 
 
+def _name_parts(doc):
+    """The parts of each entity line (``_line_parts``) on either side of a capitalised headline verb the
+    NER ran into it ("Obama Says" -> "Obama"; "Droz Slams Ilvar" -> "Droz", "Ilvar")."""
+    for ent, start, end in _line_parts(doc):
+        k = start
+        for m in range(start, end):
+            if doc[m].text[:1].isupper() and doc[m].lower_ in HEADLINE_VERBS:
+                if m > k:
+                    yield ent, k, m
+                k = m + 1
+        if k < end:
+            yield ent, k, end
+
+
 def entity_candidates(doc) -> list[Candidate]:
     """Trimmed, title-stripped PERSON/ORG/GPE/NORP entities, not yet typed."""
     out = []
-    for ent, start, end in _line_parts(doc):
+    for ent, start, end in _name_parts(doc):
         if ent.label_ not in NER_LABELS:
             continue
         i, j = trim_span(doc, start, end)
