@@ -709,3 +709,9 @@ def test_a_dateline_run_into_a_name_is_cut_off_and_the_name_is_a_person(nlp):
     rows = actors.find_mentions(doc, "a")
     person = next(m for m in rows if "Ostrander" in m["text"])
     assert person["text"] == "Daniel Ostrander" and person["actor_type"] == "person"
+
+
+def test_a_headline_verb_the_ner_runs_into_names_splits_them(nlp):
+    doc = nlp("Kestrian Miners Rip Tomas Ilvar Over Pay.\n\nTomas Ilvar spoke on Monday.")
+    names = [m["name"] for m in actors.find_mentions(doc, "a")]
+    assert "Tomas Ilvar" in names and not any("Rip" in n for n in names)

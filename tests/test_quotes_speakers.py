@@ -182,3 +182,14 @@ def test_a_signature_after_a_dash_is_the_speaker_as_written(nlp):
 def test_a_dash_before_a_lower_case_phrase_is_no_signature(nlp):
     row = only(run(nlp, "\u201cThe mine is a disaster for the whole valley and everyone knows it.\u201d \u2015 a miner")[0])
     assert row["speaker_text"] is None
+
+
+def test_a_fragment_in_the_clause_of_a_verb_of_saying_keeps_its_closing_mark(nlp):
+    text = ("Anselm Vickery, president of the Orvane Development Bank, said in a statement that the bank was "
+            "\u201cflexible on the route but not on the goal\u201d. He said the rest would follow.")
+    row = next(r for r in run(nlp, text)[0] if "flexible" in r["text"])
+    assert row["kind"] == "mixed" and row["text"].endswith("on the goal\u201d")
+
+
+def test_a_relative_after_a_comma_names_the_noun_without_the_comma():
+    assert quotes.speaker_name({"speaker_text": "the Ossel Coalition, which"}, None) == "the Ossel Coalition"

@@ -15,7 +15,7 @@ from .spelling import norm
 from .titles import is_role_token, split_leading_title
 from .transcripts import transcript_labels
 from .vocabulary import (
-    DATE_WORDS, HONORIFICS, LABEL_STOP, LEGAL_FORMS, NER_LABELS, NOT_ORGANISATIONS, ORG_NAME_WORDS, POSS, ROLE_WORDS, SAY_LEMMAS, STOP,
+    DATE_WORDS, HEADLINE_VERBS, HONORIFICS, LABEL_STOP, LEGAL_FORMS, NER_LABELS, NOT_ORGANISATIONS, ORG_NAME_WORDS, POSS, ROLE_WORDS, SAY_LEMMAS, STOP,
     TITLE_MODIFIERS,
 )
 
@@ -53,12 +53,26 @@ def _line_parts(doc):
 APOSTROPHE_SURNAME = re.compile(r"(?:[A-Z]|Mc|Mac)['’][A-Z][a-z]{2,}")
 
 
+def _name_parts(doc):
+    """The parts of each entity line (``_line_parts``) on either side of a capitalised headline verb the
+    NER ran into it ("Obama Says" -> "Obama"; "Droz Slams Ilvar" -> "Droz", "Ilvar")."""
+    for ent, start, end in _line_parts(doc):
+        k = start
+        for m in range(start, end):
+            if doc[m].text[:1].isupper() and doc[m].lower_ in HEADLINE_VERBS:
+                if m > k:
+                    yield ent, k, m
+                k = m + 1
+        if k < end:
+            yield ent, k, end
+
+
 def entity_candidates(doc) -> list[Candidate]:
     """Trimmed, title-stripped PERSON/ORG/GPE/NORP entities, not yet typed; a person's name
     goes on over an apostrophe surname the NER left out ("Tom O’Leary"), and such a surname alone
     is a person."""
     out = []
-    for ent, start, end in _line_parts(doc):
+    for ent, start, end in _name_parts(doc):
         if ent.label_ not in NER_LABELS:
             continue
         i, j = trim_span(doc, start, end)

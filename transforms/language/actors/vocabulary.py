@@ -145,6 +145,8 @@ QUOTED_AS_VERBS = frozenset(_WORDS["quoted_as_verbs"])
 DATE_WORDS = frozenset(_WORDS["date_words"])
 STOP = frozenset(_WORDS["stop_words"])
 DEFINITE = frozenset(_WORDS["definite_determiners"])
+# Verbs of a title-case headline the NER runs into a name ("Obama Says"): split off, no part of the name.
+HEADLINE_VERBS = frozenset(_WORDS["headline_verbs"])
 # Words of a description that say nothing about which person it is.
 # "former" is kept: "the former senator" is not a sitting one.
 DESCRIPTION_FILLER = (TITLE_MODIFIERS - {"former"}) | DEFINITE | frozenset(_SOURCES["description_filler"])

@@ -52,6 +52,8 @@ def judge_quote(ctx: ArticleContext, q: QuoteSpan) -> QuoteItem | None:
     generic_arg = None
     if link is None and after is None and (not full or is_integrated(text, q)):
         link, generic_arg = _actor_verb_link(ctx, toks, q)   # a sentence quoted inside one: "Kestria branded Sarnovia an “...”"
+        if full and link is not None and is_speech_verb(link):
+            link, generic_arg = None, None   # "said “We sign today.”": a verb of saying cues it as direct
     if after is not None and (link is None or link.lemma_.lower() not in CALL_LEMMAS):
         verb, position = after, "after"
     elif link is not None:
@@ -122,8 +124,8 @@ def _actor_verb_link(ctx: ArticleContext, toks, q: QuoteSpan):
         steps += 1
         if q.outer_start <= tok.idx < q.outer_end:
             continue
-        if is_speech_verb(tok):
-            return None, None  # "issued a statement saying “...”": the verb of saying cues it
+        if is_speech_verb(tok) and tok.tag_ not in FINITE_TAGS:
+            return None, None  # "issued a statement saying “...”": the participle of saying cues it
         if tok.pos_ == "VERB" and tok.tag_ in FINITE_TAGS:
             break
     else:

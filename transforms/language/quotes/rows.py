@@ -45,4 +45,6 @@ def speaker_name(row: dict, actor_name: str | None) -> str | None:
     if not written or written.lower() in _STAND_IN_WORDS:
         return None
     head, _, last = written.rpartition(" ")
-    return head if head and last.lower() in _RELATIVE_WORDS else written   # "an engineer who" -> "an engineer"
+    if head and last.lower() in _RELATIVE_WORDS:
+        return head.rstrip(" ,")        # "an engineer who" -> "an engineer"; "the Coalition, which" -> "the Coalition"
+    return written
