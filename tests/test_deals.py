@@ -891,9 +891,9 @@ def test_the_sale_to_a_country_makes_it_a_counterparty(run):
     assert _parties(out) == {("Kestrian", "party"), ("Marhaven", "counterparty")}
 
 
-def test_a_delivery_to_a_port_through_another_preposition_names_no_party(run):
-    out = run("The contract was signed with Brellmark Dredging after talks in Marhaven about the port.")
-    assert ("Marhaven", "counterparty") not in _parties(out)
+def test_where_a_delivery_comes_from_is_no_counterparty(run):
+    out = run("The contract for the delivery of Kestrian sand from Marhaven was signed on Monday.")
+    assert _parties(out) == {("Kestrian", "party")}  # only "to X" names the receiver
 
 
 def test_a_stake_sold_is_a_deal_with_its_seller_buyer_and_price(run):

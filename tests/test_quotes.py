@@ -45,6 +45,13 @@ def speaker(row, by_id):
     return m["name"] if m else None
 
 
+def quote_with(rows, fragment):
+    """The one row whose text holds ``fragment``."""
+    chosen = [r for r in rows if fragment in r["text"]]
+    assert len(chosen) == 1, rows
+    return chosen[0]
+
+
 def only(rows, kind=None):
     chosen = [r for r in rows if kind is None or r["kind"] == kind]
     assert len(chosen) == 1, rows
@@ -753,7 +760,7 @@ def test_a_statement_quoted_paragraph_by_paragraph_closed_with_two_apostrophes_i
     assert len(spans) == 10 and len({s.chain for s in spans}) == 1
     assert spans[-1].closed and text[spans[-1].start:spans[-1].end] == "We will not wait for the bank,"
     rows, by_id = run(nlp, text)
-    first = next(r for r in rows if "Point 1 " in r["text"])
+    first = quote_with(rows, "Point 1 ")
     assert speaker(first, by_id) == "Tomas Ilvar"
 
 
@@ -772,8 +779,11 @@ def test_lines_of_one_paragraph_each_stay_paragraphs():
     assert len(paragraphs(text)) == 3
 
 
-def test_who_was_quoted_in_a_paper_as_saying_is_the_speaker(nlp):
-    rows, by_id = run(nlp, "Tomas Ilvar, the Marhaveni trade minister, was quoted in the Velda Herald as saying "
-                           "that the deal would be signed in May.")
-    row = only(rows)
-    assert row["text"].startswith("the deal would be signed") and speaker(row, by_id) == "Tomas Ilvar"
+@pytest.mark.parametrize("text", [
+    "Tomas Ilvar, the Marhaveni trade minister, was quoted in the Velda Herald as saying that the deal would be signed in May.",
+    "Tomas Ilvar spoke in Varska. Ilvar was quoted in the Velda Herald as saying that the deal would be signed in May.",
+])
+def test_who_was_quoted_in_a_paper_as_saying_is_the_speaker(nlp, text):
+    rows, by_id = run(nlp, text)
+    row = quote_with(rows, "the deal would be signed")
+    assert speaker(row, by_id) == "Tomas Ilvar"

@@ -5,7 +5,7 @@ Every text here is written for the test, with fictional people, countries and co
 from __future__ import annotations
 
 import pytest
-from test_quotes import only, run, speaker
+from test_quotes import only, quote_with, run, speaker
 
 from transforms.language import quotes
 
@@ -14,7 +14,7 @@ def test_who_after_an_appositive_speaks_for_the_name(nlp):
     text = ("Lena Droz met Tomas Ilvar, now the chairman of the Veldonian Assembly, who in 2010 said "
             "the reform was \u201ca dead end.\u201d")
     rows, by_id = run(nlp, text)
-    row = next(r for r in rows if "dead end" in r["text"])
+    row = quote_with(rows, "dead end")
     assert row["speaker_text"] == "who"
     assert speaker(row, by_id) == "Tomas Ilvar"
 
@@ -22,7 +22,7 @@ def test_who_after_an_appositive_speaks_for_the_name(nlp):
 def test_a_quoted_sentence_in_the_object_of_an_actor_verb_is_mixed_with_its_subject(nlp):
     text = "Kestria branded Sarnovia an \u201coutlaw state in the region.\u201d"
     rows, by_id = run(nlp, text)
-    row = next(r for r in rows if "outlaw state" in r["text"])
+    row = quote_with(rows, "outlaw state")
     assert row["kind"] == "mixed" and row["cue"] == "branded"
     assert speaker(row, by_id) == "Kestria"
 
@@ -40,7 +40,7 @@ def test_a_participle_of_saying_under_a_joined_verb_speaks_for_its_subject(nlp):
     text = ("Lena Droz spoke to Kestrian reporters in Varska on Friday. Droz then appeared on Kestrian television "
             "on Monday and began by saying she would \u201cnever\u201d sign the accord.")
     rows, by_id = run(nlp, text)
-    row = next(r for r in rows if "never" in r["text"])
+    row = quote_with(rows, "never")
     assert row["cue"] == "saying" and speaker(row, by_id) == "Lena Droz"
 
 
@@ -48,7 +48,7 @@ def test_according_to_a_speech_a_person_delivered_is_that_person(nlp):
     text = ("Lena Droz spoke in Varska in May. But the aim is not profit, according to a speech Mrs. Droz "
             "delivered at Varska University in May.")
     rows, by_id = run(nlp, text)
-    row = next(r for r in rows if "profit" in r["text"])
+    row = quote_with(rows, "profit")
     assert speaker(row, by_id) == "Lena Droz"
 
 
@@ -56,7 +56,7 @@ def test_as_a_person_put_it_is_a_cue(nlp):
     text = ("As Tomas Ilvar, a mining lawyer at the Orvel Policy Centre, recently put it, "
             "\u201cDid the council break the law or merely bend it?\u201d")
     rows, by_id = run(nlp, text)
-    row = next(r for r in rows if "bend it" in r["text"])
+    row = quote_with(rows, "bend it")
     assert row["cue"] == "put" and speaker(row, by_id) == "Tomas Ilvar"
 
 
@@ -69,7 +69,7 @@ def test_a_quote_after_a_sentence_about_a_named_person_is_that_persons(nlp):
     text = ("Tomas Ilvar founded Brask in 1990. His former partner at Brask, Lena Droz, called him a master of "
             "impossible deals. \u201cHe did again and again what others could not.\u201d")
     rows, by_id = run(nlp, text)
-    row = next(r for r in rows if "others could not" in r["text"])
+    row = quote_with(rows, "others could not")
     assert speaker(row, by_id) == "Lena Droz"
 
 
@@ -77,26 +77,26 @@ def test_a_quote_after_a_sentence_about_no_actor_keeps_no_guessed_speaker(nlp):
     text = ("Lena Droz lives in Varska.\n\nThe weather in the valley was cold on Monday. "
             "\u201cThe valley will not wait for the council any longer than it has to.\u201d")
     rows, by_id = run(nlp, text)
-    row = next(r for r in rows if "valley will" in r["text"])
+    row = quote_with(rows, "valley will")
     assert row["speaker_mention_id"] is None
 
 
 def test_the_object_before_of_or_to_stays_with_the_cue(nlp):
     rows, by_id = run(nlp, "Kestria accused the Sarnovian leader, Juri Tscharowski, of \u201creckless greed.\u201d")
-    row = next(r for r in rows if "greed" in r["text"])
+    row = quote_with(rows, "greed")
     assert row["text"] == "of \u201creckless greed.\u201d" and speaker(row, by_id) == "Kestria"
 
 
 def test_the_object_before_as_stays_with_the_quote(nlp):
     rows, _ = run(nlp, "Tomas Ilvar hailed Lena Droz as \u201cthe best miner of the valley\u201d on Monday.")
-    row = next(r for r in rows if "best miner" in r["text"])
+    row = quote_with(rows, "best miner")
     assert row["text"].startswith("Lena Droz as")
 
 
 def test_a_spaced_hyphen_after_a_held_up_phrase_ends_it(nlp):
     text = "Tomas Ilvar likened the rules to \"burning the charter\" - a charge that might have stung."
     rows, _ = run(nlp, text)
-    row = next(r for r in rows if "charter" in r["text"])
+    row = quote_with(rows, "charter")
     assert row["text"] == "to \"burning the charter\""
 
 
@@ -117,7 +117,7 @@ def test_verbs_of_speaking_in_a_manner_cue_a_direct_quote(nlp, verb):
 
 def test_who_without_an_actor_is_written_with_the_noun_it_describes(nlp):
     rows, _ = run(nlp, "Lena Droz hired an engineer who said he was never paid for his work.")
-    row = next(r for r in rows if "never paid" in r["text"])
+    row = quote_with(rows, "never paid")
     assert row["speaker_text"] == "an engineer who" and row["speaker_mention_id"] is None
     assert quotes.speaker_name(row, None) == "an engineer"
 

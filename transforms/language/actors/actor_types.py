@@ -201,25 +201,33 @@ def _org_by_apposition(doc, c: Candidate) -> bool:
 
 
 def governments_of_countries(doc, cands: list[Candidate]) -> None:
-    """"the Government of Sudan", "the Kestria Government", "the Liberian Government" (a name the model tags as an
-    organisation), and its short forms clustered with it ("the Government"): the country, as
-    "Sudan's government" is. Runs after the organisations are clustered."""
+    """"the Government of Sudan", "the Kestria Government", "the Liberian Government" (a name the
+    model tags as an organisation), and its short forms clustered with it ("the Government"): the
+    country, as "Sudan's government" is. Runs after the organisations are clustered."""
     countries = {norm(span_text(doc, c.i, c.j)): c for c in cands if c.actor_type == COUNTRY}
-    states: dict[str, Candidate | str] = {}
+    states = {}
     for c in cands:
-        words = norm(span_text(doc, c.i, c.j)).removeprefix("the ").split() if c.actor_type == ORG else []
-        rest = words[2:] if words[:2] == ["government", "of"] else words[:-1] if words[-1:] == ["government"] else []
-        name = " ".join(rest)
-        state = countries.get(name) or countries.get(match_demonym(name, countries) or "") \
-            or (country_code(name) or demonym_code(name) if name else None)
-        if state and c.key:
+        state = _state_of(norm(span_text(doc, c.i, c.j)), countries) if c.actor_type == ORG and c.key else None
+        if state:
             states[c.key] = state
     for c in cands:
-        state = states.get(c.key) if c.actor_type == ORG else None
-        if isinstance(state, Candidate):
-            c.actor_type, c.country_code, c.key, c.name = COUNTRY, state.country_code, state.key, state.name
-        elif state:
-            c.actor_type, c.country_code, c.key, c.name = COUNTRY, state, state, country_name(state)
+        if c.actor_type == ORG and c.key in states:
+            c.actor_type = COUNTRY
+            c.country_code, c.key, c.name = states[c.key]
+
+
+def _state_of(government: str, countries: dict[str, Candidate]) -> tuple[str | None, str, str] | None:
+    """(country code, key, name) of the state a government's name names ("government of sudan",
+    "liberian government"): a country of the article, else a real country or demonym."""
+    words = government.removeprefix("the ").split()
+    rest = " ".join(words[2:] if words[:2] == ["government", "of"] else words[:-1] if words[-1:] == ["government"] else [])
+    if not rest:
+        return None
+    known = countries.get(rest) or countries.get(match_demonym(rest, countries) or "")
+    if known is not None:
+        return known.country_code, known.key, known.name
+    code = country_code(rest) or demonym_code(rest)
+    return (code, code, country_name(code)) if code else None
 
 
 def national_governments(doc, cands: list[Candidate]) -> None:

@@ -141,7 +141,6 @@ SAY_LEMMAS = frozenset(_WORDS["say_lemmas"])
 # Verbs whose subject (or "according to" object) is a source ("the announcer said").
 CUE_LEMMAS = SAY_LEMMAS | frozenset(_WORDS["cue_lemmas"])
 PARTICIPLE_PREPS = frozenset(_WORDS["participle_prepositions"])
-QUOTED_AS_VERBS = frozenset(_WORDS["quoted_as_verbs"])
 DATE_WORDS = frozenset(_WORDS["date_words"])
 STOP = frozenset(_WORDS["stop_words"])
 DEFINITE = frozenset(_WORDS["definite_determiners"])

@@ -2,7 +2,7 @@
 the object of "according to", a name right before it; as (speaker_text, mention)."""
 from __future__ import annotations
 
-from transforms.language.actors import DOCUMENT_HEADS, PRONOUNS, QUOTED_AS_VERBS, participle_head, resolve_pronoun
+from transforms.language.actors import DOCUMENT_HEADS, PRONOUNS, participle_head, resolve_pronoun
 
 from .context import ArticleContext
 from .cues import APPOSITIVE_REACH, after_quote, appositive_end
@@ -44,7 +44,7 @@ def verb_subjects(ctx: ArticleContext, verb) -> list:
     if not subj and verb.dep_ == "pcomp":
         head = participle_head(verb)       # "responded by saying", "upon saying"
         if head is not verb and not ctx.in_quote[head.i]:
-            subj = nominal_subjects(head) or _quoted_as_saying(head) or _participle_head_subjects(ctx, head)
+            subj = nominal_subjects(head) or _participle_head_subjects(ctx, head)
             if subj:
                 return subj
     if not subj and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN") \
@@ -79,18 +79,11 @@ def verb_subjects(ctx: ArticleContext, verb) -> list:
     return subj
 
 
-def _quoted_as_saying(head) -> list:
-    """"Korvel was quoted in the Velda Herald as saying ...": who was quoted speaks."""
-    if head.lemma_.lower() not in QUOTED_AS_VERBS:
-        return []
-    return [c for c in head.children if c.dep_ == "nsubjpass"]
-
-
 def _participle_head_subjects(ctx: ArticleContext, head) -> list:
     """Who speaks in a participle under a verb without a subject of its own: the passive subject
-    ("After saying ..., she was rushed off") or that of the verb it is joined to ("Droz appeared on
-    television and began by saying ...")."""
-    passive = [c for c in head.children if c.dep_ == "nsubjpass" and c.i > head.left_edge.i]
+    ("After saying ..., she was rushed off", "Korvel was quoted in the Velda Herald as saying ...")
+    or that of the verb it is joined to ("Droz appeared on television and began by saying ...")."""
+    passive = [c for c in head.children if c.dep_ == "nsubjpass"]
     if passive:
         return passive
     if head.dep_ == "conj" and head.head.i < head.i and not ctx.in_quote[head.head.i]:
